@@ -1,0 +1,70 @@
+//! Command-line interface (clap). Usage errors exit 2, content errors 1.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(name = "exemplar", version, about = "教育党建示范展示站点生成器 — a static-site generator for school Party-building publicity")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build the site into public/ (构建站点)
+    Build {
+        /// Include pages with status draft or review
+        #[arg(long)]
+        drafts: bool,
+        /// Override site.yaml base_url, e.g. https://example.gov.cn/jyj/ddjs/
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Output folder (default: public/ in the site root)
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Site root (default: the current folder)
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
+    /// Write a new page with a complete header (新建页面)
+    New {
+        /// brand | deed | clean | studio | branch | service | page
+        kind: KindArg,
+        /// The page title (标题)
+        title: String,
+        /// School id or name from data/schools.yaml
+        #[arg(long)]
+        school: Option<String>,
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
+    /// Create a new site in DIR with the default theme (新建站点)
+    Init { dir: PathBuf },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum KindArg {
+    Brand,
+    Deed,
+    Clean,
+    Studio,
+    Branch,
+    Service,
+    Page,
+}
+
+impl KindArg {
+    pub fn name(self) -> &'static str {
+        match self {
+            KindArg::Brand => "brand",
+            KindArg::Deed => "deed",
+            KindArg::Clean => "clean",
+            KindArg::Studio => "studio",
+            KindArg::Branch => "branch",
+            KindArg::Service => "service",
+            KindArg::Page => "page",
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! `exemplar new <kind> <title>`: a new page with every header field of its
+//! kind filled in or left empty for the contributor, status draft.
+
+use std::path::Path;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Failure};
+use crate::model::{registry, Kind};
+use crate::parse::slug::slugify;
+
+fn q(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
+}
+
+/// The header and a starter body for a new page of `kind`.
+pub fn template(kind: Kind, title: &str, date: &str, school: Option<&str>) -> String {
+    let mut h = vec![
+        "---".to_string(),
+        format!("title: {}", q(title)),
+        format!("kind: {}", kind.name()),
+        format!("date: {date}"),
+        "summary: \"\"          # 一两句话的摘要；不写则取正文开头".to_string(),
+        "tags: []             # 例如 [党建品牌, 志愿服务]".to_string(),
+        "measures: []         # 体现的举措编号 1–15，见 data/measures.yaml".to_string(),
+        format!("school: {}", school.map(q).unwrap_or_else(|| "\"\"".into())),
+        "cover: \"\"            # 封面图片，例如 /images/cover.jpg".to_string(),
+        "cover_alt: \"\"        # 封面图片的文字说明（无障碍需要）".to_string(),
+        "author: \"\"".to_string(),
+        "source: \"\"           # 来源".to_string(),
+        "editor: \"\"           # 责任编辑".to_string(),
+        "status: draft        # draft 草稿 → review 待审核 → published 发布".to_string(),
+        "reviewed_by: \"\"".to_string(),
+    ];
+    match kind {
+        Kind::Brand => {
+            h.push("brand: \"\"            # 品牌名称".into());
+            h.push("slogan: \"\"           # 品牌口号".into());
+        }
+        Kind::Deed => {
+            h.push("subject: \"\"          # 事迹主人公（个人、团队或支部）".into());
+            h.push("category: \"\"         # 例如 志愿服务、攻坚克难".into());
+        }
+        Kind::Clean => h.push("tier: 提升型          # 引领型 | 规范型 | 提升型".into()),
+        _ => {}
+    }
+    h.push("---".into());
+    let body = match kind {
+        Kind::Brand => "\n## 品牌内涵\n\n\n## 主要做法\n\n\n## 工作成效\n\n",
+        Kind::Deed => "\n## 基本情况\n\n\n## 主要事迹\n\n\n## 群众评价\n\n",
+        Kind::Clean => "\n## 建设目标\n\n\n## 主要做法\n\n\n## 工作成效\n\n",
+        _ => "\n正文。\n",
+    };
+    format!("{}\n{}", h.join("\n"), body)
+}
+
+pub fn run(root: &Path, kind: &str, title: &str, school: Option<&str>) -> Result<String, Failure> {
+    let cfg = Config::load(root).map_err(Failure::Content)?;
+    let Some(kind) = Kind::parse(kind) else { unreachable!("clap validates kind") };
+    if let Some(s) = school {
+        let reg = registry::load(root).map_err(Failure::Content)?;
+        if reg.schools.is_some() && reg.school(s).is_none() {
+            let sugg = reg.school_suggestions(s);
+            let mut d = Diagnostic::file("data/schools.yaml", format!("学校 `{s}` 没有登记 (unknown school)"));
+            d = d.hint(if sugg.is_empty() { "先在 data/schools.yaml 登记这所学校".to_string() } else { format!("did you mean: {}", sugg.join("、")) });
+            return Err(d.into());
+        }
+    }
+    let slug = slugify(title, cfg.pinyin_slugs);
+    if slug.is_empty() {
+        return Err(Failure::Other("标题里没有可用作文件名的文字 (title gives an empty file name)".into()));
+    }
+    let section = if kind == Kind::Page { String::new() } else { format!("{}/", kind.section()) };
+    let rel = format!("content/{section}{slug}.md");
+    let path = root.join(&rel);
+    if path.exists() {
+        return Err(Failure::Other(format!("{rel} 已存在，不会覆盖 (already exists, not overwritten)")));
+    }
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    std::fs::create_dir_all(path.parent().unwrap()).map_err(|e| Failure::io(&rel, e))?;
+    std::fs::write(&path, template(kind, title, &today, school)).map_err(|e| Failure::io(&rel, e))?;
+    Ok(rel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_header_parses_for_every_kind() {
+        let off = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+        for k in Kind::ALL {
+            let text = template(*k, "标题: 含冒号", "2024-05-12", Some("x"));
+            let d = crate::parse::header::parse_doc("c/a.md", "a.md", text, off, false).unwrap_or_else(|e| panic!("{k:?}: {e:?}"));
+            assert_eq!(d.header.title, "标题: 含冒号");
+            assert_eq!(d.header.status, Some(crate::model::Status::Draft));
+        }
+    }
+}

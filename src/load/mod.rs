@@ -1,0 +1,107 @@
+//! Load: walk the site folder and read what the later stages need, in
+//! parallel. Nothing here interprets content beyond "is it UTF-8".
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diagnostics::{line_col, Diagnostic};
+
+pub mod theme;
+
+/// A text file read from the site, named relative to the site root.
+#[derive(Debug, Clone)]
+pub struct TextFile {
+    pub file: String,
+    /// Relative to its top folder (content/, data/, ...).
+    pub rel: String,
+    pub text: String,
+}
+
+/// A non-Markdown file under content/: copied beside its page or section.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub src: PathBuf,
+    /// Relative to content/.
+    pub rel: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Content {
+    pub docs: Vec<TextFile>,
+    pub assets: Vec<Asset>,
+    pub errors: Vec<Diagnostic>,
+}
+
+/// Editors leave these behind; they are never content.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp") || name.starts_with('#')
+}
+
+fn rel_string(p: &Path) -> String {
+    p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// Sorted list of files under `dir` (relative paths), skipping ignored names.
+pub fn walk_files(dir: &Path) -> Vec<(PathBuf, String)> {
+    if !dir.is_dir() {
+        return vec![];
+    }
+    WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = rel_string(e.path().strip_prefix(dir).unwrap_or(e.path()));
+            (e.path().to_path_buf(), rel)
+        })
+        .collect()
+}
+
+/// Read a file as UTF-8, or explain where it is not.
+pub fn read_text(path: &Path, file: &str) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::file(file, format!("读取失败 (cannot read): {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let text = String::from_utf8_lossy(&bytes[..good]).into_owned();
+        let (line, col) = line_col(&text, good);
+        Diagnostic::new(file, line, col, "文件不是 UTF-8 编码 (file is not UTF-8)")
+            .hint("用 UTF-8 编码另存该文件（记事本：另存为 → 编码选 UTF-8；WPS/Word 请导出为纯文本 UTF-8）")
+    })
+}
+
+/// Walk content/ and read every Markdown file in parallel.
+pub fn content(root: &Path) -> Content {
+    let dir = root.join("content");
+    let files = walk_files(&dir);
+    let (md, other): (Vec<_>, Vec<_>) = files.into_iter().partition(|(_, rel)| rel.ends_with(".md"));
+    let results: Vec<Result<TextFile, Diagnostic>> = md
+        .par_iter()
+        .map(|(path, rel)| {
+            let file = format!("content/{rel}");
+            read_text(path, &file).map(|text| TextFile { file, rel: rel.clone(), text })
+        })
+        .collect();
+    let mut out = Content::default();
+    for r in results {
+        match r {
+            Ok(f) => out.docs.push(f),
+            Err(d) => out.errors.push(d),
+        }
+    }
+    out.assets = other.into_iter().map(|(src, rel)| Asset { src, rel }).collect();
+    out
+}
+
+/// Read an optional file under the site root.
+pub fn optional_text(root: &Path, file: &str) -> Result<Option<String>, Diagnostic> {
+    let path = root.join(file);
+    if !path.exists() {
+        return Ok(None);
+    }
+    read_text(&path, file).map(Some)
+}

@@ -1,0 +1,153 @@
+//! The theme: Tera templates, static files and UI strings. A site's own
+//! templates/ and static/ override the theme's file by file. The default
+//! theme is also compiled into the binary, so a site without a themes/
+//! folder (the benchmark corpus, a site made elsewhere) still builds.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+use crate::load::{read_text, walk_files};
+
+macro_rules! embed {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_bytes!(concat!("../../themes/default/", $path)) as &[u8])),*]
+    };
+}
+
+/// The default theme's files, relative to themes/default/.
+pub const DEFAULT_THEME: &[(&str, &[u8])] = embed!(
+    "templates/base.html",
+    "templates/index.html",
+    "templates/page.html",
+    "templates/section.html",
+    "templates/taxonomy.html",
+    "templates/term.html",
+    "templates/school.html",
+    "templates/schools.html",
+    "templates/measure.html",
+    "templates/measures.html",
+    "templates/404.html",
+    "templates/alias.html",
+    "templates/atom.xml",
+    "templates/sitemap.xml",
+    "templates/robots.txt",
+    "templates/partials/list.html",
+    "templates/partials/pager.html",
+    "static/css/site.css",
+    "static/js/site.js",
+    "static/favicon.svg",
+    "i18n/zh-CN.yaml",
+    "i18n/en.yaml",
+);
+
+#[derive(Debug, Clone)]
+pub enum Bytes {
+    Disk(PathBuf),
+    Embedded(&'static [u8]),
+}
+
+impl Bytes {
+    pub fn read(&self) -> std::io::Result<std::borrow::Cow<'static, [u8]>> {
+        match self {
+            Bytes::Disk(p) => std::fs::read(p).map(std::borrow::Cow::Owned),
+            Bytes::Embedded(b) => Ok(std::borrow::Cow::Borrowed(b)),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub name: String,
+    /// Where it came from, for error messages.
+    pub file: String,
+    pub text: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Theme {
+    pub templates: Vec<Template>,
+    /// Output path relative to the site → source.
+    pub statics: BTreeMap<String, Bytes>,
+    /// UI strings of the chosen language.
+    pub strings: BTreeMap<String, String>,
+}
+
+/// Load theme `name` for language `lang`, then apply the site's overrides.
+pub fn load(root: &Path, name: &str, lang: &str) -> Result<Theme, Vec<Diagnostic>> {
+    let mut errs = Vec::new();
+    let mut templates: BTreeMap<String, Template> = BTreeMap::new();
+    let mut statics = BTreeMap::new();
+    let mut i18n: BTreeMap<String, String> = BTreeMap::new();
+    let dir = root.join("themes").join(name);
+    let theme_prefix = format!("themes/{name}");
+    if dir.is_dir() {
+        for (path, rel) in walk_files(&dir.join("templates")) {
+            let file = format!("{theme_prefix}/templates/{rel}");
+            match read_text(&path, &file) {
+                Ok(text) => {
+                    templates.insert(rel.clone(), Template { name: rel, file, text });
+                }
+                Err(d) => errs.push(d),
+            }
+        }
+        for (path, rel) in walk_files(&dir.join("static")) {
+            statics.insert(rel, Bytes::Disk(path));
+        }
+        for (path, rel) in walk_files(&dir.join("i18n")) {
+            let file = format!("{theme_prefix}/i18n/{rel}");
+            match read_text(&path, &file) {
+                Ok(text) => {
+                    i18n.insert(rel, text);
+                }
+                Err(d) => errs.push(d),
+            }
+        }
+    } else if name == "default" {
+        for (rel, bytes) in DEFAULT_THEME {
+            let file = format!("{theme_prefix}/{rel} (built in)");
+            if let Some(t) = rel.strip_prefix("templates/") {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                templates.insert(t.to_string(), Template { name: t.to_string(), file, text });
+            } else if let Some(s) = rel.strip_prefix("static/") {
+                statics.insert(s.to_string(), Bytes::Embedded(bytes));
+            } else if let Some(s) = rel.strip_prefix("i18n/") {
+                i18n.insert(s.to_string(), String::from_utf8_lossy(bytes).into_owned());
+            }
+        }
+    } else {
+        return Err(vec![Diagnostic::file("site.yaml", format!("找不到主题 `{name}` (theme not found in themes/{name}/)"))
+            .hint("把主题放进 themes/ 目录，或在 site.yaml 写 theme: default")]);
+    }
+    for (path, rel) in walk_files(&root.join("templates")) {
+        let file = format!("templates/{rel}");
+        match read_text(&path, &file) {
+            Ok(text) => {
+                templates.insert(rel.clone(), Template { name: rel, file, text });
+            }
+            Err(d) => errs.push(d),
+        }
+    }
+    for (path, rel) in walk_files(&root.join("static")) {
+        statics.insert(rel, Bytes::Disk(path));
+    }
+    let lang_file = format!("{lang}.yaml");
+    let strings = match i18n.get(&lang_file) {
+        Some(text) => match serde_norway::from_str::<BTreeMap<String, String>>(text) {
+            Ok(m) => m,
+            Err(e) => {
+                errs.push(Diagnostic::file(format!("{theme_prefix}/i18n/{lang_file}"), format!("界面文字文件格式错误: {e}")));
+                BTreeMap::new()
+            }
+        },
+        None => {
+            errs.push(Diagnostic::file("site.yaml", format!("主题没有 `{lang}` 的界面文字 (no i18n/{lang_file})")).hint("language 可用: zh-CN, en"));
+            BTreeMap::new()
+        }
+    };
+    if errs.is_empty() {
+        Ok(Theme { templates: templates.into_values().collect(), statics, strings })
+    } else {
+        Err(errs)
+    }
+}

@@ -1,0 +1,57 @@
+//! Parses the command line and hands over to `exemplar::cmd`.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use exemplar::cli::{Cli, Command};
+use exemplar::cmd;
+use exemplar::diagnostics::Failure;
+
+fn report(f: Failure) -> ExitCode {
+    match f {
+        Failure::Content(ds) => {
+            for d in &ds {
+                eprintln!("{}\n", d.render());
+            }
+            eprintln!("构建失败：{} 处错误 (build failed: {} error(s))；public/ 未改动", ds.len(), ds.len());
+        }
+        Failure::Other(msg) => eprintln!("错误 (error): {msg}"),
+    }
+    ExitCode::from(1)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { drafts, base_url, output, root } => {
+            let root = cmd::build::site_root(root.as_deref());
+            let out = output.unwrap_or_else(|| root.join("public"));
+            let opts = cmd::build::BuildOptions { root, out: out.clone(), drafts, base_url };
+            match cmd::build::run(&opts) {
+                Ok(r) => {
+                    eprintln!("已构建 {} 个页面、{} 个文件，用时 {} ms → {} (built)", r.pages, r.files, r.millis, out.display());
+                    ExitCode::SUCCESS
+                }
+                Err(f) => report(f),
+            }
+        }
+        Command::New { kind, title, school, root } => {
+            let root = cmd::build::site_root(root.as_deref());
+            match cmd::new::run(&root, kind.name(), &title, school.as_deref()) {
+                Ok(rel) => {
+                    println!("{rel}");
+                    eprintln!("已新建 {rel}（status: draft，写完后改为 review 或 published）");
+                    ExitCode::SUCCESS
+                }
+                Err(f) => report(f),
+            }
+        }
+        Command::Init { dir } => match cmd::init::run(&dir) {
+            Ok(()) => {
+                eprintln!("已新建站点 {} ；进入该目录运行 exemplar build (site created)", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(f) => report(f),
+        },
+    }
+}

@@ -1,0 +1,185 @@
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+/// The content kinds of the plan; `page` is a plain page (about, contact).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Brand,
+    Deed,
+    Clean,
+    Studio,
+    Branch,
+    Service,
+    Page,
+}
+
+impl Kind {
+    pub const ALL: &'static [Kind] =
+        &[Kind::Brand, Kind::Deed, Kind::Clean, Kind::Studio, Kind::Branch, Kind::Service, Kind::Page];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Brand => "brand",
+            Kind::Deed => "deed",
+            Kind::Clean => "clean",
+            Kind::Studio => "studio",
+            Kind::Branch => "branch",
+            Kind::Service => "service",
+            Kind::Page => "page",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.iter().copied().find(|k| k.name() == s)
+    }
+
+    /// Chinese label used in the UI and messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Brand => "品牌案例",
+            Kind::Deed => "先进事迹",
+            Kind::Clean => "清廉学校",
+            Kind::Studio => "党员工作室",
+            Kind::Branch => "支部建设",
+            Kind::Service => "党员进社区",
+            Kind::Page => "页面",
+        }
+    }
+
+    /// The section folder whose pages default to this kind.
+    pub fn section(self) -> &'static str {
+        match self {
+            Kind::Brand => "brands",
+            Kind::Deed => "deeds",
+            Kind::Clean => "clean",
+            Kind::Studio => "studios",
+            Kind::Branch => "branches",
+            Kind::Service => "service",
+            Kind::Page => "",
+        }
+    }
+
+    pub fn from_section(section: &str) -> Kind {
+        let top = section.split('/').next().unwrap_or("");
+        Kind::ALL.iter().copied().find(|k| k.section() == top && !top.is_empty()).unwrap_or(Kind::Page)
+    }
+
+    /// Header keys only this kind may use.
+    pub fn own_keys(self) -> &'static [&'static str] {
+        match self {
+            Kind::Brand => &["brand", "slogan"],
+            Kind::Deed => &["subject", "category"],
+            Kind::Clean => &["tier"],
+            _ => &[],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    Review,
+    Published,
+}
+
+impl Status {
+    pub fn parse(s: &str) -> Option<Status> {
+        match s {
+            "draft" => Some(Status::Draft),
+            "review" => Some(Status::Review),
+            "published" => Some(Status::Published),
+            _ => None,
+        }
+    }
+}
+
+/// Clean-school tiers, highest first.
+pub const TIERS: &[&str] = &["引领型", "规范型", "提升型"];
+
+/// Keys every page header may carry.
+pub const COMMON_KEYS: &[&str] = &[
+    "title", "kind", "date", "year", "summary", "description", "tags", "measures", "school",
+    "district", "cover", "cover_alt", "author", "source", "editor", "status", "draft",
+    "reviewed_by", "review_date", "slug", "aliases", "weight", "template", "extra",
+];
+
+/// Keys of a section's `_index.md`.
+pub const SECTION_KEYS: &[&str] = &[
+    "title", "description", "kind", "paginate_by", "sort_by", "weight", "template", "extra",
+    "draft",
+];
+
+/// A page header after validation.
+#[derive(Debug, Clone, Default)]
+pub struct Header {
+    pub title: String,
+    pub kind: Option<Kind>,
+    pub date: Option<DateTime<FixedOffset>>,
+    pub year: Option<i32>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub measures: Vec<u32>,
+    pub school: Option<String>,
+    pub district: Option<String>,
+    pub cover: Option<String>,
+    pub cover_alt: Option<String>,
+    pub author: Option<String>,
+    pub source: Option<String>,
+    pub editor: Option<String>,
+    pub status: Option<Status>,
+    pub reviewed_by: Option<String>,
+    pub review_date: Option<String>,
+    pub slug: Option<String>,
+    pub aliases: Vec<String>,
+    pub weight: Option<i64>,
+    pub template: Option<String>,
+    pub extra: serde_json::Value,
+    pub brand: Option<String>,
+    pub slogan: Option<String>,
+    pub subject: Option<String>,
+    pub category: Option<String>,
+    pub tier: Option<String>,
+    /// Section headers only.
+    pub paginate_by: Option<usize>,
+    pub sort_by: Option<String>,
+    /// 1-based file line of each top-level key, for later diagnostics.
+    pub key_lines: Vec<(String, usize)>,
+}
+
+impl Header {
+    pub fn line_of(&self, key: &str) -> usize {
+        self.key_lines.iter().find(|(k, _)| k == key).map(|(_, l)| *l).unwrap_or(1)
+    }
+}
+
+/// One Markdown file after its header was parsed.
+#[derive(Debug, Clone)]
+pub struct SourceDoc {
+    /// Relative to the site root: `content/brands/x.md`.
+    pub file: String,
+    /// Relative to content/: `brands/x.md`.
+    pub rel: String,
+    pub text: String,
+    pub header: Header,
+    /// Byte offset and 1-based line where the Markdown body starts.
+    pub body_start: usize,
+    pub body_line: usize,
+    pub is_section: bool,
+}
+
+impl SourceDoc {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+/// A heading in a page's table of contents.
+#[derive(Debug, Clone, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}

@@ -1,0 +1,263 @@
+//! Markdown → HTML with pulldown-cmark (GFM tables, footnotes,
+//! strikethrough, task lists), plus what templates need from a body: a table
+//! of contents with unique heading ids that keep Chinese, a plain-text
+//! summary, a reading time, and internal links rewritten to final URLs.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostics::{line_col, Diagnostic};
+use crate::model::{SourceDoc, TocEntry};
+use crate::parse::slug::slugify;
+
+/// Maps a link destination written in content to the URL to emit.
+pub trait LinkResolver: Sync {
+    /// Ok(Some(url)): rewrite; Ok(None): keep as written; Err((what, how to fix)).
+    fn resolve(&self, from_file: &str, dest: &str) -> Result<Option<String>, (String, String)>;
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Plain text: text before `<!-- more -->`, else the first characters.
+    pub auto_summary: String,
+    pub reading_minutes: u32,
+    pub chars: usize,
+    pub errors: Vec<Diagnostic>,
+}
+
+pub const SUMMARY_CHARS: usize = 120;
+const MORE: &str = "<!-- more -->";
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
+    let body = doc.body();
+    let mut out = Rendered::default();
+    let mut events: Vec<Event> = Vec::with_capacity(256);
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut heading: Option<(Vec<Event>, String)> = None; // buffered events, text
+    let has_more = body.contains(MORE);
+    let mut summary_text = String::new();
+    let mut more_at: Option<usize> = None;
+    let mut skip_summary = 0usize; // depth inside headings, code, tables
+    let mut all_text_han = 0usize;
+    let mut all_words = 0usize;
+    let mut in_word = false;
+
+    for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let ev = match ev {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = fix_link(doc, links, body, range.start, dest_url, &mut out.errors);
+                Event::Start(Tag::Link { link_type, dest_url, title, id })
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest_url = fix_link(doc, links, body, range.start, dest_url, &mut out.errors);
+                Event::Start(Tag::Image { link_type, dest_url, title, id })
+            }
+            Event::Html(ref h) | Event::InlineHtml(ref h) if h.trim() == MORE => {
+                if more_at.is_none() {
+                    more_at = Some(summary_text.len());
+                }
+                continue;
+            }
+            other => other,
+        };
+        match &ev {
+            Event::Start(Tag::Heading { .. }) | Event::Start(Tag::CodeBlock(_)) | Event::Start(Tag::Table(_)) => skip_summary += 1,
+            Event::End(TagEnd::Heading(_)) | Event::End(TagEnd::CodeBlock) | Event::End(TagEnd::Table) => skip_summary = skip_summary.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) => {
+                for c in t.chars() {
+                    if is_cjk(c) {
+                        all_text_han += 1;
+                        in_word = false;
+                    } else if c.is_alphanumeric() {
+                        if !in_word {
+                            all_words += 1;
+                        }
+                        in_word = true;
+                    } else {
+                        in_word = false;
+                    }
+                }
+                if let Some((_, text)) = heading.as_mut() {
+                    text.push_str(t);
+                }
+                if skip_summary == 0 && more_at.is_none() && (has_more || summary_text.len() < SUMMARY_CHARS * 4 + 8) {
+                    summary_text.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                in_word = false;
+            }
+            Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item) => {
+                in_word = false;
+                if more_at.is_none() && !summary_text.is_empty() && !summary_text.ends_with(' ') {
+                    summary_text.push(' ');
+                }
+            }
+            _ => {}
+        }
+        match ev {
+            Event::Start(Tag::Heading { .. }) => {
+                events.push(ev);
+                heading = Some((Vec::new(), String::new()));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((buffered, text)) = heading.take() {
+                    let (lvl, explicit, classes, attrs) = match events.pop() {
+                        Some(Event::Start(Tag::Heading { level, id, classes, attrs })) => (level, id, classes, attrs),
+                        _ => (level, None, vec![], vec![]),
+                    };
+                    let base = explicit.as_ref().map(|s| s.to_string()).unwrap_or_else(|| {
+                        let s = slugify(&text, false);
+                        if s.is_empty() { "section".to_string() } else { s }
+                    });
+                    let id = unique_id(&mut ids, base);
+                    out.toc.push(TocEntry { level: lvl as u8, id: id.clone(), title: text.trim().to_string() });
+                    events.push(Event::Start(Tag::Heading { level: lvl, id: Some(CowStr::from(id)), classes, attrs }));
+                    events.extend(buffered);
+                    events.push(Event::End(TagEnd::Heading(level)));
+                }
+            }
+            ev => match heading.as_mut() {
+                Some((buffered, _)) => buffered.push(ev),
+                None => events.push(ev),
+            },
+        }
+    }
+    out.html.reserve(body.len() + body.len() / 2);
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    let text = match more_at {
+        Some(at) => summary_text[..at].trim().to_string(),
+        None => truncate_chars(summary_text.trim(), SUMMARY_CHARS),
+    };
+    out.auto_summary = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    out.chars = all_text_han;
+    let minutes = (all_text_han as f64 / 400.0 + all_words as f64 / 200.0).ceil() as u32;
+    out.reading_minutes = minutes.max(1);
+    out
+}
+
+fn fix_link<'a>(
+    doc: &SourceDoc,
+    links: &dyn LinkResolver,
+    body: &str,
+    at: usize,
+    dest: CowStr<'a>,
+    errors: &mut Vec<Diagnostic>,
+) -> CowStr<'a> {
+    match links.resolve(&doc.file, &dest) {
+        Ok(Some(url)) => CowStr::from(url),
+        Ok(None) => dest,
+        Err((msg, hint)) => {
+            let (l, c) = line_col(body, at);
+            let line = doc.body_line + l - 1;
+            errors.push(Diagnostic::new(&doc.file, line, c, msg).hint(hint).with_source(&doc.text));
+            dest
+        }
+    }
+}
+
+fn unique_id(ids: &mut HashMap<String, usize>, base: String) -> String {
+    let Some(&last) = ids.get(&base) else {
+        ids.insert(base.clone(), 0);
+        return base;
+    };
+    let mut n = last;
+    loop {
+        n += 1;
+        let candidate = format!("{base}-{n}");
+        if !ids.contains_key(&candidate) {
+            ids.insert(base, n);
+            ids.insert(candidate.clone(), 0);
+            return candidate;
+        }
+    }
+}
+
+/// First `n` characters, never cutting a character; `…` when cut.
+pub fn truncate_chars(s: &str, n: usize) -> String {
+    match s.char_indices().nth(n) {
+        None => s.to_string(),
+        Some((i, _)) => format!("{}…", s[..i].trim_end()),
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoLinks;
+    impl LinkResolver for NoLinks {
+        fn resolve(&self, _: &str, d: &str) -> Result<Option<String>, (String, String)> {
+            if d == "/missing/" {
+                Err(("no such page".into(), "fix it".into()))
+            } else {
+                Ok(None)
+            }
+        }
+    }
+
+    fn doc(body: &str) -> SourceDoc {
+        let text = format!("---\ntitle: t\n---\n{body}");
+        crate::parse::header::parse_doc("content/t.md", "t.md", text, chrono::FixedOffset::east_opt(0).unwrap(), false).unwrap()
+    }
+
+    #[test]
+    fn heading_ids_keep_chinese_and_are_unique() {
+        let r = render(&doc("## 主要做法\n\n## 主要做法\n\n### 成效 A\n"), &NoLinks);
+        let ids: Vec<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["主要做法", "主要做法-1", "成效-a"]);
+        assert!(r.html.contains(r#"<h2 id="主要做法-1">"#), "{}", r.html);
+    }
+
+    #[test]
+    fn summary_stops_at_more_marker() {
+        let r = render(&doc("第一段。\n\n<!-- more -->\n\n第二段。\n"), &NoLinks);
+        assert_eq!(r.auto_summary, "第一段。");
+    }
+
+    #[test]
+    fn summary_counts_characters() {
+        let long = "党".repeat(300);
+        let r = render(&doc(&format!("**{long}**\n")), &NoLinks);
+        assert_eq!(r.auto_summary.chars().count(), SUMMARY_CHARS + 1);
+        assert!(r.auto_summary.ends_with('…'));
+        assert_eq!(r.reading_minutes, 1);
+    }
+
+    #[test]
+    fn reading_time_chinese_by_characters() {
+        let r = render(&doc(&"字".repeat(1200)), &NoLinks);
+        assert_eq!(r.reading_minutes, 3);
+    }
+
+    #[test]
+    fn broken_link_reports_file_line() {
+        let r = render(&doc("段落\n\n见[这里](/missing/)。\n"), &NoLinks);
+        assert_eq!(r.errors.len(), 1);
+        assert_eq!((r.errors[0].line, r.errors[0].col), (6, 2));
+    }
+
+    #[test]
+    fn gfm_extensions() {
+        let r = render(&doc("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~x~~ 脚注[^1]\n\n- [x] 完成\n\n[^1]: 注\n"), &NoLinks);
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>x</del>"));
+        assert!(r.html.contains("checkbox"));
+        assert!(r.html.contains("footnote"));
+    }
+}

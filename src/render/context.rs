@@ -1,0 +1,297 @@
+//! Template values: a light card per page (computed once, shared by every
+//! list that shows the page) and the full value of an article page.
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Value;
+
+use crate::config::Config;
+use crate::model::{Registry, Status};
+use crate::render::{value, Urls};
+use crate::resolve::{Page, Resolved};
+
+#[derive(Serialize, Clone)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+struct Card<'a> {
+    title: &'a str,
+    url: String,
+    date: String,
+    date_iso: String,
+    year: Option<i32>,
+    kind: &'static str,
+    kind_label: &'static str,
+    school: Option<&'a str>,
+    school_url: Option<String>,
+    summary: &'a str,
+    cover: Option<String>,
+    cover_alt: &'a str,
+    brand: Option<&'a str>,
+    slogan: Option<&'a str>,
+    tier: Option<&'a str>,
+    subject: Option<&'a str>,
+    status: Status,
+}
+
+/// What rendering reads: inputs of the build, never mutated.
+pub struct Ctx<'a> {
+    pub cfg: &'a Config,
+    pub urls: Urls,
+    pub site: &'a Resolved,
+    pub registry: &'a Registry,
+    /// One card per page, same index as `site.pages`.
+    pub cards: Vec<Value>,
+    /// The theme's UI strings in the site's language.
+    pub strings: &'a std::collections::BTreeMap<String, String>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(cfg: &'a Config, site: &'a Resolved, registry: &'a Registry, strings: &'a std::collections::BTreeMap<String, String>) -> Self {
+        let urls = Urls::new(cfg);
+        let school_pages = !site.schools.is_empty();
+        let cards = site.pages.par_iter().map(|p| card(&urls, p, school_pages)).collect();
+        Ctx { cfg, urls, site, registry, cards, strings }
+    }
+
+    /// A UI string, or its key when the theme lacks it.
+    pub fn string(&self, key: &str) -> String {
+        self.strings.get(key).cloned().unwrap_or_else(|| key.to_string())
+    }
+
+    pub fn cards_of(&self, idx: &[usize]) -> Value {
+        Value::from(idx.iter().map(|&i| self.cards[i].clone()).collect::<Vec<Value>>())
+    }
+
+    pub fn link(&self, title: &str, path: &str) -> Link {
+        Link { title: title.to_string(), url: self.urls.href(path) }
+    }
+}
+
+/// A media URL written in a header: site-absolute, relative to the page
+/// (bundle files), or external.
+pub fn media_url(urls: &Urls, page_path: &str, src: &str) -> String {
+    if src.starts_with("http://") || src.starts_with("https://") {
+        src.to_string()
+    } else if src.starts_with('/') {
+        urls.href(src)
+    } else {
+        urls.href(&format!("{page_path}{src}"))
+    }
+}
+
+/// URL of a school's page, when the site has school pages.
+pub fn school_url(urls: &Urls, key: &str, school_pages: bool) -> String {
+    if school_pages {
+        urls.href(&format!("/schools/{key}/"))
+    } else {
+        String::new()
+    }
+}
+
+fn card(urls: &Urls, p: &Page, school_pages: bool) -> Value {
+    let h = &p.doc.header;
+    value(&Card {
+        title: &h.title,
+        url: urls.href(&p.path),
+        date: p.date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+        date_iso: p.date.map(|d| d.to_rfc3339()).unwrap_or_default(),
+        year: p.year,
+        kind: p.kind.name(),
+        kind_label: p.kind.label(),
+        school: p.school.as_ref().map(|s| s.name.as_str()),
+        school_url: p.school.as_ref().map(|s| school_url(urls, &s.key, school_pages)),
+        summary: p.summary(),
+        cover: h.cover.as_deref().map(|c| media_url(urls, &p.path, c)),
+        cover_alt: h.cover_alt.as_deref().unwrap_or(""),
+        brand: h.brand.as_deref(),
+        slogan: h.slogan.as_deref(),
+        tier: h.tier.as_deref(),
+        subject: h.subject.as_deref(),
+        status: p.status,
+    })
+}
+
+#[derive(Serialize)]
+struct SchoolValue<'a> {
+    id: &'a str,
+    name: &'a str,
+    url: String,
+    registered: bool,
+    short: &'a str,
+    district: &'a str,
+    stage: &'a str,
+    ownership: &'a str,
+    party_org: &'a str,
+}
+
+#[derive(Serialize)]
+struct MeasureLink {
+    id: u32,
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct PageValue<'a> {
+    title: &'a str,
+    url: String,
+    permalink: String,
+    kind: &'static str,
+    kind_label: &'static str,
+    status: Status,
+    date: String,
+    pubdate: String,
+    date_iso: String,
+    year: Option<i32>,
+    summary: &'a str,
+    description: &'a str,
+    keywords: String,
+    author: Option<&'a str>,
+    source: Option<&'a str>,
+    editor: Option<&'a str>,
+    cover: Option<String>,
+    cover_alt: &'a str,
+    brand: Option<&'a str>,
+    slogan: Option<&'a str>,
+    subject: Option<&'a str>,
+    category: Option<&'a str>,
+    tier: Option<&'a str>,
+    reading_minutes: u32,
+    toc: &'a [crate::model::TocEntry],
+    tags: Vec<Link>,
+    district: Option<Link>,
+    measures: Vec<MeasureLink>,
+    school: Option<SchoolValue<'a>>,
+    section: Link,
+    breadcrumbs: Vec<Link>,
+    prev: Option<Link>,
+    next: Option<Link>,
+    extra: &'a serde_json::Value,
+}
+
+/// Full value of page `i` (its content goes in separately, as safe HTML).
+pub fn page_value(ctx: &Ctx, i: usize) -> Value {
+    let site = ctx.site;
+    let p = &site.pages[i];
+    let h = &p.doc.header;
+    let urls = &ctx.urls;
+    let sec = &site.sections[&p.section];
+    let pos = sec.pages.iter().position(|&x| x == i);
+    let neighbour = |j: Option<usize>| j.and_then(|j| sec.pages.get(j)).map(|&k| ctx.link(site.pages[k].title(), &site.pages[k].path));
+    let prev = pos.and_then(|x| x.checked_sub(1)).map(Some).and_then(neighbour);
+    let next = neighbour(pos.map(|x| x + 1));
+    let school = p.school.as_ref().map(|s| {
+        let reg = if s.registered { ctx.registry.school(&s.key) } else { None };
+        SchoolValue {
+            id: &s.key,
+            name: &s.name,
+            url: school_url(urls, &s.key, !site.schools.is_empty()),
+            registered: s.registered,
+            short: reg.map(|r| r.short.as_str()).unwrap_or(""),
+            district: reg.map(|r| r.district.as_str()).unwrap_or(""),
+            stage: reg.map(|r| r.stage.as_str()).unwrap_or(""),
+            ownership: reg.map(|r| r.ownership.as_str()).unwrap_or(""),
+            party_org: reg.map(|r| r.party_org.as_str()).unwrap_or(""),
+        }
+    });
+    let has_tax = |n: &str| site.taxonomies.iter().any(|t| t.name == n);
+    let tags = h
+        .tags
+        .iter()
+        .map(|t| Link {
+            title: t.clone(),
+            url: if has_tax("tags") { urls.href(&format!("/tags/{}/", crate::parse::slug::slugify(t, ctx.cfg.pinyin_slugs))) } else { String::new() },
+        })
+        .collect();
+    let district = p.district.as_ref().map(|d| Link {
+        title: d.clone(),
+        url: if has_tax("district") { urls.href(&format!("/districts/{}/", crate::parse::slug::slugify(d, ctx.cfg.pinyin_slugs))) } else { String::new() },
+    });
+    let measures = h
+        .measures
+        .iter()
+        .filter_map(|m| ctx.registry.measure(*m))
+        .map(|m| MeasureLink { id: m.id, title: m.title.clone(), url: urls.href(&format!("/measures/{}/", m.id)) })
+        .collect();
+    let mut breadcrumbs = vec![ctx.link(&ctx.cfg.title, "/")];
+    let mut chain = Vec::new();
+    let mut key = Some(p.section.clone());
+    while let Some(k) = key {
+        if k.is_empty() {
+            break;
+        }
+        let s = &site.sections[&k];
+        chain.push(ctx.link(&s.title, &s.path));
+        key = s.parent.clone();
+    }
+    chain.reverse();
+    breadcrumbs.extend(chain);
+    value(&PageValue {
+        title: &h.title,
+        url: urls.href(&p.path),
+        permalink: urls.permalink(&p.path),
+        kind: p.kind.name(),
+        kind_label: p.kind.label(),
+        status: p.status,
+        date: p.date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+        pubdate: p.date.map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default(),
+        date_iso: p.date.map(|d| d.to_rfc3339()).unwrap_or_default(),
+        year: p.year,
+        summary: p.summary(),
+        description: h.description.as_deref().unwrap_or(p.summary()),
+        keywords: h.tags.join(","),
+        author: h.author.as_deref(),
+        source: h.source.as_deref(),
+        editor: h.editor.as_deref(),
+        cover: h.cover.as_deref().map(|c| media_url(urls, &p.path, c)),
+        cover_alt: h.cover_alt.as_deref().unwrap_or(""),
+        brand: h.brand.as_deref(),
+        slogan: h.slogan.as_deref(),
+        subject: h.subject.as_deref(),
+        category: h.category.as_deref(),
+        tier: h.tier.as_deref(),
+        reading_minutes: p.rendered.reading_minutes,
+        toc: &p.rendered.toc,
+        tags,
+        district,
+        measures,
+        school,
+        section: ctx.link(&sec.title, &sec.path),
+        breadcrumbs,
+        prev,
+        next,
+        extra: &h.extra,
+    })
+}
+
+/// Up to `n` other pages of the same school, then of the same measures.
+pub fn related(ctx: &Ctx, i: usize, n: usize) -> Vec<usize> {
+    let site = ctx.site;
+    let p = &site.pages[i];
+    let mut out = Vec::new();
+    if let Some(s) = &p.school {
+        if let Some(t) = site.schools.iter().find(|t| t.slug == s.key) {
+            out.extend(t.pages.iter().copied().filter(|&j| j != i).take(n));
+        }
+    }
+    for m in &p.doc.header.measures {
+        if out.len() >= n {
+            break;
+        }
+        if let Some(t) = site.measures.iter().find(|t| t.slug == m.to_string()) {
+            for &j in &t.pages {
+                if out.len() >= n {
+                    break;
+                }
+                if j != i && !out.contains(&j) {
+                    out.push(j);
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,133 @@
+//! Render: Tera 2 templates over light, precomputed values. List and pager
+//! contexts get only the slice they show, built from per-page summaries
+//! computed once (tera values share arrays and maps by `Arc`), so the cost
+//! grows with pages + pagers, not pages × pagers as in Zola.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tera::{Context, Tera, Value};
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::load::theme::Theme;
+use crate::parse::slug::encode_path;
+
+pub mod context;
+pub mod jobs;
+
+/// URL building for one build: base path and origin from base_url.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    pub base_path: String,
+    pub origin: String,
+}
+
+impl Urls {
+    pub fn new(cfg: &Config) -> Self {
+        Urls { base_path: cfg.base_path(), origin: cfg.origin() }
+    }
+    /// Link target for a site path (`/brands/x/`): base path + encoded path.
+    pub fn href(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, encode_path(path.trim_start_matches('/')))
+    }
+    /// Absolute URL (for feeds, sitemap, canonical); the href when base_url
+    /// has no host.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.origin, self.href(path))
+    }
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    title: String,
+    url: String,
+    path: String,
+}
+
+#[derive(Serialize)]
+struct SiteValue<'a> {
+    title: &'a str,
+    description: &'a str,
+    organisation: &'a str,
+    language: &'a str,
+    base_url: &'a str,
+    base_path: String,
+    home: String,
+    domain: String,
+    sample_data: bool,
+    footer: &'a crate::config::Footer,
+    extra: &'a BTreeMap<String, serde_json::Value>,
+    nav: Vec<NavItem>,
+    css: String,
+    js: String,
+    favicon: String,
+    feed: String,
+    search_tags: String,
+}
+
+/// Compile the theme's templates and set the global context (site, UI
+/// strings, navigation). Template errors name the template file.
+pub fn setup(cfg: &Config, theme: &Theme, nav: &[(String, String)]) -> Result<Tera, Vec<Diagnostic>> {
+    let mut tera = Tera::new();
+    tera.autoescape_on([".html", ".xml"]);
+    let mut errs = Vec::new();
+    // Add one by one first so a syntax error names its file.
+    for t in &theme.templates {
+        let mut probe = Tera::new();
+        if let Err(e) = probe.add_raw_template(&t.name, &t.text) {
+            if !matches!(e.kind(), tera::ErrorKind::MissingParent { .. } | tera::ErrorKind::TemplateNotFound(_)) && !e.to_string().contains("not found") {
+                errs.push(Diagnostic::file(&t.file, format!("模板语法错误 (template error): {e}")).hint("检查 {{ }} 与 {% %} 是否成对；见 Tera 2 文档"));
+            }
+        }
+    }
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    if let Err(e) = tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str()))) {
+        return Err(vec![Diagnostic::file("templates/", format!("模板错误 (template error): {e}")).hint("检查 extends / include 的模板名是否存在")]);
+    }
+    let urls = Urls::new(cfg);
+    let site = SiteValue {
+        title: &cfg.title,
+        description: &cfg.description,
+        organisation: &cfg.organisation,
+        language: &cfg.language,
+        base_url: &cfg.base_url,
+        base_path: urls.base_path.clone(),
+        home: urls.href("/"),
+        domain: cfg.domain(),
+        sample_data: cfg.sample_data,
+        footer: &cfg.footer,
+        extra: &cfg.extra,
+        nav: nav.iter().map(|(title, path)| NavItem { title: title.clone(), url: urls.href(path), path: path.clone() }).collect(),
+        css: urls.href("/css/site.css"),
+        js: urls.href("/js/site.js"),
+        favicon: urls.href("/favicon.svg"),
+        feed: urls.href("/atom.xml"),
+        search_tags: urls.href("/tags/"),
+    };
+    tera.global_context().insert("site", &site);
+    tera.global_context().insert("t", &theme.strings);
+    tera.global_context().insert("lang", if cfg.language == "en" { "en" } else { "zh-CN" });
+    Ok(tera)
+}
+
+/// Render `template` with `ctx`; errors name the template and the output.
+pub fn render(tera: &Tera, template: &str, ctx: &Context, out: &str) -> Result<String, Diagnostic> {
+    tera.render(template, ctx).map_err(|e| {
+        let mut msg = e.to_string();
+        let mut src = std::error::Error::source(&e);
+        while let Some(s) = src {
+            msg.push_str(&format!(": {s}"));
+            src = s.source();
+        }
+        Diagnostic::file(format!("templates/{template}"), format!("渲染 {out} 时模板出错 (render error): {msg}"))
+            .hint("检查模板里用到的变量是否存在；可用 {% if x %} 先判断")
+    })
+}
+
+/// A tera value from anything serialisable.
+pub fn value<T: Serialize + ?Sized>(v: &T) -> Value {
+    Value::from_serializable(v)
+}

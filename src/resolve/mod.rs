@@ -1,0 +1,498 @@
+//! Resolve: from parsed documents to the site's structure — sections,
+//! pages with their final URLs, registry joins, taxonomies, school and
+//! measure pages — then render every body with internal links resolved.
+//! Everything here is a function of read-only inputs returning data.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use chrono::{DateTime, FixedOffset};
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostics::{closest, Diagnostic, Diagnostics};
+use crate::load::Asset;
+use crate::model::{Kind, Registry, SourceDoc, Status};
+use crate::parse::markdown::{self, Rendered};
+use crate::parse::slug::slugify;
+
+pub mod links;
+
+/// A school as shown on a page: registered (with id) or free text.
+#[derive(Debug, Clone)]
+pub struct SchoolRef {
+    pub key: String,
+    pub name: String,
+    pub registered: bool,
+}
+
+#[derive(Debug)]
+pub struct Page {
+    pub doc: SourceDoc,
+    pub kind: Kind,
+    pub status: Status,
+    /// Key of the section holding the page ("" = root).
+    pub section: String,
+    /// URL path relative to base_url, unencoded: `/brands/云江/`.
+    pub path: String,
+    pub date: Option<DateTime<FixedOffset>>,
+    pub year: Option<i32>,
+    pub school: Option<SchoolRef>,
+    pub district: Option<String>,
+    pub rendered: Rendered,
+}
+
+impl Page {
+    pub fn title(&self) -> &str {
+        &self.doc.header.title
+    }
+    pub fn summary(&self) -> &str {
+        self.doc.header.summary.as_deref().unwrap_or(&self.rendered.auto_summary)
+    }
+}
+
+#[derive(Debug)]
+pub struct Section {
+    pub key: String,
+    pub path: String,
+    pub title: String,
+    pub description: String,
+    pub kind: Kind,
+    pub paginate_by: usize,
+    pub weight: i64,
+    pub template: Option<String>,
+    pub doc: Option<SourceDoc>,
+    pub html: String,
+    /// Indexes into `Resolved::pages`, in the section's order.
+    pub pages: Vec<usize>,
+    pub subsections: Vec<String>,
+    pub parent: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub path: String,
+    /// Newest first.
+    pub pages: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    pub name: String,
+    pub path: String,
+    pub terms: Vec<Term>,
+}
+
+#[derive(Debug)]
+pub struct Resolved {
+    pub pages: Vec<Page>,
+    pub sections: BTreeMap<String, Section>,
+    /// Indexes of all pages, newest first.
+    pub by_date: Vec<usize>,
+    /// Enabled taxonomies except school and measures (tags, district, year).
+    pub taxonomies: Vec<Taxonomy>,
+    /// One per registered school (or per school named, without a registry).
+    pub schools: Vec<Term>,
+    pub measures: Vec<Term>,
+    /// (alias path, target path)
+    pub aliases: Vec<(String, String)>,
+    /// (source, output path relative to the output root)
+    pub assets: Vec<(PathBuf, String)>,
+}
+
+pub struct Input<'a> {
+    pub cfg: &'a Config,
+    pub registry: &'a Registry,
+    pub docs: Vec<SourceDoc>,
+    pub assets: Vec<Asset>,
+    pub statics: BTreeSet<String>,
+    pub templates: BTreeSet<String>,
+    pub drafts: bool,
+}
+
+/// URL path of a taxonomy's index.
+pub fn taxonomy_path(name: &str) -> &'static str {
+    match name {
+        "tags" => "/tags/",
+        "district" => "/districts/",
+        "school" => "/schools/",
+        "measures" => "/measures/",
+        _ => "/years/",
+    }
+}
+
+fn parent_key(key: &str) -> Option<String> {
+    if key.is_empty() {
+        None
+    } else {
+        Some(key.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default())
+    }
+}
+
+fn section_path(key: &str, pinyin: bool) -> String {
+    let mut p = String::from("/");
+    for seg in key.split('/').filter(|s| !s.is_empty()) {
+        p.push_str(&slugify(seg, pinyin));
+        p.push('/');
+    }
+    p
+}
+
+pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
+    let Input { cfg, registry, docs, assets, statics, templates, drafts } = input;
+    let mut errs = Diagnostics::default();
+    let pinyin = cfg.pinyin_slugs;
+
+    // 1. Sections: every `_index.md`, plus implicit ones for folders with pages.
+    let (section_docs, page_docs): (Vec<SourceDoc>, Vec<SourceDoc>) = docs.into_iter().partition(|d| d.is_section);
+    let mut sections: BTreeMap<String, Section> = BTreeMap::new();
+    let new_section = |key: &str, doc: Option<SourceDoc>| Section {
+        key: key.to_string(),
+        path: section_path(key, pinyin),
+        title: doc.as_ref().map(|d| d.header.title.clone()).unwrap_or_else(|| key.rsplit('/').next().unwrap_or("").to_string()),
+        description: doc.as_ref().and_then(|d| d.header.description.clone()).unwrap_or_default(),
+        kind: Kind::Page,
+        paginate_by: doc.as_ref().and_then(|d| d.header.paginate_by).unwrap_or(cfg.paginate_by),
+        weight: doc.as_ref().and_then(|d| d.header.weight).unwrap_or(0),
+        template: doc.as_ref().and_then(|d| d.header.template.clone()),
+        doc,
+        html: String::new(),
+        pages: vec![],
+        subsections: vec![],
+        parent: None,
+    };
+    for d in section_docs {
+        let key = d.rel.strip_suffix("_index.md").unwrap_or("").trim_end_matches('/').to_string();
+        if d.header.status == Some(Status::Draft) && !drafts {
+            continue;
+        }
+        sections.insert(key.clone(), new_section(&key, Some(d)));
+    }
+    sections.entry(String::new()).or_insert_with(|| new_section("", None));
+
+    // 2. Pages: section, slug, path, kind, status, registry joins.
+    struct Placed {
+        doc: SourceDoc,
+        section: String,
+        slug_src: String,
+        bundle: Option<String>,
+    }
+    let mut placed = Vec::new();
+    for d in page_docs {
+        let rel = d.rel.clone();
+        let (dir, name) = rel.rsplit_once('/').map(|(a, b)| (a.to_string(), b.to_string())).unwrap_or((String::new(), rel.clone()));
+        if name == "index.md" && !dir.is_empty() {
+            let (sec, bundle) = dir.rsplit_once('/').map(|(a, b)| (a.to_string(), b.to_string())).unwrap_or((String::new(), dir.clone()));
+            placed.push(Placed { doc: d, section: sec, slug_src: bundle, bundle: Some(dir) });
+        } else {
+            let stem = name.strip_suffix(".md").unwrap_or(&name).to_string();
+            placed.push(Placed { doc: d, section: dir, slug_src: stem, bundle: None });
+        }
+    }
+    for p in &placed {
+        let mut key = p.section.clone();
+        while !sections.contains_key(&key) {
+            sections.insert(key.clone(), new_section(&key, None));
+            match parent_key(&key) {
+                Some(k) => key = k,
+                None => break,
+            }
+        }
+    }
+    // Implicit ancestors of explicit sections too.
+    let keys: Vec<String> = sections.keys().cloned().collect();
+    for k in keys {
+        let mut key = k;
+        while let Some(parent) = parent_key(&key) {
+            sections.entry(parent.clone()).or_insert_with(|| new_section(&parent, None));
+            key = parent;
+        }
+    }
+    // Section kinds, parents and children (BTreeMap order: parents first).
+    let keys: Vec<String> = sections.keys().cloned().collect();
+    for k in &keys {
+        let parent = parent_key(k);
+        let inherited = parent.as_ref().and_then(|p| sections.get(p)).filter(|p| !p.key.is_empty()).map(|p| p.kind);
+        let s = sections.get_mut(k).unwrap();
+        s.kind = s.doc.as_ref().and_then(|d| d.header.kind).or(inherited).unwrap_or_else(|| Kind::from_section(k));
+        s.parent = parent.clone();
+        if let Some(p) = parent {
+            sections.get_mut(&p).unwrap().subsections.push(k.clone());
+        }
+    }
+    for s in sections.values() {
+        if let (Some(t), Some(d)) = (&s.template, &s.doc) {
+            check_template(&mut errs, d, t, &templates);
+        }
+    }
+
+    let all_bundles: BTreeSet<String> = placed.iter().filter_map(|p| p.bundle.clone()).collect();
+    let mut pages: Vec<Page> = Vec::new();
+    let mut page_assets: Vec<(Option<String>, usize)> = Vec::new(); // bundle dir, page index
+    for p in placed {
+        let Placed { doc, section, slug_src, bundle } = p;
+        let h = &doc.header;
+        let status = h.status.unwrap_or(Status::Published);
+        if status != Status::Published && !drafts {
+            continue;
+        }
+        let sec = &sections[&section];
+        let kind = h.kind.unwrap_or(sec.kind);
+        for (key, line) in &h.key_lines {
+            if let Some(owner) = Kind::ALL.iter().find(|k| k.own_keys().contains(&key.as_str())) {
+                if *owner != kind {
+                    errs.push(
+                        Diagnostic::new(&doc.file, *line, 1, format!("字段 `{key}` 只用于 {} ({}) 类页面，这一页是 {} ({})", owner.name(), owner.label(), kind.name(), kind.label()))
+                            .hint(format!("删掉这一行，或把 kind 改为 {}；自定义数据请放在 extra: 下", owner.name()))
+                            .with_source(&doc.text),
+                    );
+                }
+            }
+        }
+        if let Some(t) = &h.template {
+            check_template(&mut errs, &doc, t, &templates);
+        }
+        let slug = slugify(h.slug.as_deref().unwrap_or(&slug_src), pinyin && h.slug.is_none());
+        if slug.is_empty() {
+            errs.push(Diagnostic::new(&doc.file, h.line_of("slug"), 1, "无法从文件名或 slug 生成网址 (empty slug)").hint("在头部写 slug: 一个由文字、数字和 - 组成的名字").with_source(&doc.text));
+            continue;
+        }
+        let path = format!("{}{}/", sec.path, slug);
+        let year = h.year.or_else(|| h.date.map(|d| chrono::Datelike::year(&d)));
+        let mut district = h.district.clone();
+        let school = match &h.school {
+            None => None,
+            Some(name) => match (&registry.schools, registry.school(name)) {
+                (_, Some(s)) => {
+                    if district.is_none() {
+                        district = Some(s.district.clone());
+                    }
+                    Some(SchoolRef { key: s.id.clone(), name: s.name.clone(), registered: true })
+                }
+                (Some(_), None) => {
+                    let sugg = registry.school_suggestions(name);
+                    let hint = if sugg.is_empty() {
+                        "school 写 data/schools.yaml 里登记的 id 或全称；新学校请先在 data/schools.yaml 登记".to_string()
+                    } else {
+                        format!("did you mean: {}？school 写 data/schools.yaml 里登记的 id 或全称", sugg.join("、"))
+                    };
+                    errs.push(Diagnostic::new(&doc.file, h.line_of("school"), 1, format!("学校 `{name}` 没有在 data/schools.yaml 登记 (unknown school)")).hint(hint).with_source(&doc.text));
+                    None
+                }
+                (None, None) => Some(SchoolRef { key: slugify(name, pinyin), name: name.clone(), registered: false }),
+            },
+        };
+        for m in &h.measures {
+            if registry.measure(*m).is_none() {
+                errs.push(Diagnostic::new(&doc.file, h.line_of("measures"), 1, format!("举措 {m} 不在 data/measures.yaml 中")).hint("measures 写 data/measures.yaml 里的编号").with_source(&doc.text));
+            }
+        }
+        page_assets.push((bundle, pages.len()));
+        pages.push(Page { date: h.date, doc, kind, status, section, path, year, school, district, rendered: Rendered::default() });
+    }
+
+    // 3. Taxonomies, schools, measures.
+    let mut by_date: Vec<usize> = (0..pages.len()).collect();
+    by_date.sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
+    let term_of = |name: &str| slugify(name, pinyin);
+    let mut taxonomies = Vec::new();
+    for tax in ["tags", "district", "year"] {
+        if !cfg.has_taxonomy(tax) {
+            continue;
+        }
+        let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+        for &i in &by_date {
+            let p = &pages[i];
+            let names: Vec<String> = match tax {
+                "tags" => p.doc.header.tags.clone(),
+                "district" => p.district.iter().cloned().collect(),
+                _ => p.year.iter().map(|y| y.to_string()).collect(),
+            };
+            for n in names {
+                let slug = term_of(&n);
+                if slug.is_empty() {
+                    continue;
+                }
+                let t = terms.entry(slug.clone()).or_insert_with(|| Term { name: n.clone(), path: format!("{}{}/", taxonomy_path(tax), slug), slug, pages: vec![] });
+                if t.pages.last() != Some(&i) {
+                    t.pages.push(i);
+                }
+            }
+        }
+        let mut terms: Vec<Term> = terms.into_values().collect();
+        if tax == "year" {
+            terms.reverse();
+        }
+        taxonomies.push(Taxonomy { name: tax.to_string(), path: taxonomy_path(tax).to_string(), terms });
+    }
+    let mut schools: BTreeMap<String, Term> = BTreeMap::new();
+    if let Some(list) = &registry.schools {
+        for s in list {
+            schools.insert(s.id.clone(), Term { name: s.name.clone(), slug: s.id.clone(), path: format!("/schools/{}/", s.id), pages: vec![] });
+        }
+    }
+    let school_pages = registry.schools.is_some() || cfg.has_taxonomy("school");
+    if school_pages {
+        for &i in &by_date {
+            if let Some(s) = &pages[i].school {
+                if s.key.is_empty() {
+                    continue;
+                }
+                schools.entry(s.key.clone()).or_insert_with(|| Term { name: s.name.clone(), slug: s.key.clone(), path: format!("/schools/{}/", s.key), pages: vec![] }).pages.push(i);
+            }
+        }
+    }
+    let mut measures: Vec<Term> = registry
+        .measures()
+        .map(|m| Term { name: m.title.clone(), slug: m.id.to_string(), path: format!("/measures/{}/", m.id), pages: vec![] })
+        .collect();
+    for &i in &by_date {
+        for m in &pages[i].doc.header.measures {
+            if let Some(t) = measures.iter_mut().find(|t| t.slug == m.to_string()) {
+                t.pages.push(i);
+            }
+        }
+    }
+
+    // 4. Section page lists in section order.
+    for (i, p) in pages.iter().enumerate() {
+        sections.get_mut(&p.section).unwrap().pages.push(i);
+    }
+    for s in sections.values_mut() {
+        let sort = s.doc.as_ref().and_then(|d| d.header.sort_by.clone()).unwrap_or_else(|| "date".into());
+        s.pages.sort_by(|&a, &b| {
+            let (pa, pb) = (&pages[a], &pages[b]);
+            match sort.as_str() {
+                "weight" => pa.doc.header.weight.unwrap_or(0).cmp(&pb.doc.header.weight.unwrap_or(0)).then_with(|| newest_first(pa, pb)),
+                "title" => pa.title().cmp(pb.title()).then_with(|| pa.path.cmp(&pb.path)),
+                _ => newest_first(pa, pb),
+            }
+        });
+    }
+    let subs: Vec<(String, Vec<String>)> = sections.iter().map(|(k, s)| (k.clone(), s.subsections.clone())).collect();
+    for (k, mut list) in subs {
+        list.sort_by(|a, b| sections[a].weight.cmp(&sections[b].weight).then(a.cmp(b)));
+        sections.get_mut(&k).unwrap().subsections = list;
+    }
+
+    // 5. Every URL has one owner.
+    let mut owners: BTreeMap<String, String> = BTreeMap::new();
+    let mut claim = |errs: &mut Diagnostics, path: &str, who: &str, line: usize, text: Option<&str>| {
+        if let Some(prev) = owners.get(path) {
+            let mut d = Diagnostic::new(who, line, 1, format!("网址 {path} 被两个文件占用 (two pages on one URL): {prev} 和 {who}"))
+                .hint("给其中一页写不同的 slug:，或改文件名");
+            if let Some(t) = text {
+                d = d.with_source(t);
+            }
+            errs.push(d);
+        } else {
+            owners.insert(path.to_string(), who.to_string());
+        }
+    };
+    for tax in &taxonomies {
+        claim(&mut errs, &tax.path, &format!("(taxonomy {})", tax.name), 0, None);
+    }
+    if school_pages {
+        claim(&mut errs, "/schools/", "(school profiles)", 0, None);
+    }
+    claim(&mut errs, "/measures/", "(measure pages)", 0, None);
+    for s in sections.values() {
+        let who = s.doc.as_ref().map(|d| d.file.clone()).unwrap_or_else(|| format!("content/{}/", s.key));
+        claim(&mut errs, &s.path, &who, if s.doc.is_some() { 1 } else { 0 }, s.doc.as_ref().map(|d| d.text.as_str()));
+    }
+    let mut aliases = Vec::new();
+    for p in &pages {
+        claim(&mut errs, &p.path, &p.doc.file, p.doc.header.line_of("slug").max(1), Some(&p.doc.text));
+        for a in &p.doc.header.aliases {
+            let mut ap = if a.starts_with('/') { a.clone() } else { format!("/{a}") };
+            if !ap.ends_with('/') && !ap.ends_with(".html") {
+                ap.push('/');
+            }
+            claim(&mut errs, &ap, &p.doc.file, p.doc.header.line_of("aliases"), Some(&p.doc.text));
+            aliases.push((ap, p.path.clone()));
+        }
+    }
+    aliases.sort();
+
+    // 6. Assets: bundle files beside their page, other files where they are.
+    let mut out_assets = Vec::new();
+    let bundle_of: BTreeMap<String, usize> = page_assets.iter().filter_map(|(b, i)| b.clone().map(|b| (b, *i))).collect();
+    for a in assets {
+        let dir = a.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        let owner = bundle_of.iter().filter(|(b, _)| dir == b.as_str() || dir.starts_with(&format!("{b}/"))).max_by_key(|(b, _)| b.len());
+        match owner {
+            Some((b, &i)) => {
+                let inner = &a.rel[b.len() + 1..];
+                out_assets.push((a.src, format!("{}{}", &pages[i].path[1..], inner)));
+            }
+            None if all_bundles.iter().any(|b| dir == b || dir.starts_with(&format!("{b}/"))) => {} // bundle of an unpublished page
+            None => out_assets.push((a.src, a.rel.clone())),
+        }
+    }
+
+    // 7. Render bodies with links resolved (parallel).
+    let mut known: BTreeSet<String> = owners.keys().cloned().collect();
+    for t in taxonomies.iter().flat_map(|t| t.terms.iter()).chain(schools.values()).chain(measures.iter()) {
+        known.insert(t.path.clone());
+    }
+    known.insert("/".into());
+    for s in &statics {
+        known.insert(format!("/{s}"));
+    }
+    for (_, out) in &out_assets {
+        known.insert(format!("/{out}"));
+    }
+    let mut files: BTreeMap<String, String> = BTreeMap::new();
+    for p in &pages {
+        files.insert(p.doc.rel.clone(), p.path.clone());
+    }
+    for s in sections.values() {
+        if let Some(d) = &s.doc {
+            files.insert(d.rel.clone(), s.path.clone());
+        }
+    }
+    let resolver = links::Resolver { base_path: cfg.base_path(), known, files };
+    let rendered: Vec<Rendered> = pages.par_iter().map(|p| markdown::render(&p.doc, &resolver)).collect();
+    for (p, r) in pages.iter_mut().zip(rendered) {
+        errs.extend(r.errors.iter().cloned());
+        p.rendered = r;
+    }
+    for s in sections.values_mut() {
+        if let Some(d) = &s.doc {
+            let r = markdown::render(d, &resolver);
+            errs.extend(r.errors.iter().cloned());
+            s.html = r.html;
+        }
+    }
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    Ok(Resolved {
+        pages,
+        sections,
+        by_date,
+        taxonomies,
+        schools: schools.into_values().collect(),
+        measures,
+        aliases,
+        assets: out_assets,
+    })
+}
+
+fn check_template(errs: &mut Diagnostics, doc: &SourceDoc, name: &str, templates: &BTreeSet<String>) {
+    if !templates.contains(name) {
+        let sugg = closest(name, templates.iter().map(|s| s.as_str()), 1);
+        let hint = match sugg.first() {
+            Some(s) => format!("did you mean `{s}`? 模板放在 templates/ 或主题的 templates/ 目录"),
+            None => "模板放在 templates/ 或主题的 templates/ 目录；不需要时删掉 template: 这一行".to_string(),
+        };
+        errs.push(Diagnostic::new(&doc.file, doc.header.line_of("template"), 1, format!("找不到模板 `{name}` (unknown template)")).hint(hint).with_source(&doc.text));
+    }
+}
+
+/// Newest first; undated pages last; ties by title then path (deterministic).
+pub fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
+    b.date.cmp(&a.date).then_with(|| a.title().cmp(b.title())).then_with(|| a.path.cmp(&b.path))
+}
