@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser, Debug)]
-#[command(name = "exemplar", version, about = "教育党建示范展示站点生成器 — a static-site generator for school Party-building publicity")]
+#[command(
+    name = "exemplar",
+    version,
+    about = "教育党建示范展示站点生成器 — a static-site generator for school Party-building publicity"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

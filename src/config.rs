@@ -76,8 +76,20 @@ pub struct Footer {
 }
 
 const KEYS: &[&str] = &[
-    "title", "description", "base_url", "language", "theme", "sample_data", "paginate_by",
-    "taxonomies", "pinyin_slugs", "feed_limit", "timezone", "organisation", "footer", "extra",
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "theme",
+    "sample_data",
+    "paginate_by",
+    "taxonomies",
+    "pinyin_slugs",
+    "feed_limit",
+    "timezone",
+    "organisation",
+    "footer",
+    "extra",
 ];
 
 fn default_base_url() -> String {
@@ -110,27 +122,44 @@ impl Config {
             Ok(b) => match String::from_utf8(b) {
                 Ok(t) => t,
                 Err(_) => {
-                    return Err(vec![Diagnostic::file(file, "文件不是 UTF-8 编码 (not UTF-8)")
-                        .hint("用 UTF-8 编码重新保存该文件")])
+                    return Err(vec![Diagnostic::file(
+                        file,
+                        "文件不是 UTF-8 编码 (not UTF-8)",
+                    )
+                    .hint("用 UTF-8 编码重新保存该文件")])
                 }
             },
             Err(e) => {
-                return Err(vec![Diagnostic::file(file, format!("读不到站点配置 (cannot read site.yaml): {e}"))
-                    .hint("在站点根目录运行，或用 --root 指定站点目录；`exemplar init DIR` 可新建站点")])
+                return Err(vec![Diagnostic::file(
+                    file,
+                    format!("读不到站点配置 (cannot read site.yaml): {e}"),
+                )
+                .hint(
+                    "在站点根目录运行，或用 --root 指定站点目录；`exemplar init DIR` 可新建站点",
+                )])
             }
         };
         Self::parse(file, &text)
     }
 
     pub fn parse(file: &str, text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let doc = YamlDoc { file, text, first_line: 1, whole: text };
+        let doc = YamlDoc {
+            file,
+            text,
+            first_line: 1,
+            whole: text,
+        };
         if let Some(d) = doc.check_tabs() {
             return Err(vec![d]);
         }
         let map: serde_norway::Mapping = match serde_norway::from_str(text) {
             Ok(serde_norway::Value::Mapping(m)) => m,
             Ok(_) => {
-                return Err(vec![doc.error(1, 1, "site.yaml 必须是 `键: 值` 的映射 (must be a mapping)")])
+                return Err(vec![doc.error(
+                    1,
+                    1,
+                    "site.yaml 必须是 `键: 值` 的映射 (must be a mapping)",
+                )])
             }
             Err(e) => return Err(vec![doc.convert_error(&e, "检查缩进、冒号和引号")]),
         };
@@ -153,21 +182,36 @@ impl Config {
             }
         }
         if cfg.paginate_by == 0 {
-            errs.push(doc.at_key("paginate_by", "paginate_by 必须大于 0").hint("例如 paginate_by: 20"));
+            errs.push(
+                doc.at_key("paginate_by", "paginate_by 必须大于 0")
+                    .hint("例如 paginate_by: 20"),
+            );
         }
         if parse_offset(&cfg.timezone).is_none() {
-            errs.push(doc.at_key("timezone", format!("无法识别的时区 `{}`", cfg.timezone)).hint("写成 +08:00 的形式"));
+            errs.push(
+                doc.at_key("timezone", format!("无法识别的时区 `{}`", cfg.timezone))
+                    .hint("写成 +08:00 的形式"),
+            );
         }
         if !(cfg.language == "zh-CN" || cfg.language == "en") {
-            errs.push(doc.at_key("language", format!("不支持的语言 `{}`", cfg.language)).hint("可用: zh-CN, en"));
+            errs.push(
+                doc.at_key("language", format!("不支持的语言 `{}`", cfg.language))
+                    .hint("可用: zh-CN, en"),
+            );
         }
         if !cfg.base_url.ends_with('/') {
             cfg.base_url.push('/');
         }
-        if !(cfg.base_url.starts_with("http://") || cfg.base_url.starts_with("https://") || cfg.base_url.starts_with('/')) {
+        if !(cfg.base_url.starts_with("http://")
+            || cfg.base_url.starts_with("https://")
+            || cfg.base_url.starts_with('/'))
+        {
             errs.push(
-                doc.at_key("base_url", format!("base_url `{}` 不是网址 (not a URL)", cfg.base_url))
-                    .hint("写成 https://example.gov.cn/jyj/ddjs/ 或 /"),
+                doc.at_key(
+                    "base_url",
+                    format!("base_url `{}` 不是网址 (not a URL)", cfg.base_url),
+                )
+                .hint("写成 https://example.gov.cn/jyj/ddjs/ 或 /"),
             );
         }
         if errs.is_empty() {
@@ -212,7 +256,10 @@ impl Config {
     }
 
     pub fn domain(&self) -> String {
-        self.origin().split_once("://").map(|(_, h)| h.to_string()).unwrap_or_default()
+        self.origin()
+            .split_once("://")
+            .map(|(_, h)| h.to_string())
+            .unwrap_or_default()
     }
 
     pub fn has_taxonomy(&self, name: &str) -> bool {
@@ -220,12 +267,15 @@ impl Config {
     }
 
     pub fn offset(&self) -> chrono::FixedOffset {
-        parse_offset(&self.timezone).unwrap_or_else(|| chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        parse_offset(&self.timezone)
+            .unwrap_or_else(|| chrono::FixedOffset::east_opt(8 * 3600).unwrap())
     }
 }
 
 fn closest_tax(t: &str) -> Option<&'static str> {
-    crate::diagnostics::closest(t, TAXONOMIES.iter().copied(), 1).first().copied()
+    crate::diagnostics::closest(t, TAXONOMIES.iter().copied(), 1)
+        .first()
+        .copied()
 }
 
 pub fn parse_offset(s: &str) -> Option<chrono::FixedOffset> {
@@ -245,7 +295,11 @@ mod tests {
 
     #[test]
     fn base_path_of_sub_path_url() {
-        let mut c = Config::parse("site.yaml", "title: t\nbase_url: https://example.gov.cn/jyj/ddjs\n").unwrap();
+        let mut c = Config::parse(
+            "site.yaml",
+            "title: t\nbase_url: https://example.gov.cn/jyj/ddjs\n",
+        )
+        .unwrap();
         assert_eq!(c.base_path(), "/jyj/ddjs/");
         assert_eq!(c.origin(), "https://example.gov.cn");
         c.set_base_url("/");

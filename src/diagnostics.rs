@@ -22,7 +22,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(file: impl Into<String>, line: usize, col: usize, message: impl Into<String>) -> Self {
+    pub fn new(
+        file: impl Into<String>,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             file: file.into(),
             line,
@@ -89,7 +94,11 @@ fn byte_of_char(s: &str, ch: usize) -> usize {
 }
 
 fn next_char_end(s: &str, start: usize) -> usize {
-    s[start..].chars().next().map(|c| start + c.len_utf8()).unwrap_or(start)
+    s[start..]
+        .chars()
+        .next()
+        .map(|c| start + c.len_utf8())
+        .unwrap_or(start)
 }
 
 impl fmt::Display for Diagnostic {
@@ -157,7 +166,11 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// Closest candidates to `word` for a "did you mean" hint, best first.
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>, max: usize) -> Vec<&'a str> {
+pub fn closest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    max: usize,
+) -> Vec<&'a str> {
     let w = word.to_lowercase();
     let mut scored: Vec<(f64, &str)> = candidates
         .into_iter()
@@ -190,15 +203,21 @@ mod tests {
 
     #[test]
     fn closest_finds_typos() {
-        assert_eq!(closest("titel", ["title", "tags", "tier"], 1), vec!["title"]);
+        assert_eq!(
+            closest("titel", ["title", "tags", "tier"], 1),
+            vec!["title"]
+        );
         assert!(closest("zzz", ["title"], 1).is_empty());
     }
 
     #[test]
     fn render_names_file_line_and_hint() {
-        let d = Diagnostic::new("content/a.md", 3, 1, "未知字段 `titel`")
-            .hint("did you mean `title`?");
-        let d = Diagnostic { source_line: Some("titel: x".into()), ..d };
+        let d =
+            Diagnostic::new("content/a.md", 3, 1, "未知字段 `titel`").hint("did you mean `title`?");
+        let d = Diagnostic {
+            source_line: Some("titel: x".into()),
+            ..d
+        };
         let out = d.render();
         assert!(out.contains("content/a.md:3:1"), "{out}");
         assert!(out.contains("did you mean"), "{out}");

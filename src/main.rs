@@ -13,7 +13,11 @@ fn report(f: Failure) -> ExitCode {
             for d in &ds {
                 eprintln!("{}\n", d.render());
             }
-            eprintln!("构建失败：{} 处错误 (build failed: {} error(s))；public/ 未改动", ds.len(), ds.len());
+            eprintln!(
+                "构建失败：{} 处错误 (build failed: {} error(s))；public/ 未改动",
+                ds.len(),
+                ds.len()
+            );
         }
         Failure::Other(msg) => eprintln!("错误 (error): {msg}"),
     }
@@ -23,19 +27,40 @@ fn report(f: Failure) -> ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { drafts, base_url, output, root } => {
+        Command::Build {
+            drafts,
+            base_url,
+            output,
+            root,
+        } => {
             let root = cmd::build::site_root(root.as_deref());
             let out = output.unwrap_or_else(|| root.join("public"));
-            let opts = cmd::build::BuildOptions { root, out: out.clone(), drafts, base_url };
+            let opts = cmd::build::BuildOptions {
+                root,
+                out: out.clone(),
+                drafts,
+                base_url,
+            };
             match cmd::build::run(&opts) {
                 Ok(r) => {
-                    eprintln!("已构建 {} 个页面、{} 个文件，用时 {} ms → {} (built)", r.pages, r.files, r.millis, out.display());
+                    eprintln!(
+                        "已构建 {} 个页面、{} 个文件，用时 {} ms → {} (built)",
+                        r.pages,
+                        r.files,
+                        r.millis,
+                        out.display()
+                    );
                     ExitCode::SUCCESS
                 }
                 Err(f) => report(f),
             }
         }
-        Command::New { kind, title, school, root } => {
+        Command::New {
+            kind,
+            title,
+            school,
+            root,
+        } => {
             let root = cmd::build::site_root(root.as_deref());
             match cmd::new::run(&root, kind.name(), &title, school.as_deref()) {
                 Ok(rel) => {
@@ -48,7 +73,10 @@ fn main() -> ExitCode {
         }
         Command::Init { dir } => match cmd::init::run(&dir) {
             Ok(()) => {
-                eprintln!("已新建站点 {} ；进入该目录运行 exemplar build (site created)", dir.display());
+                eprintln!(
+                    "已新建站点 {} ；进入该目录运行 exemplar build (site created)",
+                    dir.display()
+                );
                 ExitCode::SUCCESS
             }
             Err(f) => report(f),

@@ -50,7 +50,11 @@ struct Site {
 impl Site {
     fn new(layers: &[&str]) -> Site {
         static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!("exemplar-it-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+        let dir = std::env::temp_dir().join(format!(
+            "exemplar-it-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         for l in layers {
@@ -60,7 +64,11 @@ impl Site {
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(BIN).args(args).current_dir(&self.dir).output().expect("run exemplar")
+        Command::new(BIN)
+            .args(args)
+            .current_dir(&self.dir)
+            .output()
+            .expect("run exemplar")
     }
 
     fn build(&self, args: &[&str]) -> Output {
@@ -83,7 +91,18 @@ impl Site {
         if !root.exists() {
             return BTreeMap::new();
         }
-        walk(&root).into_iter().map(|p| (p.strip_prefix(&root).unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap())).collect()
+        walk(&root)
+            .into_iter()
+            .map(|p| {
+                (
+                    p.strip_prefix(&root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                    std::fs::read(&p).unwrap(),
+                )
+            })
+            .collect()
     }
 }
 
@@ -98,7 +117,12 @@ fn stderr(o: &Output) -> String {
 }
 
 fn assert_ok(o: &Output) {
-    assert!(o.status.success(), "exit {:?}\n{}", o.status.code(), stderr(o));
+    assert!(
+        o.status.success(),
+        "exit {:?}\n{}",
+        o.status.code(),
+        stderr(o)
+    );
 }
 
 fn good() -> Site {
@@ -111,14 +135,34 @@ fn good() -> Site {
 fn good_site_links_carry_the_base_url_sub_path() {
     let s = good();
     let a = s.read("public/brands/a/index.html");
-    assert!(a.contains(r#"href="/jyj/ddjs/css/site.css""#), "stylesheet under the sub-path");
+    assert!(
+        a.contains(r#"href="/jyj/ddjs/css/site.css""#),
+        "stylesheet under the sub-path"
+    );
     assert!(a.contains(r#"href="/jyj/ddjs/deeds/%E4%B8%AD%E6%96%87%E5%90%8D/#%E4%B8%BB%E8%A6%81%E4%BA%8B%E8%BF%B9""#), "@/ link with fragment resolved and encoded:\n{a}");
-    assert!(a.contains(r#"href="/jyj/ddjs/clean/x/""#), "root-relative link prefixed");
-    assert!(a.contains(r#"href="/jyj/ddjs/images/logo.svg""#), "static file link prefixed");
-    assert!(a.contains(r#"<link rel="canonical" href="https://example.gov.cn/jyj/ddjs/brands/a/">"#));
+    assert!(
+        a.contains(r#"href="/jyj/ddjs/clean/x/""#),
+        "root-relative link prefixed"
+    );
+    assert!(
+        a.contains(r#"href="/jyj/ddjs/images/logo.svg""#),
+        "static file link prefixed"
+    );
+    assert!(
+        a.contains(r#"<link rel="canonical" href="https://example.gov.cn/jyj/ddjs/brands/a/">"#)
+    );
     // No link leaves the sub-path.
-    for href in a.split("href=\"").skip(1).map(|r| &r[..r.find('"').unwrap()]) {
-        assert!(href.starts_with("/jyj/ddjs/") || href.starts_with('#') || href.starts_with("https://example.gov.cn/jyj/ddjs/"), "link outside the sub-path: {href}");
+    for href in a
+        .split("href=\"")
+        .skip(1)
+        .map(|r| &r[..r.find('"').unwrap()])
+    {
+        assert!(
+            href.starts_with("/jyj/ddjs/")
+                || href.starts_with('#')
+                || href.starts_with("https://example.gov.cn/jyj/ddjs/"),
+            "link outside the sub-path: {href}"
+        );
     }
 }
 
@@ -156,7 +200,10 @@ fn article_page_shows_meta_block_gov_tags_and_footer() {
     ] {
         assert!(a.contains(needle), "missing {needle}");
     }
-    assert!(!a.contains("公安机关备案号"), "empty footer fields are omitted");
+    assert!(
+        !a.contains("公安机关备案号"),
+        "empty footer fields are omitted"
+    );
     assert_eq!(a.matches("<h1").count(), 1, "one h1 per page");
 }
 
@@ -167,14 +214,20 @@ fn heading_ids_keep_chinese_and_are_unique() {
     assert!(a.contains(r#"<h2 id="主要做法">"#));
     assert!(a.contains(r#"<h2 id="主要做法-1">"#));
     assert!(a.contains(r#"<h3 id="results-2024">"#));
-    assert!(a.contains(r##"href="#主要做法-1""##), "table of contents links the headings");
+    assert!(
+        a.contains(r##"href="#主要做法-1""##),
+        "table of contents links the headings"
+    );
 }
 
 #[test]
 fn summary_stops_at_more_marker_in_lists() {
     let s = good();
     let list = s.read("public/brands/index.html");
-    assert!(list.contains(r#"<p class="card-summary">第一段文字。</p>"#), "{list}");
+    assert!(
+        list.contains(r#"<p class="card-summary">第一段文字。</p>"#),
+        "{list}"
+    );
 }
 
 #[test]
@@ -188,7 +241,10 @@ fn sections_paginate_and_nest() {
     assert!(s.exists("public/brands/sub/index.html"));
     assert!(s.exists("public/brands/sub/c/index.html"));
     let first = s.read("public/brands/index.html");
-    assert!(first.contains(r#"href="/jyj/ddjs/brands/sub/""#), "subsection listed");
+    assert!(
+        first.contains(r#"href="/jyj/ddjs/brands/sub/""#),
+        "subsection listed"
+    );
 }
 
 #[test]
@@ -202,13 +258,31 @@ fn taxonomies_have_index_and_term_pages() {
     let s = good();
     let tag = s.read("public/tags/党建品牌/index.html");
     assert!(tag.contains("甲小学“红烛”品牌") && tag.contains("乙中学品牌"));
-    assert!(s.exists("public/tags/党建品牌/page/2/index.html"), "3 pages tagged, 2 per pager");
-    assert!(s.read("public/tags/index.html").contains(r#"href="/jyj/ddjs/tags/%E5%B8%88%E5%BE%B7%E5%B8%88%E9%A3%8E/""#));
-    assert!(s.read("public/districts/安阳学区/index.html").contains("甲小学清廉学校建设"), "district comes from the registry");
-    assert!(s.read("public/years/2024/index.html").contains("扎根乡村的老师"));
-    assert!(s.read("public/measures/5/index.html").contains("乙中学品牌"));
-    assert!(s.read("public/measures/index.html").contains("深化党建品牌内涵"));
-    assert!(!s.exists("public/tags/草稿标签/index.html"), "a draft's tag makes no term page");
+    assert!(
+        s.exists("public/tags/党建品牌/page/2/index.html"),
+        "3 pages tagged, 2 per pager"
+    );
+    assert!(s
+        .read("public/tags/index.html")
+        .contains(r#"href="/jyj/ddjs/tags/%E5%B8%88%E5%BE%B7%E5%B8%88%E9%A3%8E/""#));
+    assert!(
+        s.read("public/districts/安阳学区/index.html")
+            .contains("甲小学清廉学校建设"),
+        "district comes from the registry"
+    );
+    assert!(s
+        .read("public/years/2024/index.html")
+        .contains("扎根乡村的老师"));
+    assert!(s
+        .read("public/measures/5/index.html")
+        .contains("乙中学品牌"));
+    assert!(s
+        .read("public/measures/index.html")
+        .contains("深化党建品牌内涵"));
+    assert!(
+        !s.exists("public/tags/草稿标签/index.html"),
+        "a draft's tag makes no term page"
+    );
 }
 
 #[test]
@@ -218,7 +292,11 @@ fn every_registered_school_has_a_profile() {
     assert!(alpha.contains("<h1>甲小学</h1>"));
     assert!(alpha.contains("甲小学清廉学校建设") && alpha.contains("甲小学“红烛”品牌"));
     assert!(alpha.contains("2023：规范型"));
-    assert!(s.read("public/schools/beta/index.html").contains("扎根乡村的老师"), "school named by full name");
+    assert!(
+        s.read("public/schools/beta/index.html")
+            .contains("扎根乡村的老师"),
+        "school named by full name"
+    );
     assert!(s.exists("public/schools/gamma/index.html"));
     assert!(s.read("public/schools/index.html").contains("玉海学区"));
 }
@@ -231,12 +309,18 @@ fn feeds_sitemap_robots_and_404() {
     assert!(feed.contains("<id>https://example.gov.cn/jyj/ddjs/clean/x/</id>"));
     assert!(s.read("public/brands/atom.xml").contains("乙中学品牌"));
     let sitemap = s.read("public/sitemap.xml");
-    assert!(sitemap.contains("<loc>https://example.gov.cn/jyj/ddjs/deeds/%E4%B8%AD%E6%96%87%E5%90%8D/</loc>"));
+    assert!(sitemap
+        .contains("<loc>https://example.gov.cn/jyj/ddjs/deeds/%E4%B8%AD%E6%96%87%E5%90%8D/</loc>"));
     assert!(sitemap.contains("<loc>https://example.gov.cn/jyj/ddjs/schools/alpha/</loc>"));
     assert!(!sitemap.contains("draft"));
-    assert!(s.read("public/robots.txt").contains("Sitemap: https://example.gov.cn/jyj/ddjs/sitemap.xml"));
+    assert!(s
+        .read("public/robots.txt")
+        .contains("Sitemap: https://example.gov.cn/jyj/ddjs/sitemap.xml"));
     let nf = s.read("public/404.html");
-    assert!(nf.contains(r#"href="/jyj/ddjs/css/site.css""#), "404 uses absolute paths so it works at any depth");
+    assert!(
+        nf.contains(r#"href="/jyj/ddjs/css/site.css""#),
+        "404 uses absolute paths so it works at any depth"
+    );
 }
 
 #[test]
@@ -244,7 +328,10 @@ fn bundle_files_are_copied_beside_their_page() {
     let s = good();
     assert!(s.exists("public/brands/bundle/photo.svg"));
     let page = s.read("public/brands/bundle/index.html");
-    assert!(page.contains(r#"src="/jyj/ddjs/brands/bundle/photo.svg""#), "cover resolved");
+    assert!(
+        page.contains(r#"src="/jyj/ddjs/brands/bundle/photo.svg""#),
+        "cover resolved"
+    );
     assert!(page.contains(r#"<img src="photo.svg" alt="示意图""#));
 }
 
@@ -288,7 +375,10 @@ fn rebuild_removes_files_of_deleted_pages() {
     assert_ok(&s.build(&[]));
     assert!(!s.exists("public/brands/b/index.html"));
     assert_ok(&s.build(&[]));
-    assert!(!s.exists("public/brands/b/index.html"), "not resurrected from the recycled staging folder");
+    assert!(
+        !s.exists("public/brands/b/index.html"),
+        "not resurrected from the recycled staging folder"
+    );
 }
 
 #[test]
@@ -314,7 +404,10 @@ fn bad(case: &str, location: &str, words: &[&str]) -> String {
     let out = s.build(&[]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{case}: exit code\n{err}");
-    assert!(err.contains(location), "{case}: expected `{location}` in\n{err}");
+    assert!(
+        err.contains(location),
+        "{case}: expected `{location}` in\n{err}"
+    );
     for w in words {
         assert!(err.contains(w), "{case}: expected `{w}` in\n{err}");
     }
@@ -330,12 +423,20 @@ fn bad_non_utf8_file() {
 
 #[test]
 fn bad_empty_file() {
-    bad("empty-file", "content/brands/empty.md", &["空", "empty file"]);
+    bad(
+        "empty-file",
+        "content/brands/empty.md",
+        &["空", "empty file"],
+    );
 }
 
 #[test]
 fn bad_unclosed_header() {
-    bad("unclosed-header", "content/brands/a.md:1:1", &["header not closed", "---"]);
+    bad(
+        "unclosed-header",
+        "content/brands/a.md:1:1",
+        &["header not closed", "---"],
+    );
 }
 
 #[test]
@@ -345,27 +446,47 @@ fn bad_tab_in_yaml() {
 
 #[test]
 fn bad_date() {
-    bad("bad-date", "content/brands/a.md:3:1", &["2024-13-45", "invalid date", "2024-05-12"]);
+    bad(
+        "bad-date",
+        "content/brands/a.md:3:1",
+        &["2024-13-45", "invalid date", "2024-05-12"],
+    );
 }
 
 #[test]
 fn bad_unknown_kind() {
-    bad("unknown-kind", "content/brands/a.md:3:1", &["brnad", "did you mean `brand`"]);
+    bad(
+        "unknown-kind",
+        "content/brands/a.md:3:1",
+        &["brnad", "did you mean `brand`"],
+    );
 }
 
 #[test]
 fn bad_unknown_template() {
-    bad("unknown-template", "content/brands/a.md:3:1", &["pgae.html", "did you mean `page.html`"]);
+    bad(
+        "unknown-template",
+        "content/brands/a.md:3:1",
+        &["pgae.html", "did you mean `page.html`"],
+    );
 }
 
 #[test]
 fn bad_unknown_key_gets_did_you_mean() {
-    bad("unknown-key", "content/brands/a.md:3:1", &["titel", "did you mean `title`", "extra"]);
+    bad(
+        "unknown-key",
+        "content/brands/a.md:3:1",
+        &["titel", "did you mean `title`", "extra"],
+    );
 }
 
 #[test]
 fn bad_unknown_school_lists_closest_matches() {
-    bad("unknown-school", "content/brands/a.md:4:1", &["alpah", "alpha"]);
+    bad(
+        "unknown-school",
+        "content/brands/a.md:4:1",
+        &["alpah", "alpha"],
+    );
 }
 
 #[test]
@@ -375,12 +496,20 @@ fn bad_measure_out_of_range() {
 
 #[test]
 fn bad_two_pages_on_one_url_names_both_files() {
-    bad("duplicate-url", "content/brands/y.md", &["/brands/x/", "content/brands/x.md"]);
+    bad(
+        "duplicate-url",
+        "content/brands/y.md",
+        &["/brands/x/", "content/brands/x.md"],
+    );
 }
 
 #[test]
 fn bad_link_to_missing_page() {
-    bad("broken-link", "content/brands/a.md:6:2", &["/nope/", "broken internal link"]);
+    bad(
+        "broken-link",
+        "content/brands/a.md:6:2",
+        &["/nope/", "broken internal link"],
+    );
 }
 
 #[test]
@@ -390,13 +519,24 @@ fn bad_yaml_syntax_maps_to_file_line() {
 
 #[test]
 fn bad_key_of_another_kind() {
-    bad("wrong-kind-key", "content/deeds/a.md:3:1", &["tier", "clean"]);
+    bad(
+        "wrong-kind-key",
+        "content/deeds/a.md:3:1",
+        &["tier", "clean"],
+    );
 }
 
 #[test]
 fn all_content_errors_are_reported_together() {
-    let err = bad("several-errors", "content/brands/a.md:3:1", &["content/deeds/b.md:3:1", "昨天", "2 error(s)"]);
-    assert!(err.find("content/brands/a.md").unwrap() < err.find("content/deeds/b.md").unwrap(), "sorted by file");
+    let err = bad(
+        "several-errors",
+        "content/brands/a.md:3:1",
+        &["content/deeds/b.md:3:1", "昨天", "2 error(s)"],
+    );
+    assert!(
+        err.find("content/brands/a.md").unwrap() < err.find("content/deeds/b.md").unwrap(),
+        "sorted by file"
+    );
 }
 
 #[test]
@@ -423,11 +563,24 @@ fn new_writes_a_complete_draft_that_builds() {
     let rel = String::from_utf8_lossy(&out.stdout).trim().to_string();
     assert_eq!(rel, "content/clean/丙学校清廉学校建设.md");
     let text = s.read(&rel);
-    for key in ["title:", "date:", "tags:", "measures:", "school: \"gamma\"", "source:", "editor:", "status: draft", "tier:"] {
+    for key in [
+        "title:",
+        "date:",
+        "tags:",
+        "measures:",
+        "school: \"gamma\"",
+        "source:",
+        "editor:",
+        "status: draft",
+        "tier:",
+    ] {
         assert!(text.contains(key), "missing {key} in\n{text}");
     }
     assert_ok(&s.build(&[]));
-    assert!(!s.exists("public/clean/丙学校清廉学校建设/index.html"), "a new page is a draft");
+    assert!(
+        !s.exists("public/clean/丙学校清廉学校建设/index.html"),
+        "a new page is a draft"
+    );
     assert_ok(&s.build(&["--drafts"]));
     assert!(s.exists("public/clean/丙学校清廉学校建设/index.html"));
     let again = s.run(&["new", "clean", "丙学校清廉学校建设"]);
@@ -441,28 +594,47 @@ fn new_writes_a_complete_draft_that_builds() {
 fn init_makes_a_site_that_builds() {
     let s = Site::new(&[]);
     assert_ok(&s.run(&["init", "mysite"]));
-    for f in ["site.yaml", "data/schools.yaml", "data/measures.yaml", "themes/default/templates/page.html", "content/brands/example.md"] {
+    for f in [
+        "site.yaml",
+        "data/schools.yaml",
+        "data/measures.yaml",
+        "themes/default/templates/page.html",
+        "content/brands/example.md",
+    ] {
         assert!(s.exists(&format!("mysite/{f}")), "{f}");
     }
     assert_ok(&s.run(&["build", "--root", "mysite"]));
     assert!(s.exists("mysite/public/brands/example/index.html"));
-    assert_eq!(s.run(&["init", "mysite"]).status.code(), Some(1), "refuses a non-empty folder");
+    assert_eq!(
+        s.run(&["init", "mysite"]).status.code(),
+        Some(1),
+        "refuses a non-empty folder"
+    );
 }
 
 #[test]
 fn site_templates_override_the_theme_file_by_file() {
     let s = Site::new(&["good"]);
     std::fs::create_dir_all(s.dir.join("templates")).unwrap();
-    std::fs::write(s.dir.join("templates/404.html"), "custom 404 {{ site.title }}").unwrap();
+    std::fs::write(
+        s.dir.join("templates/404.html"),
+        "custom 404 {{ site.title }}",
+    )
+    .unwrap();
     assert_ok(&s.build(&[]));
     assert_eq!(s.read("public/404.html"), "custom 404 测试站点");
-    assert!(s.read("public/index.html").contains("<!DOCTYPE html>"), "other templates still from the theme");
+    assert!(
+        s.read("public/index.html").contains("<!DOCTYPE html>"),
+        "other templates still from the theme"
+    );
 }
 
 #[test]
 fn english_ui_strings_are_selectable() {
     let s = Site::new(&["good"]);
-    let cfg = s.read("site.yaml").replace("title: 测试站点", "title: 测试站点\nlanguage: en");
+    let cfg = s
+        .read("site.yaml")
+        .replace("title: 测试站点", "title: 测试站点\nlanguage: en");
     std::fs::write(s.dir.join("site.yaml"), cfg).unwrap();
     assert_ok(&s.build(&[]));
     let a = s.read("public/brands/a/index.html");
@@ -473,18 +645,40 @@ fn english_ui_strings_are_selectable() {
 fn the_sample_site_builds_with_the_content_the_readme_promises() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = std::env::temp_dir().join(format!("exemplar-sample-{}", std::process::id()));
-    let o = Command::new(BIN).args(["build", "-o"]).arg(&out).current_dir(root).output().unwrap();
+    let o = Command::new(BIN)
+        .args(["build", "-o"])
+        .arg(&out)
+        .current_dir(root)
+        .output()
+        .unwrap();
     assert_ok(&o);
-    let count = |dir: &str| std::fs::read_dir(out.join(dir)).unwrap().filter(|e| e.as_ref().unwrap().path().join("index.html").exists() && !e.as_ref().unwrap().file_name().eq("page")).count();
+    let count = |dir: &str| {
+        std::fs::read_dir(out.join(dir))
+            .unwrap()
+            .filter(|e| {
+                e.as_ref().unwrap().path().join("index.html").exists()
+                    && !e.as_ref().unwrap().file_name().eq("page")
+            })
+            .count()
+    };
     assert!(count("brands") >= 8, "brands");
     assert!(count("deeds") >= 10, "deeds");
     assert!(count("clean") >= 6, "clean");
     assert!(count("schools") >= 20, "school profiles");
-    let clean: String = ["引领型", "规范型", "提升型"].iter().map(|t| t.to_string()).collect();
-    let list = std::fs::read_to_string(out.join("clean/index.html")).unwrap() + &std::fs::read_to_string(out.join("clean/page/2/index.html")).unwrap_or_default();
+    let clean: String = ["引领型", "规范型", "提升型"]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+    let list = std::fs::read_to_string(out.join("clean/index.html")).unwrap()
+        + &std::fs::read_to_string(out.join("clean/page/2/index.html")).unwrap_or_default();
     for t in ["引领型", "规范型", "提升型"] {
         assert!(list.contains(t), "clean-school tier {t} shown ({clean})");
     }
-    assert!(std::fs::read_to_string(out.join("index.html")).unwrap().contains("示例数据"), "marked as sample data");
+    assert!(
+        std::fs::read_to_string(out.join("index.html"))
+            .unwrap()
+            .contains("示例数据"),
+        "marked as sample data"
+    );
     let _ = std::fs::remove_dir_all(&out);
 }

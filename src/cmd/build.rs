@@ -62,7 +62,15 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     }
     let templates: BTreeSet<String> = theme.templates.iter().map(|t| t.name.clone()).collect();
     let statics: BTreeSet<String> = theme.statics.keys().cloned().collect();
-    let site = match resolve::resolve(Input { cfg: &cfg, registry: &registry, docs, assets: content.assets, statics, templates, drafts: opts.drafts }) {
+    let site = match resolve::resolve(Input {
+        cfg: &cfg,
+        registry: &registry,
+        docs,
+        assets: content.assets,
+        statics,
+        templates,
+        drafts: opts.drafts,
+    }) {
         Ok(site) => Some(site),
         Err(e) => {
             errs.extend(e.0);
@@ -80,7 +88,10 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     let render_errors: Vec<Diagnostic> = job_list
         .par_iter()
         .filter_map(|job| match jobs::run(&ctx, &tera, job) {
-            Ok((out, text)) => staging.write(&out, text.as_bytes()).err().map(|e| Diagnostic::file(out, format!("写入失败 (write failed): {e}"))),
+            Ok((out, text)) => staging
+                .write(&out, text.as_bytes())
+                .err()
+                .map(|e| Diagnostic::file(out, format!("写入失败 (write failed): {e}"))),
             Err(d) => Some(d),
         })
         .collect();
@@ -88,7 +99,11 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         .statics
         .iter()
         .map(|(rel, b)| (rel.clone(), b.clone()))
-        .chain(site.assets.iter().map(|(src, out)| (out.clone(), load::theme::Bytes::Disk(src.clone()))))
+        .chain(
+            site.assets
+                .iter()
+                .map(|(src, out)| (out.clone(), load::theme::Bytes::Disk(src.clone()))),
+        )
         .collect();
     let copy_errors: Vec<Diagnostic> = copies
         .par_iter()
@@ -97,7 +112,8 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
                 load::theme::Bytes::Disk(p) => staging.copy(rel, p),
                 load::theme::Bytes::Embedded(b) => staging.write(rel, b),
             };
-            r.err().map(|e| Diagnostic::file(rel.clone(), format!("复制失败 (copy failed): {e}")))
+            r.err()
+                .map(|e| Diagnostic::file(rel.clone(), format!("复制失败 (copy failed): {e}")))
         })
         .collect();
     let mut all: Vec<Diagnostic> = render_errors;
@@ -109,16 +125,38 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         return Err(d.into());
     }
     staging.commit()?;
-    Ok(Report { pages: site.pages.len(), files: job_list.len() + copies.len(), millis: started.elapsed().as_millis() })
+    Ok(Report {
+        pages: site.pages.len(),
+        files: job_list.len() + copies.len(),
+        millis: started.elapsed().as_millis(),
+    })
 }
 
 /// Main navigation: home, the top-level sections, then the generated
 /// views (measures, schools, tags).
-fn navigation(site: &resolve::Resolved, cfg: &Config, strings: &std::collections::BTreeMap<String, String>, has_registry: bool) -> Vec<(String, String)> {
+fn navigation(
+    site: &resolve::Resolved,
+    cfg: &Config,
+    strings: &std::collections::BTreeMap<String, String>,
+    has_registry: bool,
+) -> Vec<(String, String)> {
     let s = |k: &str| strings.get(k).cloned().unwrap_or_else(|| k.to_string());
     let mut nav = vec![(s("home"), "/".to_string())];
-    let mut tops: Vec<&resolve::Section> = site.sections.values().filter(|x| x.parent.as_deref() == Some("") && !x.pages.is_empty() && x.kind != crate::model::Kind::Page).collect();
-    tops.sort_by(|a, b| a.weight.cmp(&b.weight).then(a.kind.cmp(&b.kind)).then(a.key.cmp(&b.key)));
+    let mut tops: Vec<&resolve::Section> = site
+        .sections
+        .values()
+        .filter(|x| {
+            x.parent.as_deref() == Some("")
+                && !x.pages.is_empty()
+                && x.kind != crate::model::Kind::Page
+        })
+        .collect();
+    tops.sort_by(|a, b| {
+        a.weight
+            .cmp(&b.weight)
+            .then(a.kind.cmp(&b.kind))
+            .then(a.key.cmp(&b.key))
+    });
     nav.extend(tops.into_iter().map(|x| (x.title.clone(), x.path.clone())));
     nav.push((s("measures"), "/measures/".into()));
     if has_registry || cfg.has_taxonomy("school") {
@@ -135,5 +173,6 @@ fn navigation(site: &resolve::Resolved, cfg: &Config, strings: &std::collections
 
 /// Root of the site: `--root`, else the current folder.
 pub fn site_root(root: Option<&Path>) -> PathBuf {
-    root.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    root.map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
 }

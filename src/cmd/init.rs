@@ -62,8 +62,16 @@ slogan: 燃烧自己，照亮学生
 "#;
 
 pub fn run(dir: &Path) -> Result<(), Failure> {
-    if dir.exists() && dir.read_dir().map(|mut d| d.next().is_some()).unwrap_or(true) {
-        return Err(Failure::Other(format!("{} 不是空目录，不会覆盖 (directory not empty)", dir.display())));
+    if dir.exists()
+        && dir
+            .read_dir()
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        return Err(Failure::Other(format!(
+            "{} 不是空目录，不会覆盖 (directory not empty)",
+            dir.display()
+        )));
     }
     let mut files: Vec<(String, &[u8])> = vec![
         ("site.yaml".into(), SITE.as_bytes()),
@@ -75,10 +83,15 @@ pub fn run(dir: &Path) -> Result<(), Failure> {
         ("static/.gitkeep".into(), b""),
         (".gitignore".into(), b"public/\n"),
     ];
-    files.extend(DEFAULT_THEME.iter().map(|(rel, b)| (format!("themes/default/{rel}"), *b)));
+    files.extend(
+        DEFAULT_THEME
+            .iter()
+            .map(|(rel, b)| (format!("themes/default/{rel}"), *b)),
+    );
     for (rel, bytes) in files {
         let path = dir.join(&rel);
-        std::fs::create_dir_all(path.parent().unwrap()).map_err(|e| Failure::io(path.display(), e))?;
+        std::fs::create_dir_all(path.parent().unwrap())
+            .map_err(|e| Failure::io(path.display(), e))?;
         std::fs::write(&path, bytes).map_err(|e| Failure::io(path.display(), e))?;
     }
     Ok(())

@@ -55,29 +55,47 @@ pub fn template(kind: Kind, title: &str, date: &str, school: Option<&str>) -> St
 
 pub fn run(root: &Path, kind: &str, title: &str, school: Option<&str>) -> Result<String, Failure> {
     let cfg = Config::load(root).map_err(Failure::Content)?;
-    let Some(kind) = Kind::parse(kind) else { unreachable!("clap validates kind") };
+    let Some(kind) = Kind::parse(kind) else {
+        unreachable!("clap validates kind")
+    };
     if let Some(s) = school {
         let reg = registry::load(root).map_err(Failure::Content)?;
         if reg.schools.is_some() && reg.school(s).is_none() {
             let sugg = reg.school_suggestions(s);
-            let mut d = Diagnostic::file("data/schools.yaml", format!("学校 `{s}` 没有登记 (unknown school)"));
-            d = d.hint(if sugg.is_empty() { "先在 data/schools.yaml 登记这所学校".to_string() } else { format!("did you mean: {}", sugg.join("、")) });
+            let mut d = Diagnostic::file(
+                "data/schools.yaml",
+                format!("学校 `{s}` 没有登记 (unknown school)"),
+            );
+            d = d.hint(if sugg.is_empty() {
+                "先在 data/schools.yaml 登记这所学校".to_string()
+            } else {
+                format!("did you mean: {}", sugg.join("、"))
+            });
             return Err(d.into());
         }
     }
     let slug = slugify(title, cfg.pinyin_slugs);
     if slug.is_empty() {
-        return Err(Failure::Other("标题里没有可用作文件名的文字 (title gives an empty file name)".into()));
+        return Err(Failure::Other(
+            "标题里没有可用作文件名的文字 (title gives an empty file name)".into(),
+        ));
     }
-    let section = if kind == Kind::Page { String::new() } else { format!("{}/", kind.section()) };
+    let section = if kind == Kind::Page {
+        String::new()
+    } else {
+        format!("{}/", kind.section())
+    };
     let rel = format!("content/{section}{slug}.md");
     let path = root.join(&rel);
     if path.exists() {
-        return Err(Failure::Other(format!("{rel} 已存在，不会覆盖 (already exists, not overwritten)")));
+        return Err(Failure::Other(format!(
+            "{rel} 已存在，不会覆盖 (already exists, not overwritten)"
+        )));
     }
     let today = chrono::Local::now().format("%Y-%m-%d").to_string();
     std::fs::create_dir_all(path.parent().unwrap()).map_err(|e| Failure::io(&rel, e))?;
-    std::fs::write(&path, template(kind, title, &today, school)).map_err(|e| Failure::io(&rel, e))?;
+    std::fs::write(&path, template(kind, title, &today, school))
+        .map_err(|e| Failure::io(&rel, e))?;
     Ok(rel)
 }
 
@@ -90,7 +108,8 @@ mod tests {
         let off = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
         for k in Kind::ALL {
             let text = template(*k, "标题: 含冒号", "2024-05-12", Some("x"));
-            let d = crate::parse::header::parse_doc("c/a.md", "a.md", text, off, false).unwrap_or_else(|e| panic!("{k:?}: {e:?}"));
+            let d = crate::parse::header::parse_doc("c/a.md", "a.md", text, off, false)
+                .unwrap_or_else(|e| panic!("{k:?}: {e:?}"));
             assert_eq!(d.header.title, "标题: 含冒号");
             assert_eq!(d.header.status, Some(crate::model::Status::Draft));
         }

@@ -36,11 +36,18 @@ pub struct Content {
 
 /// Editors leave these behind; they are never content.
 pub fn is_ignored(name: &str) -> bool {
-    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp") || name.starts_with('#')
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+        || name.starts_with('#')
 }
 
 fn rel_string(p: &Path) -> String {
-    p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Sorted list of files under `dir` (relative paths), skipping ignored names.
@@ -63,7 +70,8 @@ pub fn walk_files(dir: &Path) -> Vec<(PathBuf, String)> {
 
 /// Read a file as UTF-8, or explain where it is not.
 pub fn read_text(path: &Path, file: &str) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::file(file, format!("读取失败 (cannot read): {e}")))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::file(file, format!("读取失败 (cannot read): {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
         let good = e.utf8_error().valid_up_to();
         let bytes = e.into_bytes();
@@ -78,12 +86,17 @@ pub fn read_text(path: &Path, file: &str) -> Result<String, Diagnostic> {
 pub fn content(root: &Path) -> Content {
     let dir = root.join("content");
     let files = walk_files(&dir);
-    let (md, other): (Vec<_>, Vec<_>) = files.into_iter().partition(|(_, rel)| rel.ends_with(".md"));
+    let (md, other): (Vec<_>, Vec<_>) =
+        files.into_iter().partition(|(_, rel)| rel.ends_with(".md"));
     let results: Vec<Result<TextFile, Diagnostic>> = md
         .par_iter()
         .map(|(path, rel)| {
             let file = format!("content/{rel}");
-            read_text(path, &file).map(|text| TextFile { file, rel: rel.clone(), text })
+            read_text(path, &file).map(|text| TextFile {
+                file,
+                rel: rel.clone(),
+                text,
+            })
         })
         .collect();
     let mut out = Content::default();
@@ -93,7 +106,10 @@ pub fn content(root: &Path) -> Content {
             Err(d) => out.errors.push(d),
         }
     }
-    out.assets = other.into_iter().map(|(src, rel)| Asset { src, rel }).collect();
+    out.assets = other
+        .into_iter()
+        .map(|(src, rel)| Asset { src, rel })
+        .collect();
     out
 }
 

@@ -86,7 +86,14 @@ pub fn load(root: &Path, name: &str, lang: &str) -> Result<Theme, Vec<Diagnostic
             let file = format!("{theme_prefix}/templates/{rel}");
             match read_text(&path, &file) {
                 Ok(text) => {
-                    templates.insert(rel.clone(), Template { name: rel, file, text });
+                    templates.insert(
+                        rel.clone(),
+                        Template {
+                            name: rel,
+                            file,
+                            text,
+                        },
+                    );
                 }
                 Err(d) => errs.push(d),
             }
@@ -108,7 +115,14 @@ pub fn load(root: &Path, name: &str, lang: &str) -> Result<Theme, Vec<Diagnostic
             let file = format!("{theme_prefix}/{rel} (built in)");
             if let Some(t) = rel.strip_prefix("templates/") {
                 let text = String::from_utf8_lossy(bytes).into_owned();
-                templates.insert(t.to_string(), Template { name: t.to_string(), file, text });
+                templates.insert(
+                    t.to_string(),
+                    Template {
+                        name: t.to_string(),
+                        file,
+                        text,
+                    },
+                );
             } else if let Some(s) = rel.strip_prefix("static/") {
                 statics.insert(s.to_string(), Bytes::Embedded(bytes));
             } else if let Some(s) = rel.strip_prefix("i18n/") {
@@ -116,14 +130,24 @@ pub fn load(root: &Path, name: &str, lang: &str) -> Result<Theme, Vec<Diagnostic
             }
         }
     } else {
-        return Err(vec![Diagnostic::file("site.yaml", format!("找不到主题 `{name}` (theme not found in themes/{name}/)"))
-            .hint("把主题放进 themes/ 目录，或在 site.yaml 写 theme: default")]);
+        return Err(vec![Diagnostic::file(
+            "site.yaml",
+            format!("找不到主题 `{name}` (theme not found in themes/{name}/)"),
+        )
+        .hint("把主题放进 themes/ 目录，或在 site.yaml 写 theme: default")]);
     }
     for (path, rel) in walk_files(&root.join("templates")) {
         let file = format!("templates/{rel}");
         match read_text(&path, &file) {
             Ok(text) => {
-                templates.insert(rel.clone(), Template { name: rel, file, text });
+                templates.insert(
+                    rel.clone(),
+                    Template {
+                        name: rel,
+                        file,
+                        text,
+                    },
+                );
             }
             Err(d) => errs.push(d),
         }
@@ -136,17 +160,30 @@ pub fn load(root: &Path, name: &str, lang: &str) -> Result<Theme, Vec<Diagnostic
         Some(text) => match serde_norway::from_str::<BTreeMap<String, String>>(text) {
             Ok(m) => m,
             Err(e) => {
-                errs.push(Diagnostic::file(format!("{theme_prefix}/i18n/{lang_file}"), format!("界面文字文件格式错误: {e}")));
+                errs.push(Diagnostic::file(
+                    format!("{theme_prefix}/i18n/{lang_file}"),
+                    format!("界面文字文件格式错误: {e}"),
+                ));
                 BTreeMap::new()
             }
         },
         None => {
-            errs.push(Diagnostic::file("site.yaml", format!("主题没有 `{lang}` 的界面文字 (no i18n/{lang_file})")).hint("language 可用: zh-CN, en"));
+            errs.push(
+                Diagnostic::file(
+                    "site.yaml",
+                    format!("主题没有 `{lang}` 的界面文字 (no i18n/{lang_file})"),
+                )
+                .hint("language 可用: zh-CN, en"),
+            );
             BTreeMap::new()
         }
     };
     if errs.is_empty() {
-        Ok(Theme { templates: templates.into_values().collect(), statics, strings })
+        Ok(Theme {
+            templates: templates.into_values().collect(),
+            statics,
+            strings,
+        })
     } else {
         Err(errs)
     }

@@ -15,8 +15,15 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: &'static [Kind] =
-        &[Kind::Brand, Kind::Deed, Kind::Clean, Kind::Studio, Kind::Branch, Kind::Service, Kind::Page];
+    pub const ALL: &'static [Kind] = &[
+        Kind::Brand,
+        Kind::Deed,
+        Kind::Clean,
+        Kind::Studio,
+        Kind::Branch,
+        Kind::Service,
+        Kind::Page,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -62,7 +69,11 @@ impl Kind {
 
     pub fn from_section(section: &str) -> Kind {
         let top = section.split('/').next().unwrap_or("");
-        Kind::ALL.iter().copied().find(|k| k.section() == top && !top.is_empty()).unwrap_or(Kind::Page)
+        Kind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.section() == top && !top.is_empty())
+            .unwrap_or(Kind::Page)
     }
 
     /// Header keys only this kind may use.
@@ -100,14 +111,42 @@ pub const TIERS: &[&str] = &["引领型", "规范型", "提升型"];
 
 /// Keys every page header may carry.
 pub const COMMON_KEYS: &[&str] = &[
-    "title", "kind", "date", "year", "summary", "description", "tags", "measures", "school",
-    "district", "cover", "cover_alt", "author", "source", "editor", "status", "draft",
-    "reviewed_by", "review_date", "slug", "aliases", "weight", "template", "extra",
+    "title",
+    "kind",
+    "date",
+    "year",
+    "summary",
+    "description",
+    "tags",
+    "measures",
+    "school",
+    "district",
+    "cover",
+    "cover_alt",
+    "author",
+    "source",
+    "editor",
+    "status",
+    "draft",
+    "reviewed_by",
+    "review_date",
+    "slug",
+    "aliases",
+    "weight",
+    "template",
+    "extra",
 ];
 
 /// Keys of a section's `_index.md`.
 pub const SECTION_KEYS: &[&str] = &[
-    "title", "description", "kind", "paginate_by", "sort_by", "weight", "template", "extra",
+    "title",
+    "description",
+    "kind",
+    "paginate_by",
+    "sort_by",
+    "weight",
+    "template",
+    "extra",
     "draft",
 ];
 
@@ -151,7 +190,11 @@ pub struct Header {
 
 impl Header {
     pub fn line_of(&self, key: &str) -> usize {
-        self.key_lines.iter().find(|(k, _)| k == key).map(|(_, l)| *l).unwrap_or(1)
+        self.key_lines
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, l)| *l)
+            .unwrap_or(1)
     }
 }
 

@@ -7,7 +7,17 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostics::{closest, Diagnostic};
 use crate::parse::yaml::YamlDoc;
 
-pub const STAGES: &[&str] = &["小学", "初中", "高中", "九年一贯制", "十二年一贯制", "完全中学", "特殊教育", "职业学校", "幼儿园"];
+pub const STAGES: &[&str] = &[
+    "小学",
+    "初中",
+    "高中",
+    "九年一贯制",
+    "十二年一贯制",
+    "完全中学",
+    "特殊教育",
+    "职业学校",
+    "幼儿园",
+];
 pub const OWNERSHIP: &[&str] = &["公办", "民办"];
 pub const PARTY_ORGS: &[&str] = &["党委", "党总支", "党支部"];
 
@@ -79,18 +89,34 @@ impl Registry {
 
     /// Find a registered school by id, full name or short name.
     pub fn school(&self, key: &str) -> Option<&School> {
-        self.schools.as_ref()?.iter().find(|s| s.id == key || s.name == key || (!s.short.is_empty() && s.short == key))
+        self.schools
+            .as_ref()?
+            .iter()
+            .find(|s| s.id == key || s.name == key || (!s.short.is_empty() && s.short == key))
     }
 
     /// Up to three registered ids/names closest to `key`.
     pub fn school_suggestions(&self, key: &str) -> Vec<String> {
-        let Some(list) = &self.schools else { return vec![] };
-        let cands: Vec<&str> = list.iter().flat_map(|s| [s.id.as_str(), s.name.as_str()]).collect();
-        closest(key, cands, 3).into_iter().map(|c| c.to_string()).collect()
+        let Some(list) = &self.schools else {
+            return vec![];
+        };
+        let cands: Vec<&str> = list
+            .iter()
+            .flat_map(|s| [s.id.as_str(), s.name.as_str()])
+            .collect();
+        closest(key, cands, 3)
+            .into_iter()
+            .map(|c| c.to_string())
+            .collect()
     }
 
     pub fn parse_schools(file: &str, text: &str) -> Result<Vec<School>, Vec<Diagnostic>> {
-        let doc = YamlDoc { file, text, first_line: 1, whole: text };
+        let doc = YamlDoc {
+            file,
+            text,
+            first_line: 1,
+            whole: text,
+        };
         if let Some(d) = doc.check_tabs() {
             return Err(vec![d]);
         }
@@ -116,10 +142,32 @@ impl Registry {
                 bad("clean_tiers", t, crate::model::TIERS);
             }
             if let Some(prev) = seen.insert(s.id.clone(), line) {
-                errs.push(doc.error(line, 1, format!("学校 id `{}` 重复 (duplicate id), 第一次出现在第 {prev} 行", s.id)).hint("每所学校的 id 必须唯一"));
+                errs.push(
+                    doc.error(
+                        line,
+                        1,
+                        format!(
+                            "学校 id `{}` 重复 (duplicate id), 第一次出现在第 {prev} 行",
+                            s.id
+                        ),
+                    )
+                    .hint("每所学校的 id 必须唯一"),
+                );
             }
-            if s.id.is_empty() || !s.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-                errs.push(doc.error(line, 1, format!("学校 id `{}` 只能由小写字母、数字和 - 组成", s.id)).hint("例如 id: yunjiang-shiyan"));
+            if s.id.is_empty()
+                || !s
+                    .id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                errs.push(
+                    doc.error(
+                        line,
+                        1,
+                        format!("学校 id `{}` 只能由小写字母、数字和 - 组成", s.id),
+                    )
+                    .hint("例如 id: yunjiang-shiyan"),
+                );
             }
         }
         if errs.is_empty() {
@@ -130,12 +178,21 @@ impl Registry {
     }
 
     pub fn parse_measures(file: &str, text: &str) -> Result<Vec<MeasureGroup>, Vec<Diagnostic>> {
-        let doc = YamlDoc { file, text, first_line: 1, whole: text };
+        let doc = YamlDoc {
+            file,
+            text,
+            first_line: 1,
+            whole: text,
+        };
         if let Some(d) = doc.check_tabs() {
             return Err(vec![d]);
         }
-        let mf: MeasuresFile = serde_norway::from_str(text)
-            .map_err(|e| vec![doc.convert_error(&e, "格式: groups: - id, title, measures: - id, title, summary")])?;
+        let mf: MeasuresFile = serde_norway::from_str(text).map_err(|e| {
+            vec![doc.convert_error(
+                &e,
+                "格式: groups: - id, title, measures: - id, title, summary",
+            )]
+        })?;
         let mut groups = mf.groups;
         let mut errs = Vec::new();
         let mut seen = Vec::new();
@@ -144,7 +201,14 @@ impl Registry {
                 m.group = g.id;
                 let line = find_line(text, &format!("id: {}", m.id)).unwrap_or(1);
                 if !(1..=15).contains(&m.id) || seen.contains(&m.id) {
-                    errs.push(doc.error(line, 1, format!("举措编号 {} 无效或重复 (measure ids are 1–15, once each)", m.id)));
+                    errs.push(doc.error(
+                        line,
+                        1,
+                        format!(
+                            "举措编号 {} 无效或重复 (measure ids are 1–15, once each)",
+                            m.id
+                        ),
+                    ));
                 }
                 seen.push(m.id);
             }
@@ -158,11 +222,17 @@ impl Registry {
 }
 
 fn find_line(text: &str, needle: &str) -> Option<usize> {
-    text.lines().position(|l| l.trim_start_matches([' ', '-']).trim_end() == needle).map(|i| i + 1)
+    text.lines()
+        .position(|l| l.trim_start_matches([' ', '-']).trim_end() == needle)
+        .map(|i| i + 1)
 }
 
 fn find_line_after(text: &str, from: usize, needle: &str) -> Option<usize> {
-    text.lines().enumerate().skip(from.saturating_sub(1)).find(|(_, l)| l.trim_start().starts_with(needle)).map(|(i, _)| i + 1)
+    text.lines()
+        .enumerate()
+        .skip(from.saturating_sub(1))
+        .find(|(_, l)| l.trim_start().starts_with(needle))
+        .map(|(i, _)| i + 1)
 }
 
 /// Read data/schools.yaml (optional) and data/measures.yaml (optional, the
@@ -185,10 +255,16 @@ pub fn load(root: &std::path::Path) -> Result<Registry, Vec<Diagnostic>> {
     };
     let (file, text) = match crate::load::optional_text(root, "data/measures.yaml") {
         Ok(Some(t)) => ("data/measures.yaml", t),
-        Ok(None) => ("data/measures.yaml (built in)", DEFAULT_MEASURES.to_string()),
+        Ok(None) => (
+            "data/measures.yaml (built in)",
+            DEFAULT_MEASURES.to_string(),
+        ),
         Err(d) => {
             errs.push(d);
-            ("data/measures.yaml (built in)", DEFAULT_MEASURES.to_string())
+            (
+                "data/measures.yaml (built in)",
+                DEFAULT_MEASURES.to_string(),
+            )
         }
     };
     let groups = Registry::parse_measures(file, &text).unwrap_or_else(|e| {

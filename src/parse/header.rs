@@ -27,14 +27,22 @@ pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     }
     let first_end = t.find('\n').unwrap_or(t.len());
     if t[..first_end].trim_end() != "---" {
-        return Err(Diagnostic::new(file, 1, 1, "文件开头缺少 YAML 头部的 `---` (missing header)")
-            .with_source(text)
-            .hint("在第一行写 `---`，接着写 title: 等字段，再用一行 `---` 结束头部"));
+        return Err(Diagnostic::new(
+            file,
+            1,
+            1,
+            "文件开头缺少 YAML 头部的 `---` (missing header)",
+        )
+        .with_source(text)
+        .hint("在第一行写 `---`，接着写 title: 等字段，再用一行 `---` 结束头部"));
     }
     let mut offset = first_end + 1;
     let header_start = offset;
     while offset <= t.len() {
-        let end = t[offset..].find('\n').map(|i| offset + i).unwrap_or(t.len());
+        let end = t[offset..]
+            .find('\n')
+            .map(|i| offset + i)
+            .unwrap_or(t.len());
         let line = t[offset..end].trim_end();
         if line == "---" || line == "..." {
             let body_start = (end + 1).min(t.len());
@@ -44,7 +52,11 @@ pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
                 header: &text[bom + header_start..bom + offset],
                 header_line,
                 body_start: bom + body_start,
-                body_line: if body_start == t.len() && !t.ends_with('\n') { body_line + 1 } else { body_line },
+                body_line: if body_start == t.len() && !t.ends_with('\n') {
+                    body_line + 1
+                } else {
+                    body_line
+                },
             });
         }
         if end == t.len() {
@@ -52,9 +64,11 @@ pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         }
         offset = end + 1;
     }
-    Err(Diagnostic::new(file, 1, 1, "YAML 头部没有结束的 `---` (header not closed)")
-        .with_source(text)
-        .hint("在头部最后一个字段之后加一行 `---`，再写正文"))
+    Err(
+        Diagnostic::new(file, 1, 1, "YAML 头部没有结束的 `---` (header not closed)")
+            .with_source(text)
+            .hint("在头部最后一个字段之后加一行 `---`，再写正文"),
+    )
 }
 
 /// Parse one content file. `is_section` for `_index.md`.
@@ -66,7 +80,12 @@ pub fn parse_doc(
     is_section: bool,
 ) -> Result<SourceDoc, Vec<Diagnostic>> {
     let sp = split(file, &text).map_err(|d| vec![d])?;
-    let doc = YamlDoc { file, text: sp.header, first_line: sp.header_line, whole: &text };
+    let doc = YamlDoc {
+        file,
+        text: sp.header,
+        first_line: sp.header_line,
+        whole: &text,
+    };
     let header = parse_header(&doc, offset, is_section)?;
     let (body_start, body_line) = (sp.body_start, sp.body_line);
     Ok(SourceDoc {
@@ -88,7 +107,11 @@ fn all_page_keys() -> Vec<&'static str> {
     keys
 }
 
-pub fn parse_header(doc: &YamlDoc, offset: FixedOffset, is_section: bool) -> Result<Header, Vec<Diagnostic>> {
+pub fn parse_header(
+    doc: &YamlDoc,
+    offset: FixedOffset,
+    is_section: bool,
+) -> Result<Header, Vec<Diagnostic>> {
     if let Some(d) = doc.check_tabs() {
         return Err(vec![d]);
     }
@@ -100,16 +123,44 @@ pub fn parse_header(doc: &YamlDoc, offset: FixedOffset, is_section: bool) -> Res
             Ok(Value::Null) => Mapping::new(),
             Ok(_) => {
                 return Err(vec![doc
-                    .error(1, 1, "头部必须是 `字段: 值` 的形式 (header must be a mapping)")
+                    .error(
+                        1,
+                        1,
+                        "头部必须是 `字段: 值` 的形式 (header must be a mapping)",
+                    )
                     .hint("例如 title: 云江小学“红烛先锋”党建品牌")])
             }
-            Err(e) => return Err(vec![doc.convert_error(&e, "检查缩进、冒号后的空格和引号是否成对；含冒号的值请加引号")]),
+            Err(e) => {
+                return Err(vec![doc.convert_error(
+                    &e,
+                    "检查缩进、冒号后的空格和引号是否成对；含冒号的值请加引号",
+                )])
+            }
         }
     };
-    let allowed: Vec<&str> = if is_section { SECTION_KEYS.to_vec() } else { all_page_keys() };
-    let mut errs = doc.unknown_keys(&map, &allowed, if is_section { "栏目头部 (_index.md)" } else { "页面头部 (header)" });
-    let mut h = Header { extra: serde_json::Value::Null, ..Header::default() };
-    let mut f = Fields { doc, map: &map, errs: &mut errs };
+    let allowed: Vec<&str> = if is_section {
+        SECTION_KEYS.to_vec()
+    } else {
+        all_page_keys()
+    };
+    let mut errs = doc.unknown_keys(
+        &map,
+        &allowed,
+        if is_section {
+            "栏目头部 (_index.md)"
+        } else {
+            "页面头部 (header)"
+        },
+    );
+    let mut h = Header {
+        extra: serde_json::Value::Null,
+        ..Header::default()
+    };
+    let mut f = Fields {
+        doc,
+        map: &map,
+        errs: &mut errs,
+    };
 
     h.key_lines = map
         .keys()
@@ -119,7 +170,11 @@ pub fn parse_header(doc: &YamlDoc, offset: FixedOffset, is_section: bool) -> Res
     match f.text("title") {
         Some(t) if !t.trim().is_empty() => h.title = t,
         _ => {
-            let d = if map.contains_key("title") { doc.at_key("title", "title 不能为空") } else { doc.error(1, 1, "头部缺少 title (missing title)") };
+            let d = if map.contains_key("title") {
+                doc.at_key("title", "title 不能为空")
+            } else {
+                doc.error(1, 1, "头部缺少 title (missing title)")
+            };
             f.errs.push(d.hint("加一行 title: 你的标题"));
         }
     }
@@ -133,7 +188,10 @@ pub fn parse_header(doc: &YamlDoc, offset: FixedOffset, is_section: bool) -> Res
                     Some(s) => format!("did you mean `{s}`? 可用: {}", names.join(", ")),
                     None => format!("可用的 kind: {}", names.join(", ")),
                 };
-                f.errs.push(doc.at_key("kind", format!("未知的内容类型 `{k}` (unknown kind)")).hint(hint));
+                f.errs.push(
+                    doc.at_key("kind", format!("未知的内容类型 `{k}` (unknown kind)"))
+                        .hint(hint),
+                );
             }
         }
     }
@@ -146,13 +204,15 @@ pub fn parse_header(doc: &YamlDoc, offset: FixedOffset, is_section: bool) -> Res
         h.sort_by = f.text("sort_by");
         if let Some(s) = &h.sort_by {
             if !["date", "weight", "title"].contains(&s.as_str()) {
-                f.errs.push(doc.at_key("sort_by", format!("sort_by 不能是 `{s}`")).hint("可用: date, weight, title"));
+                f.errs.push(
+                    doc.at_key("sort_by", format!("sort_by 不能是 `{s}`"))
+                        .hint("可用: date, weight, title"),
+                );
             }
         }
         if f.bool("draft") == Some(true) {
             h.status = Some(Status::Draft);
         }
-        drop(f);
         return if errs.is_empty() { Ok(h) } else { Err(errs) };
     }
     if let Some(d) = f.text("date") {
@@ -166,7 +226,10 @@ pub fn parse_header(doc: &YamlDoc, offset: FixedOffset, is_section: bool) -> Res
     h.year = f.int("year").map(|y| y as i32);
     if let Some(y) = h.year {
         if !(1900..=2200).contains(&y) {
-            f.errs.push(doc.at_key("year", format!("年份 {y} 不合理")).hint("写四位年份，例如 year: 2024"));
+            f.errs.push(
+                doc.at_key("year", format!("年份 {y} 不合理"))
+                    .hint("写四位年份，例如 year: 2024"),
+            );
         }
     }
     h.summary = f.text("summary");
@@ -179,8 +242,11 @@ pub fn parse_header(doc: &YamlDoc, offset: FixedOffset, is_section: bool) -> Res
                 }
             }
             _ => f.errs.push(
-                doc.at_key("measures", format!("举措编号 `{m}` 无效 (measures must be ids 1–15)"))
-                    .hint("写 1 到 15 之间的编号，例如 measures: [5, 10]；编号见 data/measures.yaml"),
+                doc.at_key(
+                    "measures",
+                    format!("举措编号 `{m}` 无效 (measures must be ids 1–15)"),
+                )
+                .hint("写 1 到 15 之间的编号，例如 measures: [5, 10]；编号见 data/measures.yaml"),
             ),
         }
     }
@@ -204,13 +270,19 @@ pub fn parse_header(doc: &YamlDoc, offset: FixedOffset, is_section: bool) -> Res
         if TIERS.contains(&t.as_str()) {
             h.tier = Some(t);
         } else {
-            f.errs.push(doc.at_key("tier", format!("清廉学校层级不能是 `{t}`")).hint(format!("可用 (allowed): {}", TIERS.join("、"))));
+            f.errs.push(
+                doc.at_key("tier", format!("清廉学校层级不能是 `{t}`"))
+                    .hint(format!("可用 (allowed): {}", TIERS.join("、"))),
+            );
         }
     }
     if let Some(s) = f.text("status") {
         match Status::parse(&s) {
             Some(st) => h.status = Some(st),
-            None => f.errs.push(doc.at_key("status", format!("status 不能是 `{s}`")).hint("可用: draft（草稿）、review（待审核）、published（已发布）")),
+            None => f.errs.push(
+                doc.at_key("status", format!("status 不能是 `{s}`"))
+                    .hint("可用: draft（草稿）、review（待审核）、published（已发布）"),
+            ),
         }
     }
     if let Some(d) = f.bool("draft") {
@@ -220,7 +292,6 @@ pub fn parse_header(doc: &YamlDoc, offset: FixedOffset, is_section: bool) -> Res
             h.status = Some(Status::Published);
         }
     }
-    drop(f);
     if errs.is_empty() {
         Ok(h)
     } else {
@@ -234,13 +305,20 @@ pub fn parse_date(s: &str, offset: FixedOffset) -> Option<DateTime<FixedOffset>>
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Some(dt);
     }
-    for fmt in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+    ] {
         if let Ok(n) = NaiveDateTime::parse_from_str(s, fmt) {
             return offset.from_local_datetime(&n).single();
         }
     }
     let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
-    offset.from_local_datetime(&d.and_hms_opt(0, 0, 0)?).single()
+    offset
+        .from_local_datetime(&d.and_hms_opt(0, 0, 0)?)
+        .single()
 }
 
 /// Typed access to header values; type errors land at the key's line.
@@ -272,7 +350,11 @@ impl Fields<'_, '_> {
         match Self::scalar(v) {
             Some(s) => Some(s),
             None => {
-                self.errs.push(self.doc.at_key(key, format!("`{key}` 应该是一段文字 (expected text)")).hint(format!("写成 {key}: 文字；列表和嵌套结构请放在 extra: 下")));
+                self.errs.push(
+                    self.doc
+                        .at_key(key, format!("`{key}` 应该是一段文字 (expected text)"))
+                        .hint(format!("写成 {key}: 文字；列表和嵌套结构请放在 extra: 下")),
+                );
                 None
             }
         }
@@ -280,10 +362,17 @@ impl Fields<'_, '_> {
 
     fn int(&mut self, key: &str) -> Option<i64> {
         let v = self.get(key)?;
-        match v.as_i64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok())) {
+        match v
+            .as_i64()
+            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+        {
             Some(n) => Some(n),
             None => {
-                self.errs.push(self.doc.at_key(key, format!("`{key}` 应该是整数 (expected a whole number)")).hint(format!("例如 {key}: 10")));
+                self.errs.push(
+                    self.doc
+                        .at_key(key, format!("`{key}` 应该是整数 (expected a whole number)"))
+                        .hint(format!("例如 {key}: 10")),
+                );
                 None
             }
         }
@@ -294,33 +383,53 @@ impl Fields<'_, '_> {
         match v.as_bool() {
             Some(b) => Some(b),
             None => {
-                self.errs.push(self.doc.at_key(key, format!("`{key}` 应该是 true 或 false")).hint(format!("写成 {key}: true 或 {key}: false")));
+                self.errs.push(
+                    self.doc
+                        .at_key(key, format!("`{key}` 应该是 true 或 false"))
+                        .hint(format!("写成 {key}: true 或 {key}: false")),
+                );
                 None
             }
         }
     }
 
     fn list(&mut self, key: &str) -> Vec<String> {
-        let Some(v) = self.get(key) else { return vec![] };
+        let Some(v) = self.get(key) else {
+            return vec![];
+        };
         let items: Option<Vec<String>> = match v {
             Value::Sequence(seq) => seq.iter().map(Self::scalar).collect(),
             other => Self::scalar(other).map(|s| vec![s]),
         };
         match items {
-            Some(items) => items.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect(),
+            Some(items) => items
+                .into_iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
             None => {
-                self.errs.push(self.doc.at_key(key, format!("`{key}` 应该是文字列表 (expected a list)")).hint(format!("写成 {key}: [甲, 乙]")));
+                self.errs.push(
+                    self.doc
+                        .at_key(key, format!("`{key}` 应该是文字列表 (expected a list)"))
+                        .hint(format!("写成 {key}: [甲, 乙]")),
+                );
                 vec![]
             }
         }
     }
 
     fn json(&mut self, key: &str) -> serde_json::Value {
-        let Some(v) = self.get(key) else { return serde_json::Value::Null };
+        let Some(v) = self.get(key) else {
+            return serde_json::Value::Null;
+        };
         match serde_json::to_value(v) {
             Ok(j) => j,
             Err(e) => {
-                self.errs.push(self.doc.at_key(key, format!("`{key}` 无法读取: {e}")).hint("extra 下的键请用文字"));
+                self.errs.push(
+                    self.doc
+                        .at_key(key, format!("`{key}` 无法读取: {e}"))
+                        .hint("extra 下的键请用文字"),
+                );
                 serde_json::Value::Null
             }
         }
@@ -337,9 +446,20 @@ mod tests {
 
     #[test]
     fn dates_in_three_forms() {
-        assert_eq!(parse_date("2024-05-12", off()).unwrap().to_rfc3339(), "2024-05-12T00:00:00+08:00");
-        assert_eq!(parse_date("2024-05-12 09:30", off()).unwrap().to_rfc3339(), "2024-05-12T09:30:00+08:00");
-        assert_eq!(parse_date("2024-05-12T09:30:00Z", off()).unwrap().to_rfc3339(), "2024-05-12T09:30:00+00:00");
+        assert_eq!(
+            parse_date("2024-05-12", off()).unwrap().to_rfc3339(),
+            "2024-05-12T00:00:00+08:00"
+        );
+        assert_eq!(
+            parse_date("2024-05-12 09:30", off()).unwrap().to_rfc3339(),
+            "2024-05-12T09:30:00+08:00"
+        );
+        assert_eq!(
+            parse_date("2024-05-12T09:30:00Z", off())
+                .unwrap()
+                .to_rfc3339(),
+            "2024-05-12T09:30:00+00:00"
+        );
         assert!(parse_date("2024-02-30", off()).is_none());
     }
 
@@ -353,7 +473,14 @@ mod tests {
 
     #[test]
     fn body_line_follows_header() {
-        let d = parse_doc("c/a.md", "a.md", "---\ntitle: a\n---\nbody\n".into(), off(), false).unwrap();
+        let d = parse_doc(
+            "c/a.md",
+            "a.md",
+            "---\ntitle: a\n---\nbody\n".into(),
+            off(),
+            false,
+        )
+        .unwrap();
         assert_eq!(d.body_line, 4);
         assert_eq!(d.body(), "body\n");
     }

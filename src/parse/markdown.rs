@@ -55,13 +55,33 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
 
     for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let ev = match ev {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest_url = fix_link(doc, links, body, range.start, dest_url, &mut out.errors);
-                Event::Start(Tag::Link { link_type, dest_url, title, id })
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest_url = fix_link(doc, links, body, range.start, dest_url, &mut out.errors);
-                Event::Start(Tag::Image { link_type, dest_url, title, id })
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
             Event::Html(ref h) | Event::InlineHtml(ref h) if h.trim() == MORE => {
                 if more_at.is_none() {
@@ -72,8 +92,12 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
             other => other,
         };
         match &ev {
-            Event::Start(Tag::Heading { .. }) | Event::Start(Tag::CodeBlock(_)) | Event::Start(Tag::Table(_)) => skip_summary += 1,
-            Event::End(TagEnd::Heading(_)) | Event::End(TagEnd::CodeBlock) | Event::End(TagEnd::Table) => skip_summary = skip_summary.saturating_sub(1),
+            Event::Start(Tag::Heading { .. })
+            | Event::Start(Tag::CodeBlock(_))
+            | Event::Start(Tag::Table(_)) => skip_summary += 1,
+            Event::End(TagEnd::Heading(_))
+            | Event::End(TagEnd::CodeBlock)
+            | Event::End(TagEnd::Table) => skip_summary = skip_summary.saturating_sub(1),
             Event::Text(t) | Event::Code(t) => {
                 for c in t.chars() {
                     if is_cjk(c) {
@@ -91,7 +115,10 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
                 if let Some((_, text)) = heading.as_mut() {
                     text.push_str(t);
                 }
-                if skip_summary == 0 && more_at.is_none() && (has_more || summary_text.len() < SUMMARY_CHARS * 4 + 8) {
+                if skip_summary == 0
+                    && more_at.is_none()
+                    && (has_more || summary_text.len() < SUMMARY_CHARS * 4 + 8)
+                {
                     summary_text.push_str(t);
                 }
             }
@@ -114,16 +141,34 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((buffered, text)) = heading.take() {
                     let (lvl, explicit, classes, attrs) = match events.pop() {
-                        Some(Event::Start(Tag::Heading { level, id, classes, attrs })) => (level, id, classes, attrs),
+                        Some(Event::Start(Tag::Heading {
+                            level,
+                            id,
+                            classes,
+                            attrs,
+                        })) => (level, id, classes, attrs),
                         _ => (level, None, vec![], vec![]),
                     };
                     let base = explicit.as_ref().map(|s| s.to_string()).unwrap_or_else(|| {
                         let s = slugify(&text, false);
-                        if s.is_empty() { "section".to_string() } else { s }
+                        if s.is_empty() {
+                            "section".to_string()
+                        } else {
+                            s
+                        }
                     });
                     let id = unique_id(&mut ids, base);
-                    out.toc.push(TocEntry { level: lvl as u8, id: id.clone(), title: text.trim().to_string() });
-                    events.push(Event::Start(Tag::Heading { level: lvl, id: Some(CowStr::from(id)), classes, attrs }));
+                    out.toc.push(TocEntry {
+                        level: lvl as u8,
+                        id: id.clone(),
+                        title: text.trim().to_string(),
+                    });
+                    events.push(Event::Start(Tag::Heading {
+                        level: lvl,
+                        id: Some(CowStr::from(id)),
+                        classes,
+                        attrs,
+                    }));
                     events.extend(buffered);
                     events.push(Event::End(TagEnd::Heading(level)));
                 }
@@ -161,7 +206,11 @@ fn fix_link<'a>(
         Err((msg, hint)) => {
             let (l, c) = line_col(body, at);
             let line = doc.body_line + l - 1;
-            errors.push(Diagnostic::new(&doc.file, line, c, msg).hint(hint).with_source(&doc.text));
+            errors.push(
+                Diagnostic::new(&doc.file, line, c, msg)
+                    .hint(hint)
+                    .with_source(&doc.text),
+            );
             dest
         }
     }
@@ -213,7 +262,14 @@ mod tests {
 
     fn doc(body: &str) -> SourceDoc {
         let text = format!("---\ntitle: t\n---\n{body}");
-        crate::parse::header::parse_doc("content/t.md", "t.md", text, chrono::FixedOffset::east_opt(0).unwrap(), false).unwrap()
+        crate::parse::header::parse_doc(
+            "content/t.md",
+            "t.md",
+            text,
+            chrono::FixedOffset::east_opt(0).unwrap(),
+            false,
+        )
+        .unwrap()
     }
 
     #[test]
@@ -254,7 +310,10 @@ mod tests {
 
     #[test]
     fn gfm_extensions() {
-        let r = render(&doc("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~x~~ 脚注[^1]\n\n- [x] 完成\n\n[^1]: 注\n"), &NoLinks);
+        let r = render(
+            &doc("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~x~~ 脚注[^1]\n\n- [x] 完成\n\n[^1]: 注\n"),
+            &NoLinks,
+        );
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>x</del>"));
         assert!(r.html.contains("checkbox"));

@@ -44,7 +44,18 @@ fn pinyin_of(c: char) -> Option<&'static str> {
 
 /// Characters that must be percent-encoded in a URL path (non-ASCII is
 /// always encoded by `utf8_percent_encode`).
-const PATH: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}').add(b'%').add(b'\'');
+const PATH: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'%')
+    .add(b'\'');
 
 /// Percent-encode a URL path, keeping `/`.
 pub fn encode_path(path: &str) -> String {
@@ -53,7 +64,9 @@ pub fn encode_path(path: &str) -> String {
 
 /// Decode a percent-encoded path (links written by hand may be encoded).
 pub fn decode_path(path: &str) -> String {
-    percent_encoding::percent_decode_str(path).decode_utf8_lossy().into_owned()
+    percent_encoding::percent_decode_str(path)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 #[cfg(test)]
@@ -62,7 +75,10 @@ mod tests {
 
     #[test]
     fn chinese_is_kept_and_punctuation_dropped() {
-        assert_eq!(slugify("云江小学：“红烛先锋” 品牌", false), "云江小学红烛先锋-品牌");
+        assert_eq!(
+            slugify("云江小学：“红烛先锋” 品牌", false),
+            "云江小学红烛先锋-品牌"
+        );
         assert_eq!(slugify("Hello World_2024", false), "hello-world-2024");
     }
 

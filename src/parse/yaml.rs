@@ -14,8 +14,13 @@ pub struct YamlDoc<'a> {
 
 impl<'a> YamlDoc<'a> {
     pub fn error(&self, line_in_doc: usize, col: usize, msg: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(self.file, self.first_line + line_in_doc.max(1) - 1, col.max(1), msg)
-            .with_source(self.whole)
+        Diagnostic::new(
+            self.file,
+            self.first_line + line_in_doc.max(1) - 1,
+            col.max(1),
+            msg,
+        )
+        .with_source(self.whole)
     }
 
     /// Tabs are not allowed in YAML indentation; serde's message for them is
@@ -25,8 +30,12 @@ impl<'a> YamlDoc<'a> {
             let indent: String = line.chars().take_while(|c| c.is_whitespace()).collect();
             if let Some(pos) = indent.chars().position(|c| c == '\t') {
                 return Some(
-                    self.error(i + 1, pos + 1, "YAML 头部用了 Tab 缩进 (tab in YAML indentation)")
-                        .hint("YAML 只允许空格缩进：把这一行开头的 Tab 换成两个空格"),
+                    self.error(
+                        i + 1,
+                        pos + 1,
+                        "YAML 头部用了 Tab 缩进 (tab in YAML indentation)",
+                    )
+                    .hint("YAML 只允许空格缩进：把这一行开头的 Tab 换成两个空格"),
                 );
             }
         }
@@ -38,8 +47,12 @@ impl<'a> YamlDoc<'a> {
         let msg = e.to_string();
         // serde appends " at line X column Y"; keep the message itself.
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-        let (line, col) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
-        self.error(line, col, format!("YAML 格式错误 (YAML error): {msg}")).hint(hint)
+        let (line, col) = e
+            .location()
+            .map(|l| (l.line(), l.column()))
+            .unwrap_or((1, 1));
+        self.error(line, col, format!("YAML 格式错误 (YAML error): {msg}"))
+            .hint(hint)
     }
 
     /// Line (1-based, in the document) and column of top-level `key:`.
@@ -72,18 +85,27 @@ impl<'a> YamlDoc<'a> {
         let mut out = Vec::new();
         for k in map.keys() {
             let Some(k) = k.as_str() else {
-                out.push(self.error(1, 1, format!("{what} 的字段名必须是文字 (keys must be strings)")));
+                out.push(self.error(
+                    1,
+                    1,
+                    format!("{what} 的字段名必须是文字 (keys must be strings)"),
+                ));
                 continue;
             };
             if !allowed.contains(&k) {
                 let hint = match closest(k, allowed.iter().copied(), 1).first() {
-                    Some(s) => format!("did you mean `{s}`? 是否想写 `{s}`？自定义数据请放在 `extra:` 下"),
+                    Some(s) => {
+                        format!("did you mean `{s}`? 是否想写 `{s}`？自定义数据请放在 `extra:` 下")
+                    }
                     None => format!(
                         "{what} 可用的字段 (allowed keys): {}；自定义数据请放在 `extra:` 下",
                         allowed.join(", ")
                     ),
                 };
-                out.push(self.at_key(k, format!("未知字段 `{k}` (unknown key) in {what}")).hint(hint));
+                out.push(
+                    self.at_key(k, format!("未知字段 `{k}` (unknown key) in {what}"))
+                        .hint(hint),
+                );
             }
         }
         out

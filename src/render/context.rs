@@ -50,24 +50,50 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(cfg: &'a Config, site: &'a Resolved, registry: &'a Registry, strings: &'a std::collections::BTreeMap<String, String>) -> Self {
+    pub fn new(
+        cfg: &'a Config,
+        site: &'a Resolved,
+        registry: &'a Registry,
+        strings: &'a std::collections::BTreeMap<String, String>,
+    ) -> Self {
         let urls = Urls::new(cfg);
         let school_pages = !site.schools.is_empty();
-        let cards = site.pages.par_iter().map(|p| card(&urls, p, school_pages)).collect();
-        Ctx { cfg, urls, site, registry, cards, strings }
+        let cards = site
+            .pages
+            .par_iter()
+            .map(|p| card(&urls, p, school_pages))
+            .collect();
+        Ctx {
+            cfg,
+            urls,
+            site,
+            registry,
+            cards,
+            strings,
+        }
     }
 
     /// A UI string, or its key when the theme lacks it.
     pub fn string(&self, key: &str) -> String {
-        self.strings.get(key).cloned().unwrap_or_else(|| key.to_string())
+        self.strings
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
     }
 
     pub fn cards_of(&self, idx: &[usize]) -> Value {
-        Value::from(idx.iter().map(|&i| self.cards[i].clone()).collect::<Vec<Value>>())
+        Value::from(
+            idx.iter()
+                .map(|&i| self.cards[i].clone())
+                .collect::<Vec<Value>>(),
+        )
     }
 
     pub fn link(&self, title: &str, path: &str) -> Link {
-        Link { title: title.to_string(), url: self.urls.href(path) }
+        Link {
+            title: title.to_string(),
+            url: self.urls.href(path),
+        }
     }
 }
 
@@ -97,13 +123,19 @@ fn card(urls: &Urls, p: &Page, school_pages: bool) -> Value {
     value(&Card {
         title: &h.title,
         url: urls.href(&p.path),
-        date: p.date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+        date: p
+            .date
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
         date_iso: p.date.map(|d| d.to_rfc3339()).unwrap_or_default(),
         year: p.year,
         kind: p.kind.name(),
         kind_label: p.kind.label(),
         school: p.school.as_ref().map(|s| s.name.as_str()),
-        school_url: p.school.as_ref().map(|s| school_url(urls, &s.key, school_pages)),
+        school_url: p
+            .school
+            .as_ref()
+            .map(|s| school_url(urls, &s.key, school_pages)),
         summary: p.summary(),
         cover: h.cover.as_deref().map(|c| media_url(urls, &p.path, c)),
         cover_alt: h.cover_alt.as_deref().unwrap_or(""),
@@ -181,11 +213,21 @@ pub fn page_value(ctx: &Ctx, i: usize) -> Value {
     let urls = &ctx.urls;
     let sec = &site.sections[&p.section];
     let pos = sec.pages.iter().position(|&x| x == i);
-    let neighbour = |j: Option<usize>| j.and_then(|j| sec.pages.get(j)).map(|&k| ctx.link(site.pages[k].title(), &site.pages[k].path));
-    let prev = pos.and_then(|x| x.checked_sub(1)).map(Some).and_then(neighbour);
+    let neighbour = |j: Option<usize>| {
+        j.and_then(|j| sec.pages.get(j))
+            .map(|&k| ctx.link(site.pages[k].title(), &site.pages[k].path))
+    };
+    let prev = pos
+        .and_then(|x| x.checked_sub(1))
+        .map(Some)
+        .and_then(neighbour);
     let next = neighbour(pos.map(|x| x + 1));
     let school = p.school.as_ref().map(|s| {
-        let reg = if s.registered { ctx.registry.school(&s.key) } else { None };
+        let reg = if s.registered {
+            ctx.registry.school(&s.key)
+        } else {
+            None
+        };
         SchoolValue {
             id: &s.key,
             name: &s.name,
@@ -204,18 +246,36 @@ pub fn page_value(ctx: &Ctx, i: usize) -> Value {
         .iter()
         .map(|t| Link {
             title: t.clone(),
-            url: if has_tax("tags") { urls.href(&format!("/tags/{}/", crate::parse::slug::slugify(t, ctx.cfg.pinyin_slugs))) } else { String::new() },
+            url: if has_tax("tags") {
+                urls.href(&format!(
+                    "/tags/{}/",
+                    crate::parse::slug::slugify(t, ctx.cfg.pinyin_slugs)
+                ))
+            } else {
+                String::new()
+            },
         })
         .collect();
     let district = p.district.as_ref().map(|d| Link {
         title: d.clone(),
-        url: if has_tax("district") { urls.href(&format!("/districts/{}/", crate::parse::slug::slugify(d, ctx.cfg.pinyin_slugs))) } else { String::new() },
+        url: if has_tax("district") {
+            urls.href(&format!(
+                "/districts/{}/",
+                crate::parse::slug::slugify(d, ctx.cfg.pinyin_slugs)
+            ))
+        } else {
+            String::new()
+        },
     });
     let measures = h
         .measures
         .iter()
         .filter_map(|m| ctx.registry.measure(*m))
-        .map(|m| MeasureLink { id: m.id, title: m.title.clone(), url: urls.href(&format!("/measures/{}/", m.id)) })
+        .map(|m| MeasureLink {
+            id: m.id,
+            title: m.title.clone(),
+            url: urls.href(&format!("/measures/{}/", m.id)),
+        })
         .collect();
     let mut breadcrumbs = vec![ctx.link(&ctx.cfg.title, "/")];
     let mut chain = Vec::new();
@@ -237,8 +297,14 @@ pub fn page_value(ctx: &Ctx, i: usize) -> Value {
         kind: p.kind.name(),
         kind_label: p.kind.label(),
         status: p.status,
-        date: p.date.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
-        pubdate: p.date.map(|d| d.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default(),
+        date: p
+            .date
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        pubdate: p
+            .date
+            .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default(),
         date_iso: p.date.map(|d| d.to_rfc3339()).unwrap_or_default(),
         year: p.year,
         summary: p.summary(),

@@ -57,14 +57,23 @@ pub fn out_file(path: &str) -> String {
 pub fn list(ctx: &Ctx) -> Vec<Job> {
     let site = ctx.site;
     let per = ctx.cfg.paginate_by;
-    let mut jobs = vec![Job::Home, Job::NotFound, Job::Sitemap, Job::Robots, Job::Feed(None)];
+    let mut jobs = vec![
+        Job::Home,
+        Job::NotFound,
+        Job::Sitemap,
+        Job::Robots,
+        Job::Feed(None),
+    ];
     jobs.extend((0..site.pages.len()).map(Job::Page));
     for (key, s) in &site.sections {
         if key.is_empty() {
             continue;
         }
         for n in 1..=pager_count(s.pages.len(), s.paginate_by) {
-            jobs.push(Job::Section { key: key.clone(), n });
+            jobs.push(Job::Section {
+                key: key.clone(),
+                n,
+            });
         }
         if !s.pages.is_empty() {
             jobs.push(Job::Feed(Some(key.clone())));
@@ -74,7 +83,11 @@ pub fn list(ctx: &Ctx) -> Vec<Job> {
         jobs.push(Job::TaxonomyIndex(ti));
         for (i, term) in t.terms.iter().enumerate() {
             for n in 1..=pager_count(term.pages.len(), per) {
-                jobs.push(Job::Term { tax: ti, term: i, n });
+                jobs.push(Job::Term {
+                    tax: ti,
+                    term: i,
+                    n,
+                });
             }
         }
     }
@@ -124,12 +137,29 @@ fn paginate(ctx: &Ctx, c: &mut Context, base: &str, idx: &[usize], per: usize, n
     let url = |k: usize| ctx.urls.href(&pager_path(base, k));
     let lo = n.saturating_sub(2).max(1);
     let hi = (n + 2).min(total);
-    let mut links: Vec<PagerLink> = (lo..=hi).map(|k| PagerLink { n: k, url: url(k), current: k == n }).collect();
+    let mut links: Vec<PagerLink> = (lo..=hi)
+        .map(|k| PagerLink {
+            n: k,
+            url: url(k),
+            current: k == n,
+        })
+        .collect();
     if lo > 1 {
-        links.insert(0, PagerLink { n: 1, url: url(1), current: false });
+        links.insert(
+            0,
+            PagerLink {
+                n: 1,
+                url: url(1),
+                current: false,
+            },
+        );
     }
     if hi < total {
-        links.push(PagerLink { n: total, url: url(total), current: false });
+        links.push(PagerLink {
+            n: total,
+            url: url(total),
+            current: false,
+        });
     }
     c.insert(
         "paginator",
@@ -167,7 +197,11 @@ struct TermValue {
 }
 
 fn term_value(ctx: &Ctx, t: &Term) -> TermValue {
-    TermValue { name: t.name.clone(), url: ctx.urls.href(&t.path), count: t.pages.len() }
+    TermValue {
+        name: t.name.clone(),
+        url: ctx.urls.href(&t.path),
+        count: t.pages.len(),
+    }
 }
 
 /// Render one job: (output file relative to the output root, bytes).
@@ -192,12 +226,26 @@ pub fn run(ctx: &Ctx, tera: &Tera, job: &Job) -> Result<(String, String), Diagno
             let s = &site.sections[key];
             let path = pager_path(&s.path, *n);
             let mut c = base_ctx(ctx, &path, &s.title);
-            let subs: Vec<Link> = s.subsections.iter().map(|k| ctx.link(&site.sections[k].title, &site.sections[k].path)).collect();
+            let subs: Vec<Link> = s
+                .subsections
+                .iter()
+                .map(|k| ctx.link(&site.sections[k].title, &site.sections[k].path))
+                .collect();
             c.insert(
                 "section",
-                &SectionValue { title: &s.title, description: &s.description, url: ctx.urls.href(&s.path), kind: s.kind.name(), subsections: subs, feed: ctx.urls.href(&format!("{}atom.xml", s.path)) },
+                &SectionValue {
+                    title: &s.title,
+                    description: &s.description,
+                    url: ctx.urls.href(&s.path),
+                    kind: s.kind.name(),
+                    subsections: subs,
+                    feed: ctx.urls.href(&format!("{}atom.xml", s.path)),
+                },
             );
-            c.insert_value("content", Value::safe_string(if *n == 1 { &s.html } else { "" }));
+            c.insert_value(
+                "content",
+                Value::safe_string(if *n == 1 { &s.html } else { "" }),
+            );
             paginate(ctx, &mut c, &s.path, &s.pages, s.paginate_by, *n);
             go(s.template.as_deref().unwrap_or("section.html"), &c, &path)
         }
@@ -205,7 +253,13 @@ pub fn run(ctx: &Ctx, tera: &Tera, job: &Job) -> Result<(String, String), Diagno
             let t = &site.taxonomies[*ti];
             let label = taxonomy_label(ctx, &t.name);
             let mut c = base_ctx(ctx, &t.path, &label);
-            c.insert("taxonomy", &TaxValue { name: &t.name, url: ctx.urls.href(&t.path) });
+            c.insert(
+                "taxonomy",
+                &TaxValue {
+                    name: &t.name,
+                    url: ctx.urls.href(&t.path),
+                },
+            );
             let terms: Vec<TermValue> = t.terms.iter().map(|x| term_value(ctx, x)).collect();
             c.insert("terms", &terms);
             go("taxonomy.html", &c, &t.path)
@@ -215,7 +269,13 @@ pub fn run(ctx: &Ctx, tera: &Tera, job: &Job) -> Result<(String, String), Diagno
             let term = &t.terms[*term];
             let path = pager_path(&term.path, *n);
             let mut c = base_ctx(ctx, &path, &term.name);
-            c.insert("taxonomy", &TaxValue { name: &t.name, url: ctx.urls.href(&t.path) });
+            c.insert(
+                "taxonomy",
+                &TaxValue {
+                    name: &t.name,
+                    url: ctx.urls.href(&t.path),
+                },
+            );
             c.insert("term", &term_value(ctx, term));
             paginate(ctx, &mut c, &term.path, &term.pages, per, *n);
             go("term.html", &c, &path)
@@ -240,11 +300,35 @@ pub fn run(ctx: &Ctx, tera: &Tera, job: &Job) -> Result<(String, String), Diagno
         }
         Job::Measure { idx, n } => {
             let t = &site.measures[*idx];
-            let m = ctx.registry.measures().nth(*idx).expect("measure terms follow the registry");
-            let group = ctx.registry.groups.iter().find(|g| g.id == m.group).map(|g| g.title.as_str()).unwrap_or("");
+            let m = ctx
+                .registry
+                .measures()
+                .nth(*idx)
+                .expect("measure terms follow the registry");
+            let group = ctx
+                .registry
+                .groups
+                .iter()
+                .find(|g| g.id == m.group)
+                .map(|g| g.title.as_str())
+                .unwrap_or("");
             let path = pager_path(&t.path, *n);
-            let mut c = base_ctx(ctx, &path, &format!("{}{}：{}", ctx.string("measure"), m.id, m.title));
-            c.insert("measure", &MeasureValue { id: m.id, title: &m.title, summary: &m.summary, group, url: ctx.urls.href(&t.path), count: t.pages.len() });
+            let mut c = base_ctx(
+                ctx,
+                &path,
+                &format!("{}{}：{}", ctx.string("measure"), m.id, m.title),
+            );
+            c.insert(
+                "measure",
+                &MeasureValue {
+                    id: m.id,
+                    title: &m.title,
+                    summary: &m.summary,
+                    group,
+                    url: ctx.urls.href(&t.path),
+                    count: t.pages.len(),
+                },
+            );
             paginate(ctx, &mut c, &t.path, &t.pages, per, *n);
             go("measure.html", &c, &path)
         }
@@ -257,18 +341,51 @@ pub fn run(ctx: &Ctx, tera: &Tera, job: &Job) -> Result<(String, String), Diagno
         Job::Home => {
             let home = &site.sections[""];
             let mut c = base_ctx(ctx, "/", &ctx.cfg.title);
-            c.insert("home", &HomeValue { title: &home.title, description: &home.description });
+            c.insert(
+                "home",
+                &HomeValue {
+                    title: &home.title,
+                    description: &home.description,
+                },
+            );
             c.insert_value("content", Value::safe_string(&home.html));
-            let of_kind = |k: Kind, n: usize| -> Vec<usize> { site.by_date.iter().copied().filter(|&i| site.pages[i].kind == k).take(n).collect() };
+            let of_kind = |k: Kind, n: usize| -> Vec<usize> {
+                site.by_date
+                    .iter()
+                    .copied()
+                    .filter(|&i| site.pages[i].kind == k)
+                    .take(n)
+                    .collect()
+            };
             c.insert_value("featured", ctx.cards_of(&of_kind(Kind::Brand, 6)));
             c.insert_value("deeds", ctx.cards_of(&of_kind(Kind::Deed, 8)));
             c.insert_value("clean", ctx.cards_of(&of_kind(Kind::Clean, 4)));
-            c.insert_value("latest", ctx.cards_of(&site.by_date[..site.by_date.len().min(10)]));
-            let sections: Vec<SectionCount> = site
+            let articles: Vec<usize> = site
+                .by_date
+                .iter()
+                .copied()
+                .filter(|&i| site.pages[i].kind != Kind::Page)
+                .collect();
+            c.insert_value("latest", ctx.cards_of(&articles[..articles.len().min(10)]));
+            let mut tops: Vec<&crate::resolve::Section> = site
                 .sections
                 .values()
                 .filter(|s| s.parent.as_deref() == Some(""))
-                .map(|s| SectionCount { title: s.title.clone(), url: ctx.urls.href(&s.path), count: s.pages.len(), kind: s.kind.name() })
+                .collect();
+            tops.sort_by(|a, b| {
+                a.weight
+                    .cmp(&b.weight)
+                    .then(a.kind.cmp(&b.kind))
+                    .then(a.key.cmp(&b.key))
+            });
+            let sections: Vec<SectionCount> = tops
+                .into_iter()
+                .map(|s| SectionCount {
+                    title: s.title.clone(),
+                    url: ctx.urls.href(&s.path),
+                    count: s.pages.len(),
+                    kind: s.kind.name(),
+                })
                 .collect();
             c.insert("sections", &sections);
             c.insert("groups", &measure_groups(ctx));
@@ -281,12 +398,26 @@ pub fn run(ctx: &Ctx, tera: &Tera, job: &Job) -> Result<(String, String), Diagno
         }
         Job::Feed(key) => {
             let (title, path, idx): (String, String, Vec<usize>) = match key {
-                None => (ctx.cfg.title.clone(), "/".into(), site.by_date.clone()),
+                None => (
+                    ctx.cfg.title.clone(),
+                    "/".into(),
+                    site.by_date
+                        .iter()
+                        .copied()
+                        .filter(|&i| site.pages[i].kind != Kind::Page)
+                        .collect(),
+                ),
                 Some(k) => {
                     let s = &site.sections[k];
                     let mut idx = s.pages.clone();
-                    idx.sort_by(|&a, &b| crate::resolve::newest_first(&site.pages[a], &site.pages[b]));
-                    (format!("{} - {}", s.title, ctx.cfg.title), s.path.clone(), idx)
+                    idx.sort_by(|&a, &b| {
+                        crate::resolve::newest_first(&site.pages[a], &site.pages[b])
+                    });
+                    (
+                        format!("{} - {}", s.title, ctx.cfg.title),
+                        s.path.clone(),
+                        idx,
+                    )
                 }
             };
             let idx = &idx[..idx.len().min(ctx.cfg.feed_limit)];
@@ -297,22 +428,54 @@ pub fn run(ctx: &Ctx, tera: &Tera, job: &Job) -> Result<(String, String), Diagno
                     FeedEntry {
                         title: p.title(),
                         url: ctx.urls.permalink(&p.path),
-                        updated: p.date.map(|d| d.to_rfc3339()).unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into()),
+                        updated: p
+                            .date
+                            .map(|d| d.to_rfc3339())
+                            .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into()),
                         summary: p.summary(),
-                        author: p.doc.header.author.as_deref().or(p.school.as_ref().map(|s| s.name.as_str())).unwrap_or(&ctx.cfg.title),
+                        author: p
+                            .doc
+                            .header
+                            .author
+                            .as_deref()
+                            .or(p.school.as_ref().map(|s| s.name.as_str()))
+                            .unwrap_or(&ctx.cfg.title),
                     }
                 })
                 .collect();
-            let updated = entries.first().map(|e| e.updated.clone()).unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into());
+            let updated = entries
+                .first()
+                .map(|e| e.updated.clone())
+                .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into());
             let feed_path = format!("{path}atom.xml");
             let mut c = Context::new();
-            c.insert("feed", &FeedValue { title, url: ctx.urls.permalink(&path), self_url: ctx.urls.permalink(&feed_path), updated, entries });
+            c.insert(
+                "feed",
+                &FeedValue {
+                    title,
+                    url: ctx.urls.permalink(&path),
+                    self_url: ctx.urls.permalink(&feed_path),
+                    updated,
+                    entries,
+                },
+            );
             go("atom.xml", &c, &feed_path)
         }
         Job::Sitemap => {
             let mut entries: Vec<SitemapEntry> = Vec::new();
-            let mut add = |path: &str, lastmod: Option<String>| entries.push(SitemapEntry { loc: ctx.urls.permalink(path), lastmod });
-            add("/", site.by_date.first().and_then(|&i| site.pages[i].date).map(|d| d.format("%Y-%m-%d").to_string()));
+            let mut add = |path: &str, lastmod: Option<String>| {
+                entries.push(SitemapEntry {
+                    loc: ctx.urls.permalink(path),
+                    lastmod,
+                })
+            };
+            add(
+                "/",
+                site.by_date
+                    .first()
+                    .and_then(|&i| site.pages[i].date)
+                    .map(|d| d.format("%Y-%m-%d").to_string()),
+            );
             for s in site.sections.values().filter(|s| !s.key.is_empty()) {
                 add(&s.path, None);
             }
@@ -439,7 +602,11 @@ fn measure_groups(ctx: &Ctx) -> Vec<GroupValue> {
                 .measures
                 .iter()
                 .map(|m| {
-                    let t = ctx.site.measures.iter().find(|t| t.slug == m.id.to_string());
+                    let t = ctx
+                        .site
+                        .measures
+                        .iter()
+                        .find(|t| t.slug == m.id.to_string());
                     MeasureValueOwned {
                         id: m.id,
                         title: m.title.clone(),
@@ -471,7 +638,9 @@ fn schools_by_district(ctx: &Ctx) -> Vec<DistrictValue> {
     let mut map: std::collections::BTreeMap<String, Vec<SchoolCard>> = Default::default();
     for t in &ctx.site.schools {
         let reg = ctx.registry.school(&t.slug);
-        let district = reg.map(|r| r.district.clone()).unwrap_or_else(|| "其他".into());
+        let district = reg
+            .map(|r| r.district.clone())
+            .unwrap_or_else(|| "其他".into());
         map.entry(district).or_default().push(SchoolCard {
             name: t.name.clone(),
             url: ctx.urls.href(&t.path),
@@ -479,7 +648,9 @@ fn schools_by_district(ctx: &Ctx) -> Vec<DistrictValue> {
             count: t.pages.len(),
         });
     }
-    map.into_iter().map(|(name, schools)| DistrictValue { name, schools }).collect()
+    map.into_iter()
+        .map(|(name, schools)| DistrictValue { name, schools })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -513,10 +684,20 @@ struct YearTier {
 }
 
 fn school_value(ctx: &Ctx, t: &Term) -> Value {
-    let reg = ctx.registry.school(&t.slug).filter(|_| ctx.registry.schools.is_some());
+    let reg = ctx
+        .registry
+        .school(&t.slug)
+        .filter(|_| ctx.registry.schools.is_some());
     let counts = Kind::ALL
         .iter()
-        .map(|k| KindCount { label: k.label(), count: t.pages.iter().filter(|&&i| ctx.site.pages[i].kind == *k).count() })
+        .map(|k| KindCount {
+            label: k.label(),
+            count: t
+                .pages
+                .iter()
+                .filter(|&&i| ctx.site.pages[i].kind == *k)
+                .count(),
+        })
         .filter(|k| k.count > 0)
         .collect();
     let district = reg.map(|r| r.district.as_str()).unwrap_or("");
@@ -528,19 +709,41 @@ fn school_value(ctx: &Ctx, t: &Term) -> Value {
         registered: reg.is_some(),
         short: reg.map(|r| r.short.as_str()).unwrap_or(""),
         district,
-        district_url: if has_district && !district.is_empty() { ctx.urls.href(&format!("/districts/{}/", crate::parse::slug::slugify(district, ctx.cfg.pinyin_slugs))) } else { String::new() },
+        district_url: if has_district && !district.is_empty() {
+            ctx.urls.href(&format!(
+                "/districts/{}/",
+                crate::parse::slug::slugify(district, ctx.cfg.pinyin_slugs)
+            ))
+        } else {
+            String::new()
+        },
         stage: reg.map(|r| r.stage.as_str()).unwrap_or(""),
         ownership: reg.map(|r| r.ownership.as_str()).unwrap_or(""),
         party_org: reg.map(|r| r.party_org.as_str()).unwrap_or(""),
         intro: reg.map(|r| r.intro.as_str()).unwrap_or(""),
         count: t.pages.len(),
         counts,
-        clean_tiers: reg.map(|r| r.clean_tiers.iter().map(|(y, t)| YearTier { year: *y, tier: t.clone() }).collect()).unwrap_or_default(),
+        clean_tiers: reg
+            .map(|r| {
+                r.clean_tiers
+                    .iter()
+                    .map(|(y, t)| YearTier {
+                        year: *y,
+                        tier: t.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
     })
 }
 
 /// The plan's clean-school targets: share of schools at or above a tier.
-pub const TARGETS: &[(i32, [u32; 3])] = &[(2022, [15, 50, 70]), (2023, [20, 60, 80]), (2024, [25, 70, 90]), (2025, [30, 80, 100])];
+pub const TARGETS: &[(i32, [u32; 3])] = &[
+    (2022, [15, 50, 70]),
+    (2023, [20, 60, 80]),
+    (2024, [25, 70, 90]),
+    (2025, [30, 80, 100]),
+];
 
 #[derive(Serialize)]
 struct ProgressCell {
@@ -560,7 +763,9 @@ struct ProgressRow {
 /// Per target year, how many registered schools had reached each tier (by
 /// data/schools.yaml `clean_tiers` and clean-school pages with a tier).
 fn clean_progress(ctx: &Ctx) -> Vec<ProgressRow> {
-    let Some(schools) = &ctx.registry.schools else { return vec![] };
+    let Some(schools) = &ctx.registry.schools else {
+        return vec![];
+    };
     if schools.is_empty() {
         return vec![];
     }
@@ -571,12 +776,20 @@ fn clean_progress(ctx: &Ctx) -> Vec<ProgressRow> {
             let best: Vec<Option<usize>> = schools
                 .iter()
                 .map(|s| {
-                    let from_reg = s.clean_tiers.iter().filter(|(y, _)| *y <= year).filter_map(|(_, t)| rank(t));
+                    let from_reg = s
+                        .clean_tiers
+                        .iter()
+                        .filter(|(y, _)| *y <= year)
+                        .filter_map(|(_, t)| rank(t));
                     let from_pages = ctx
                         .site
                         .pages
                         .iter()
-                        .filter(|p| p.kind == Kind::Clean && p.year.is_some_and(|y| y <= *year) && p.school.as_ref().is_some_and(|r| r.key == s.id))
+                        .filter(|p| {
+                            p.kind == Kind::Clean
+                                && p.year.is_some_and(|y| y <= *year)
+                                && p.school.as_ref().is_some_and(|r| r.key == s.id)
+                        })
                         .filter_map(|p| p.doc.header.tier.as_deref().and_then(rank));
                     from_reg.chain(from_pages).min()
                 })
@@ -587,7 +800,13 @@ fn clean_progress(ctx: &Ctx) -> Vec<ProgressRow> {
                 .map(|(ti, tier)| {
                     let n = best.iter().filter(|b| b.is_some_and(|r| r <= ti)).count();
                     let percent = (n * 100 / schools.len()) as u32;
-                    ProgressCell { tier, schools: n, percent, target: targets[ti], met: percent >= targets[ti] }
+                    ProgressCell {
+                        tier,
+                        schools: n,
+                        percent,
+                        target: targets[ti],
+                        met: percent >= targets[ti],
+                    }
                 })
                 .collect();
             ProgressRow { year: *year, cells }

@@ -25,11 +25,18 @@ pub struct Urls {
 
 impl Urls {
     pub fn new(cfg: &Config) -> Self {
-        Urls { base_path: cfg.base_path(), origin: cfg.origin() }
+        Urls {
+            base_path: cfg.base_path(),
+            origin: cfg.origin(),
+        }
     }
     /// Link target for a site path (`/brands/x/`): base path + encoded path.
     pub fn href(&self, path: &str) -> String {
-        format!("{}{}", self.base_path, encode_path(path.trim_start_matches('/')))
+        format!(
+            "{}{}",
+            self.base_path,
+            encode_path(path.trim_start_matches('/'))
+        )
     }
     /// Absolute URL (for feeds, sitemap, canonical); the href when base_url
     /// has no host.
@@ -68,7 +75,11 @@ struct SiteValue<'a> {
 
 /// Compile the theme's templates and set the global context (site, UI
 /// strings, navigation). Template errors name the template file.
-pub fn setup(cfg: &Config, theme: &Theme, nav: &[(String, String)]) -> Result<Tera, Vec<Diagnostic>> {
+pub fn setup(
+    cfg: &Config,
+    theme: &Theme,
+    nav: &[(String, String)],
+) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::new();
     tera.autoescape_on([".html", ".xml"]);
     let mut errs = Vec::new();
@@ -76,16 +87,32 @@ pub fn setup(cfg: &Config, theme: &Theme, nav: &[(String, String)]) -> Result<Te
     for t in &theme.templates {
         let mut probe = Tera::new();
         if let Err(e) = probe.add_raw_template(&t.name, &t.text) {
-            if !matches!(e.kind(), tera::ErrorKind::MissingParent { .. } | tera::ErrorKind::TemplateNotFound(_)) && !e.to_string().contains("not found") {
-                errs.push(Diagnostic::file(&t.file, format!("模板语法错误 (template error): {e}")).hint("检查 {{ }} 与 {% %} 是否成对；见 Tera 2 文档"));
+            if !matches!(
+                e.kind(),
+                tera::ErrorKind::MissingParent { .. } | tera::ErrorKind::TemplateNotFound(_)
+            ) && !e.to_string().contains("not found")
+            {
+                errs.push(
+                    Diagnostic::file(&t.file, format!("模板语法错误 (template error): {e}"))
+                        .hint("检查 {{ }} 与 {% %} 是否成对；见 Tera 2 文档"),
+                );
             }
         }
     }
     if !errs.is_empty() {
         return Err(errs);
     }
-    if let Err(e) = tera.add_raw_templates(theme.templates.iter().map(|t| (t.name.as_str(), t.text.as_str()))) {
-        return Err(vec![Diagnostic::file("templates/", format!("模板错误 (template error): {e}")).hint("检查 extends / include 的模板名是否存在")]);
+    if let Err(e) = tera.add_raw_templates(
+        theme
+            .templates
+            .iter()
+            .map(|t| (t.name.as_str(), t.text.as_str())),
+    ) {
+        return Err(vec![Diagnostic::file(
+            "templates/",
+            format!("模板错误 (template error): {e}"),
+        )
+        .hint("检查 extends / include 的模板名是否存在")]);
     }
     let urls = Urls::new(cfg);
     let site = SiteValue {
@@ -100,7 +127,14 @@ pub fn setup(cfg: &Config, theme: &Theme, nav: &[(String, String)]) -> Result<Te
         sample_data: cfg.sample_data,
         footer: &cfg.footer,
         extra: &cfg.extra,
-        nav: nav.iter().map(|(title, path)| NavItem { title: title.clone(), url: urls.href(path), path: path.clone() }).collect(),
+        nav: nav
+            .iter()
+            .map(|(title, path)| NavItem {
+                title: title.clone(),
+                url: urls.href(path),
+                path: path.clone(),
+            })
+            .collect(),
         css: urls.href("/css/site.css"),
         js: urls.href("/js/site.js"),
         favicon: urls.href("/favicon.svg"),
@@ -109,7 +143,8 @@ pub fn setup(cfg: &Config, theme: &Theme, nav: &[(String, String)]) -> Result<Te
     };
     tera.global_context().insert("site", &site);
     tera.global_context().insert("t", &theme.strings);
-    tera.global_context().insert("lang", if cfg.language == "en" { "en" } else { "zh-CN" });
+    tera.global_context()
+        .insert("lang", if cfg.language == "en" { "en" } else { "zh-CN" });
     Ok(tera)
 }
 
@@ -122,8 +157,11 @@ pub fn render(tera: &Tera, template: &str, ctx: &Context, out: &str) -> Result<S
             msg.push_str(&format!(": {s}"));
             src = s.source();
         }
-        Diagnostic::file(format!("templates/{template}"), format!("渲染 {out} 时模板出错 (render error): {msg}"))
-            .hint("检查模板里用到的变量是否存在；可用 {% if x %} 先判断")
+        Diagnostic::file(
+            format!("templates/{template}"),
+            format!("渲染 {out} 时模板出错 (render error): {msg}"),
+        )
+        .hint("检查模板里用到的变量是否存在；可用 {% if x %} 先判断")
     })
 }
 

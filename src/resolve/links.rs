@@ -19,7 +19,11 @@ pub struct Resolver {
 impl Resolver {
     /// Final href for a site path (unencoded, starting with `/`).
     pub fn href(&self, path: &str) -> String {
-        format!("{}{}", self.base_path, encode_path(path.trim_start_matches('/')))
+        format!(
+            "{}{}",
+            self.base_path,
+            encode_path(path.trim_start_matches('/'))
+        )
     }
 }
 
@@ -48,7 +52,11 @@ impl LinkResolver for Resolver {
         }
         let (path, frag) = split_fragment(dest);
         let decoded = decode_path(path);
-        let candidates = [decoded.clone(), format!("{decoded}/"), decoded.trim_end_matches("index.html").to_string()];
+        let candidates = [
+            decoded.clone(),
+            format!("{decoded}/"),
+            decoded.trim_end_matches("index.html").to_string(),
+        ];
         match candidates.iter().find(|c| self.known.contains(c.as_str())) {
             Some(found) => Ok(Some(format!("{}{frag}", self.href(found)))),
             None => Err((
@@ -66,17 +74,30 @@ mod tests {
     fn r() -> Resolver {
         Resolver {
             base_path: "/jyj/ddjs/".into(),
-            known: ["/brands/云江/".to_string(), "/css/site.css".to_string()].into_iter().collect(),
-            files: [("brands/云江.md".to_string(), "/brands/云江/".to_string())].into_iter().collect(),
+            known: ["/brands/云江/".to_string(), "/css/site.css".to_string()]
+                .into_iter()
+                .collect(),
+            files: [("brands/云江.md".to_string(), "/brands/云江/".to_string())]
+                .into_iter()
+                .collect(),
         }
     }
 
     #[test]
     fn at_links_and_root_links_get_the_sub_path() {
         let r = r();
-        assert_eq!(r.resolve("", "@/brands/云江.md#做法").unwrap().unwrap(), "/jyj/ddjs/brands/%E4%BA%91%E6%B1%9F/#做法");
-        assert_eq!(r.resolve("", "/brands/云江").unwrap().unwrap(), "/jyj/ddjs/brands/%E4%BA%91%E6%B1%9F/");
-        assert_eq!(r.resolve("", "/css/site.css").unwrap().unwrap(), "/jyj/ddjs/css/site.css");
+        assert_eq!(
+            r.resolve("", "@/brands/云江.md#做法").unwrap().unwrap(),
+            "/jyj/ddjs/brands/%E4%BA%91%E6%B1%9F/#做法"
+        );
+        assert_eq!(
+            r.resolve("", "/brands/云江").unwrap().unwrap(),
+            "/jyj/ddjs/brands/%E4%BA%91%E6%B1%9F/"
+        );
+        assert_eq!(
+            r.resolve("", "/css/site.css").unwrap().unwrap(),
+            "/jyj/ddjs/css/site.css"
+        );
         assert_eq!(r.resolve("", "https://example.org/").unwrap(), None);
         assert!(r.resolve("", "/nope/").is_err());
         assert!(r.resolve("", "@/nope.md").is_err());

@@ -47,7 +47,11 @@ impl Page {
         &self.doc.header.title
     }
     pub fn summary(&self) -> &str {
-        self.doc.header.summary.as_deref().unwrap_or(&self.rendered.auto_summary)
+        self.doc
+            .header
+            .summary
+            .as_deref()
+            .unwrap_or(&self.rendered.auto_summary)
     }
 }
 
@@ -127,7 +131,11 @@ fn parent_key(key: &str) -> Option<String> {
     if key.is_empty() {
         None
     } else {
-        Some(key.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default())
+        Some(
+            key.rsplit_once('/')
+                .map(|(p, _)| p.to_string())
+                .unwrap_or_default(),
+        )
     }
 }
 
@@ -141,20 +149,38 @@ fn section_path(key: &str, pinyin: bool) -> String {
 }
 
 pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
-    let Input { cfg, registry, docs, assets, statics, templates, drafts } = input;
+    let Input {
+        cfg,
+        registry,
+        docs,
+        assets,
+        statics,
+        templates,
+        drafts,
+    } = input;
     let mut errs = Diagnostics::default();
     let pinyin = cfg.pinyin_slugs;
 
     // 1. Sections: every `_index.md`, plus implicit ones for folders with pages.
-    let (section_docs, page_docs): (Vec<SourceDoc>, Vec<SourceDoc>) = docs.into_iter().partition(|d| d.is_section);
+    let (section_docs, page_docs): (Vec<SourceDoc>, Vec<SourceDoc>) =
+        docs.into_iter().partition(|d| d.is_section);
     let mut sections: BTreeMap<String, Section> = BTreeMap::new();
     let new_section = |key: &str, doc: Option<SourceDoc>| Section {
         key: key.to_string(),
         path: section_path(key, pinyin),
-        title: doc.as_ref().map(|d| d.header.title.clone()).unwrap_or_else(|| key.rsplit('/').next().unwrap_or("").to_string()),
-        description: doc.as_ref().and_then(|d| d.header.description.clone()).unwrap_or_default(),
+        title: doc
+            .as_ref()
+            .map(|d| d.header.title.clone())
+            .unwrap_or_else(|| key.rsplit('/').next().unwrap_or("").to_string()),
+        description: doc
+            .as_ref()
+            .and_then(|d| d.header.description.clone())
+            .unwrap_or_default(),
         kind: Kind::Page,
-        paginate_by: doc.as_ref().and_then(|d| d.header.paginate_by).unwrap_or(cfg.paginate_by),
+        paginate_by: doc
+            .as_ref()
+            .and_then(|d| d.header.paginate_by)
+            .unwrap_or(cfg.paginate_by),
         weight: doc.as_ref().and_then(|d| d.header.weight).unwrap_or(0),
         template: doc.as_ref().and_then(|d| d.header.template.clone()),
         doc,
@@ -164,13 +190,20 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
         parent: None,
     };
     for d in section_docs {
-        let key = d.rel.strip_suffix("_index.md").unwrap_or("").trim_end_matches('/').to_string();
+        let key = d
+            .rel
+            .strip_suffix("_index.md")
+            .unwrap_or("")
+            .trim_end_matches('/')
+            .to_string();
         if d.header.status == Some(Status::Draft) && !drafts {
             continue;
         }
         sections.insert(key.clone(), new_section(&key, Some(d)));
     }
-    sections.entry(String::new()).or_insert_with(|| new_section("", None));
+    sections
+        .entry(String::new())
+        .or_insert_with(|| new_section("", None));
 
     // 2. Pages: section, slug, path, kind, status, registry joins.
     struct Placed {
@@ -182,13 +215,29 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
     let mut placed = Vec::new();
     for d in page_docs {
         let rel = d.rel.clone();
-        let (dir, name) = rel.rsplit_once('/').map(|(a, b)| (a.to_string(), b.to_string())).unwrap_or((String::new(), rel.clone()));
+        let (dir, name) = rel
+            .rsplit_once('/')
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .unwrap_or((String::new(), rel.clone()));
         if name == "index.md" && !dir.is_empty() {
-            let (sec, bundle) = dir.rsplit_once('/').map(|(a, b)| (a.to_string(), b.to_string())).unwrap_or((String::new(), dir.clone()));
-            placed.push(Placed { doc: d, section: sec, slug_src: bundle, bundle: Some(dir) });
+            let (sec, bundle) = dir
+                .rsplit_once('/')
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .unwrap_or((String::new(), dir.clone()));
+            placed.push(Placed {
+                doc: d,
+                section: sec,
+                slug_src: bundle,
+                bundle: Some(dir),
+            });
         } else {
             let stem = name.strip_suffix(".md").unwrap_or(&name).to_string();
-            placed.push(Placed { doc: d, section: dir, slug_src: stem, bundle: None });
+            placed.push(Placed {
+                doc: d,
+                section: dir,
+                slug_src: stem,
+                bundle: None,
+            });
         }
     }
     for p in &placed {
@@ -206,7 +255,9 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
     for k in keys {
         let mut key = k;
         while let Some(parent) = parent_key(&key) {
-            sections.entry(parent.clone()).or_insert_with(|| new_section(&parent, None));
+            sections
+                .entry(parent.clone())
+                .or_insert_with(|| new_section(&parent, None));
             key = parent;
         }
     }
@@ -214,9 +265,18 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
     let keys: Vec<String> = sections.keys().cloned().collect();
     for k in &keys {
         let parent = parent_key(k);
-        let inherited = parent.as_ref().and_then(|p| sections.get(p)).filter(|p| !p.key.is_empty()).map(|p| p.kind);
+        let inherited = parent
+            .as_ref()
+            .and_then(|p| sections.get(p))
+            .filter(|p| !p.key.is_empty())
+            .map(|p| p.kind);
         let s = sections.get_mut(k).unwrap();
-        s.kind = s.doc.as_ref().and_then(|d| d.header.kind).or(inherited).unwrap_or_else(|| Kind::from_section(k));
+        s.kind = s
+            .doc
+            .as_ref()
+            .and_then(|d| d.header.kind)
+            .or(inherited)
+            .unwrap_or_else(|| Kind::from_section(k));
         s.parent = parent.clone();
         if let Some(p) = parent {
             sections.get_mut(&p).unwrap().subsections.push(k.clone());
@@ -232,7 +292,12 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
     let mut pages: Vec<Page> = Vec::new();
     let mut page_assets: Vec<(Option<String>, usize)> = Vec::new(); // bundle dir, page index
     for p in placed {
-        let Placed { doc, section, slug_src, bundle } = p;
+        let Placed {
+            doc,
+            section,
+            slug_src,
+            bundle,
+        } = p;
         let h = &doc.header;
         let status = h.status.unwrap_or(Status::Published);
         if status != Status::Published && !drafts {
@@ -241,12 +306,29 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
         let sec = &sections[&section];
         let kind = h.kind.unwrap_or(sec.kind);
         for (key, line) in &h.key_lines {
-            if let Some(owner) = Kind::ALL.iter().find(|k| k.own_keys().contains(&key.as_str())) {
+            if let Some(owner) = Kind::ALL
+                .iter()
+                .find(|k| k.own_keys().contains(&key.as_str()))
+            {
                 if *owner != kind {
                     errs.push(
-                        Diagnostic::new(&doc.file, *line, 1, format!("字段 `{key}` 只用于 {} ({}) 类页面，这一页是 {} ({})", owner.name(), owner.label(), kind.name(), kind.label()))
-                            .hint(format!("删掉这一行，或把 kind 改为 {}；自定义数据请放在 extra: 下", owner.name()))
-                            .with_source(&doc.text),
+                        Diagnostic::new(
+                            &doc.file,
+                            *line,
+                            1,
+                            format!(
+                                "字段 `{key}` 只用于 {} ({}) 类页面，这一页是 {} ({})",
+                                owner.name(),
+                                owner.label(),
+                                kind.name(),
+                                kind.label()
+                            ),
+                        )
+                        .hint(format!(
+                            "删掉这一行，或把 kind 改为 {}；自定义数据请放在 extra: 下",
+                            owner.name()
+                        ))
+                        .with_source(&doc.text),
                     );
                 }
             }
@@ -254,13 +336,27 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
         if let Some(t) = &h.template {
             check_template(&mut errs, &doc, t, &templates);
         }
-        let slug = slugify(h.slug.as_deref().unwrap_or(&slug_src), pinyin && h.slug.is_none());
+        let slug = slugify(
+            h.slug.as_deref().unwrap_or(&slug_src),
+            pinyin && h.slug.is_none(),
+        );
         if slug.is_empty() {
-            errs.push(Diagnostic::new(&doc.file, h.line_of("slug"), 1, "无法从文件名或 slug 生成网址 (empty slug)").hint("在头部写 slug: 一个由文字、数字和 - 组成的名字").with_source(&doc.text));
+            errs.push(
+                Diagnostic::new(
+                    &doc.file,
+                    h.line_of("slug"),
+                    1,
+                    "无法从文件名或 slug 生成网址 (empty slug)",
+                )
+                .hint("在头部写 slug: 一个由文字、数字和 - 组成的名字")
+                .with_source(&doc.text),
+            );
             continue;
         }
         let path = format!("{}{}/", sec.path, slug);
-        let year = h.year.or_else(|| h.date.map(|d| chrono::Datelike::year(&d)));
+        let year = h
+            .year
+            .or_else(|| h.date.map(|d| chrono::Datelike::year(&d)));
         let mut district = h.district.clone();
         let school = match &h.school {
             None => None,
@@ -269,28 +365,68 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
                     if district.is_none() {
                         district = Some(s.district.clone());
                     }
-                    Some(SchoolRef { key: s.id.clone(), name: s.name.clone(), registered: true })
+                    Some(SchoolRef {
+                        key: s.id.clone(),
+                        name: s.name.clone(),
+                        registered: true,
+                    })
                 }
                 (Some(_), None) => {
                     let sugg = registry.school_suggestions(name);
                     let hint = if sugg.is_empty() {
                         "school 写 data/schools.yaml 里登记的 id 或全称；新学校请先在 data/schools.yaml 登记".to_string()
                     } else {
-                        format!("did you mean: {}？school 写 data/schools.yaml 里登记的 id 或全称", sugg.join("、"))
+                        format!(
+                            "did you mean: {}？school 写 data/schools.yaml 里登记的 id 或全称",
+                            sugg.join("、")
+                        )
                     };
-                    errs.push(Diagnostic::new(&doc.file, h.line_of("school"), 1, format!("学校 `{name}` 没有在 data/schools.yaml 登记 (unknown school)")).hint(hint).with_source(&doc.text));
+                    errs.push(
+                        Diagnostic::new(
+                            &doc.file,
+                            h.line_of("school"),
+                            1,
+                            format!("学校 `{name}` 没有在 data/schools.yaml 登记 (unknown school)"),
+                        )
+                        .hint(hint)
+                        .with_source(&doc.text),
+                    );
                     None
                 }
-                (None, None) => Some(SchoolRef { key: slugify(name, pinyin), name: name.clone(), registered: false }),
+                (None, None) => Some(SchoolRef {
+                    key: slugify(name, pinyin),
+                    name: name.clone(),
+                    registered: false,
+                }),
             },
         };
         for m in &h.measures {
             if registry.measure(*m).is_none() {
-                errs.push(Diagnostic::new(&doc.file, h.line_of("measures"), 1, format!("举措 {m} 不在 data/measures.yaml 中")).hint("measures 写 data/measures.yaml 里的编号").with_source(&doc.text));
+                errs.push(
+                    Diagnostic::new(
+                        &doc.file,
+                        h.line_of("measures"),
+                        1,
+                        format!("举措 {m} 不在 data/measures.yaml 中"),
+                    )
+                    .hint("measures 写 data/measures.yaml 里的编号")
+                    .with_source(&doc.text),
+                );
             }
         }
         page_assets.push((bundle, pages.len()));
-        pages.push(Page { date: h.date, doc, kind, status, section, path, year, school, district, rendered: Rendered::default() });
+        pages.push(Page {
+            date: h.date,
+            doc,
+            kind,
+            status,
+            section,
+            path,
+            year,
+            school,
+            district,
+            rendered: Rendered::default(),
+        });
     }
 
     // 3. Taxonomies, schools, measures.
@@ -315,7 +451,12 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
                 if slug.is_empty() {
                     continue;
                 }
-                let t = terms.entry(slug.clone()).or_insert_with(|| Term { name: n.clone(), path: format!("{}{}/", taxonomy_path(tax), slug), slug, pages: vec![] });
+                let t = terms.entry(slug.clone()).or_insert_with(|| Term {
+                    name: n.clone(),
+                    path: format!("{}{}/", taxonomy_path(tax), slug),
+                    slug,
+                    pages: vec![],
+                });
                 if t.pages.last() != Some(&i) {
                     t.pages.push(i);
                 }
@@ -325,12 +466,24 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
         if tax == "year" {
             terms.reverse();
         }
-        taxonomies.push(Taxonomy { name: tax.to_string(), path: taxonomy_path(tax).to_string(), terms });
+        taxonomies.push(Taxonomy {
+            name: tax.to_string(),
+            path: taxonomy_path(tax).to_string(),
+            terms,
+        });
     }
     let mut schools: BTreeMap<String, Term> = BTreeMap::new();
     if let Some(list) = &registry.schools {
         for s in list {
-            schools.insert(s.id.clone(), Term { name: s.name.clone(), slug: s.id.clone(), path: format!("/schools/{}/", s.id), pages: vec![] });
+            schools.insert(
+                s.id.clone(),
+                Term {
+                    name: s.name.clone(),
+                    slug: s.id.clone(),
+                    path: format!("/schools/{}/", s.id),
+                    pages: vec![],
+                },
+            );
         }
     }
     let school_pages = registry.schools.is_some() || cfg.has_taxonomy("school");
@@ -340,13 +493,27 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
                 if s.key.is_empty() {
                     continue;
                 }
-                schools.entry(s.key.clone()).or_insert_with(|| Term { name: s.name.clone(), slug: s.key.clone(), path: format!("/schools/{}/", s.key), pages: vec![] }).pages.push(i);
+                schools
+                    .entry(s.key.clone())
+                    .or_insert_with(|| Term {
+                        name: s.name.clone(),
+                        slug: s.key.clone(),
+                        path: format!("/schools/{}/", s.key),
+                        pages: vec![],
+                    })
+                    .pages
+                    .push(i);
             }
         }
     }
     let mut measures: Vec<Term> = registry
         .measures()
-        .map(|m| Term { name: m.title.clone(), slug: m.id.to_string(), path: format!("/measures/{}/", m.id), pages: vec![] })
+        .map(|m| Term {
+            name: m.title.clone(),
+            slug: m.id.to_string(),
+            path: format!("/measures/{}/", m.id),
+            pages: vec![],
+        })
         .collect();
     for &i in &by_date {
         for m in &pages[i].doc.header.measures {
@@ -361,17 +528,33 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
         sections.get_mut(&p.section).unwrap().pages.push(i);
     }
     for s in sections.values_mut() {
-        let sort = s.doc.as_ref().and_then(|d| d.header.sort_by.clone()).unwrap_or_else(|| "date".into());
+        let sort = s
+            .doc
+            .as_ref()
+            .and_then(|d| d.header.sort_by.clone())
+            .unwrap_or_else(|| "date".into());
         s.pages.sort_by(|&a, &b| {
             let (pa, pb) = (&pages[a], &pages[b]);
             match sort.as_str() {
-                "weight" => pa.doc.header.weight.unwrap_or(0).cmp(&pb.doc.header.weight.unwrap_or(0)).then_with(|| newest_first(pa, pb)),
-                "title" => pa.title().cmp(pb.title()).then_with(|| pa.path.cmp(&pb.path)),
+                "weight" => pa
+                    .doc
+                    .header
+                    .weight
+                    .unwrap_or(0)
+                    .cmp(&pb.doc.header.weight.unwrap_or(0))
+                    .then_with(|| newest_first(pa, pb)),
+                "title" => pa
+                    .title()
+                    .cmp(pb.title())
+                    .then_with(|| pa.path.cmp(&pb.path)),
                 _ => newest_first(pa, pb),
             }
         });
     }
-    let subs: Vec<(String, Vec<String>)> = sections.iter().map(|(k, s)| (k.clone(), s.subsections.clone())).collect();
+    let subs: Vec<(String, Vec<String>)> = sections
+        .iter()
+        .map(|(k, s)| (k.clone(), s.subsections.clone()))
+        .collect();
     for (k, mut list) in subs {
         list.sort_by(|a, b| sections[a].weight.cmp(&sections[b].weight).then(a.cmp(b)));
         sections.get_mut(&k).unwrap().subsections = list;
@@ -379,38 +562,76 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
 
     // 5. Every URL has one owner.
     let mut owners: BTreeMap<String, String> = BTreeMap::new();
-    let mut claim = |errs: &mut Diagnostics, path: &str, who: &str, line: usize, text: Option<&str>| {
-        if let Some(prev) = owners.get(path) {
-            let mut d = Diagnostic::new(who, line, 1, format!("网址 {path} 被两个文件占用 (two pages on one URL): {prev} 和 {who}"))
+    let mut claim =
+        |errs: &mut Diagnostics, path: &str, who: &str, line: usize, text: Option<&str>| {
+            if let Some(prev) = owners.get(path) {
+                let mut d = Diagnostic::new(
+                    who,
+                    line,
+                    1,
+                    format!("网址 {path} 被两个文件占用 (two pages on one URL): {prev} 和 {who}"),
+                )
                 .hint("给其中一页写不同的 slug:，或改文件名");
-            if let Some(t) = text {
-                d = d.with_source(t);
+                if let Some(t) = text {
+                    d = d.with_source(t);
+                }
+                errs.push(d);
+            } else {
+                owners.insert(path.to_string(), who.to_string());
             }
-            errs.push(d);
-        } else {
-            owners.insert(path.to_string(), who.to_string());
-        }
-    };
+        };
     for tax in &taxonomies {
-        claim(&mut errs, &tax.path, &format!("(taxonomy {})", tax.name), 0, None);
+        claim(
+            &mut errs,
+            &tax.path,
+            &format!("(taxonomy {})", tax.name),
+            0,
+            None,
+        );
     }
     if school_pages {
         claim(&mut errs, "/schools/", "(school profiles)", 0, None);
     }
     claim(&mut errs, "/measures/", "(measure pages)", 0, None);
     for s in sections.values() {
-        let who = s.doc.as_ref().map(|d| d.file.clone()).unwrap_or_else(|| format!("content/{}/", s.key));
-        claim(&mut errs, &s.path, &who, if s.doc.is_some() { 1 } else { 0 }, s.doc.as_ref().map(|d| d.text.as_str()));
+        let who = s
+            .doc
+            .as_ref()
+            .map(|d| d.file.clone())
+            .unwrap_or_else(|| format!("content/{}/", s.key));
+        claim(
+            &mut errs,
+            &s.path,
+            &who,
+            if s.doc.is_some() { 1 } else { 0 },
+            s.doc.as_ref().map(|d| d.text.as_str()),
+        );
     }
     let mut aliases = Vec::new();
     for p in &pages {
-        claim(&mut errs, &p.path, &p.doc.file, p.doc.header.line_of("slug").max(1), Some(&p.doc.text));
+        claim(
+            &mut errs,
+            &p.path,
+            &p.doc.file,
+            p.doc.header.line_of("slug").max(1),
+            Some(&p.doc.text),
+        );
         for a in &p.doc.header.aliases {
-            let mut ap = if a.starts_with('/') { a.clone() } else { format!("/{a}") };
+            let mut ap = if a.starts_with('/') {
+                a.clone()
+            } else {
+                format!("/{a}")
+            };
             if !ap.ends_with('/') && !ap.ends_with(".html") {
                 ap.push('/');
             }
-            claim(&mut errs, &ap, &p.doc.file, p.doc.header.line_of("aliases"), Some(&p.doc.text));
+            claim(
+                &mut errs,
+                &ap,
+                &p.doc.file,
+                p.doc.header.line_of("aliases"),
+                Some(&p.doc.text),
+            );
             aliases.push((ap, p.path.clone()));
         }
     }
@@ -418,23 +639,36 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
 
     // 6. Assets: bundle files beside their page, other files where they are.
     let mut out_assets = Vec::new();
-    let bundle_of: BTreeMap<String, usize> = page_assets.iter().filter_map(|(b, i)| b.clone().map(|b| (b, *i))).collect();
+    let bundle_of: BTreeMap<String, usize> = page_assets
+        .iter()
+        .filter_map(|(b, i)| b.clone().map(|b| (b, *i)))
+        .collect();
     for a in assets {
         let dir = a.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-        let owner = bundle_of.iter().filter(|(b, _)| dir == b.as_str() || dir.starts_with(&format!("{b}/"))).max_by_key(|(b, _)| b.len());
+        let owner = bundle_of
+            .iter()
+            .filter(|(b, _)| dir == b.as_str() || dir.starts_with(&format!("{b}/")))
+            .max_by_key(|(b, _)| b.len());
         match owner {
             Some((b, &i)) => {
                 let inner = &a.rel[b.len() + 1..];
                 out_assets.push((a.src, format!("{}{}", &pages[i].path[1..], inner)));
             }
-            None if all_bundles.iter().any(|b| dir == b || dir.starts_with(&format!("{b}/"))) => {} // bundle of an unpublished page
+            None if all_bundles
+                .iter()
+                .any(|b| dir == b || dir.starts_with(&format!("{b}/"))) => {} // bundle of an unpublished page
             None => out_assets.push((a.src, a.rel.clone())),
         }
     }
 
     // 7. Render bodies with links resolved (parallel).
     let mut known: BTreeSet<String> = owners.keys().cloned().collect();
-    for t in taxonomies.iter().flat_map(|t| t.terms.iter()).chain(schools.values()).chain(measures.iter()) {
+    for t in taxonomies
+        .iter()
+        .flat_map(|t| t.terms.iter())
+        .chain(schools.values())
+        .chain(measures.iter())
+    {
         known.insert(t.path.clone());
     }
     known.insert("/".into());
@@ -453,8 +687,15 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
             files.insert(d.rel.clone(), s.path.clone());
         }
     }
-    let resolver = links::Resolver { base_path: cfg.base_path(), known, files };
-    let rendered: Vec<Rendered> = pages.par_iter().map(|p| markdown::render(&p.doc, &resolver)).collect();
+    let resolver = links::Resolver {
+        base_path: cfg.base_path(),
+        known,
+        files,
+    };
+    let rendered: Vec<Rendered> = pages
+        .par_iter()
+        .map(|p| markdown::render(&p.doc, &resolver))
+        .collect();
     for (p, r) in pages.iter_mut().zip(rendered) {
         errs.extend(r.errors.iter().cloned());
         p.rendered = r;
@@ -481,18 +722,36 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
     })
 }
 
-fn check_template(errs: &mut Diagnostics, doc: &SourceDoc, name: &str, templates: &BTreeSet<String>) {
+fn check_template(
+    errs: &mut Diagnostics,
+    doc: &SourceDoc,
+    name: &str,
+    templates: &BTreeSet<String>,
+) {
     if !templates.contains(name) {
         let sugg = closest(name, templates.iter().map(|s| s.as_str()), 1);
         let hint = match sugg.first() {
             Some(s) => format!("did you mean `{s}`? 模板放在 templates/ 或主题的 templates/ 目录"),
-            None => "模板放在 templates/ 或主题的 templates/ 目录；不需要时删掉 template: 这一行".to_string(),
+            None => "模板放在 templates/ 或主题的 templates/ 目录；不需要时删掉 template: 这一行"
+                .to_string(),
         };
-        errs.push(Diagnostic::new(&doc.file, doc.header.line_of("template"), 1, format!("找不到模板 `{name}` (unknown template)")).hint(hint).with_source(&doc.text));
+        errs.push(
+            Diagnostic::new(
+                &doc.file,
+                doc.header.line_of("template"),
+                1,
+                format!("找不到模板 `{name}` (unknown template)"),
+            )
+            .hint(hint)
+            .with_source(&doc.text),
+        );
     }
 }
 
 /// Newest first; undated pages last; ties by title then path (deterministic).
 pub fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
-    b.date.cmp(&a.date).then_with(|| a.title().cmp(b.title())).then_with(|| a.path.cmp(&b.path))
+    b.date
+        .cmp(&a.date)
+        .then_with(|| a.title().cmp(b.title()))
+        .then_with(|| a.path.cmp(&b.path))
 }

@@ -38,9 +38,15 @@ pub struct Staging {
 impl Staging {
     pub fn new(target: &Path) -> Result<Staging, Failure> {
         let target = absolute(target);
-        let parent = target.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+        let parent = target
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
         std::fs::create_dir_all(&parent).map_err(|e| Failure::io(parent.display(), e))?;
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
         let dir = parent.join(format!(".{name}.staging"));
         let prev = parent.join(format!(".{name}.prev"));
         if dir.exists() {
@@ -53,7 +59,12 @@ impl Staging {
         } else {
             std::fs::create_dir_all(&dir).map_err(|e| Failure::io(dir.display(), e))?;
         }
-        Ok(Staging { dir, target, prev, written: Mutex::new(HashSet::new()) })
+        Ok(Staging {
+            dir,
+            target,
+            prev,
+            written: Mutex::new(HashSet::new()),
+        })
     }
 
     /// Prune what this build did not write, then swap the staging folder
@@ -61,7 +72,12 @@ impl Staging {
     pub fn commit(self) -> Result<(), Failure> {
         let written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut stale_dirs = Vec::new();
-        for entry in WalkDir::new(&self.dir).min_depth(1).contents_first(true).into_iter().filter_map(Result::ok) {
+        for entry in WalkDir::new(&self.dir)
+            .min_depth(1)
+            .contents_first(true)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
             let p = entry.path();
             if entry.file_type().is_dir() {
                 stale_dirs.push(p.to_path_buf());
@@ -73,7 +89,8 @@ impl Staging {
             let _ = std::fs::remove_dir(&d); // only succeeds when empty
         }
         if self.target.exists() {
-            std::fs::rename(&self.target, &self.prev).map_err(|e| Failure::io(self.target.display(), e))?;
+            std::fs::rename(&self.target, &self.prev)
+                .map_err(|e| Failure::io(self.target.display(), e))?;
         }
         if let Err(e) = std::fs::rename(&self.dir, &self.target) {
             let _ = std::fs::rename(&self.prev, &self.target);
@@ -92,10 +109,12 @@ impl Staging {
 
     fn write_at(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         match std::fs::metadata(path) {
-            Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
-                if std::fs::read(path).map(|old| old == bytes).unwrap_or(false) {
-                    return Ok(());
-                }
+            Ok(m)
+                if m.is_file()
+                    && m.len() == bytes.len() as u64
+                    && std::fs::read(path).is_ok_and(|old| old == bytes) =>
+            {
+                return Ok(());
             }
             Ok(m) if m.is_dir() => std::fs::remove_dir_all(path)?,
             _ => {}
@@ -134,7 +153,10 @@ impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
         let path = self.dir.join(rel);
         Self::write_at(&path, bytes)?;
-        self.written.lock().unwrap_or_else(|e| e.into_inner()).insert(path);
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path);
         Ok(())
     }
 }
@@ -143,7 +165,9 @@ fn absolute(p: &Path) -> PathBuf {
     if p.is_absolute() {
         p.to_path_buf()
     } else {
-        std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf())
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
     }
 }
 
@@ -156,7 +180,16 @@ mod tests {
             .into_iter()
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file())
-            .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+            .map(|e| {
+                (
+                    e.path()
+                        .strip_prefix(dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
             .collect();
         v.sort();
         v
@@ -167,14 +200,24 @@ mod tests {
         let tmp = std::env::temp_dir().join(format!("exemplar-write-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&tmp);
         let out = tmp.join("public");
-        for (i, files) in [vec![("a/index.html", "1"), ("b.txt", "x"), ("c", "file")], vec![("a/index.html", "2"), ("c/index.html", "dir now")], vec![("a/index.html", "2")]].iter().enumerate() {
+        for (i, files) in [
+            vec![("a/index.html", "1"), ("b.txt", "x"), ("c", "file")],
+            vec![("a/index.html", "2"), ("c/index.html", "dir now")],
+            vec![("a/index.html", "2")],
+        ]
+        .iter()
+        .enumerate()
+        {
             let s = Staging::new(&out).unwrap();
             for (rel, text) in files {
                 s.write(rel, text.as_bytes()).unwrap();
             }
             s.commit().unwrap();
             let want: Vec<(String, Vec<u8>)> = {
-                let mut w: Vec<_> = files.iter().map(|(r, t)| (r.to_string(), t.as_bytes().to_vec())).collect();
+                let mut w: Vec<_> = files
+                    .iter()
+                    .map(|(r, t)| (r.to_string(), t.as_bytes().to_vec()))
+                    .collect();
                 w.sort();
                 w
             };
@@ -183,7 +226,10 @@ mod tests {
         let s = Staging::new(&out).unwrap();
         s.write("junk.html", b"half").unwrap();
         s.abandon();
-        assert_eq!(tree(&out), vec![("a/index.html".to_string(), b"2".to_vec())]);
+        assert_eq!(
+            tree(&out),
+            vec![("a/index.html".to_string(), b"2".to_vec())]
+        );
         let _ = std::fs::remove_dir_all(&tmp);
     }
 }

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Build-speed benchmark on the shared synthetic corpus (not a test).
+#
+#   bash bench/build.sh [PAGES] [RUNS]      defaults: 10000 pages, 5 runs
+#
+# Generates ../shared/bench/gen_corpus.py --flavor exemplar (cached under
+# bench/out/), builds exemplar in release mode and times `exemplar build` on
+# the corpus RUNS times in two situations:
+#   rebuild  - public/ from the previous build is there (the everyday case)
+#   fresh    - no public/ and no recycled staging folder
+# and prints the median wall time, CPU time (user+sys) and peak RSS of each.
+# If `hugo` is on PATH, it times Hugo on the same corpus (hugo flavor) in the
+# same run and prints the ratio.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PAGES=${1:-10000}
+RUNS=${2:-5}
+SHARED=${SHARED:-../shared}
+OUT=bench/out
+mkdir -p "$OUT"
+
+cargo build --release --quiet
+BIN=$PWD/target/release/exemplar
+
+corpus() { # flavor → dir
+  local dir="$OUT/corpus-$1-$PAGES"
+  if [ ! -f "$dir/.complete" ]; then
+    rm -rf "$dir"
+    python3 "$SHARED/bench/gen_corpus.py" --pages "$PAGES" --flavor "$1" --out "$dir" >/dev/null
+    touch "$dir/.complete"
+  fi
+  echo "$dir"
+}
+
+# time_runs LABEL PREP CMD... → prints "LABEL wall cpu rss" medians
+time_runs() {
+  local label=$1 prep=$2; shift 2
+  local walls=() cpus=() rsss=()
+  for _ in $(seq "$RUNS"); do
+    eval "$prep"
+    local f; f=$(mktemp)
+    /usr/bin/time -f "%e %U %S %M" -o "$f" "$@" >/dev/null 2>&1
+    read -r wall user sys rss <"$f"; rm -f "$f"
+    walls+=("$wall"); cpus+=("$(echo "$user + $sys" | bc)"); rsss+=("$rss")
+  done
+  median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+  printf '%-22s wall %6.2f s   cpu %6.2f s   peak RSS %6.0f MiB   (median of %d)\n' \
+    "$label" "$(median "${walls[@]}")" "$(median "${cpus[@]}")" "$(echo "$(median "${rsss[@]}") / 1024" | bc -l)" "$RUNS"
+  LAST_WALL=$(median "${walls[@]}")
+}
+
+EX=$(corpus exemplar)
+echo "corpus: $PAGES pages ($(du -sh "$EX/content" | cut -f1) of Markdown), $(nproc) cores"
+"$BIN" build --root "$EX" >/dev/null 2>&1 # warm the page cache and the output
+time_runs "exemplar rebuild" ":" "$BIN" build --root "$EX"
+EX_WALL=$LAST_WALL
+time_runs "exemplar fresh" "rm -rf '$EX/public' '$EX/.public.prev' '$EX/.public.staging'; sync" "$BIN" build --root "$EX"
+EX_FRESH=$LAST_WALL
+echo "files written: $(find "$EX/public" -type f | wc -l)"
+
+if command -v hugo >/dev/null 2>&1; then
+  HU=$(corpus hugo)
+  HV=$(hugo version | grep -o 'v[0-9.]*' | head -1)
+  hugo --quiet -s "$HU" -d "$PWD/$OUT/hugo-public" >/dev/null 2>&1 || true
+  time_runs "hugo $HV rebuild" ":" hugo --quiet -s "$HU" -d "$PWD/$OUT/hugo-public"
+  echo "hugo / exemplar, rebuild wall: $(echo "scale=1; $LAST_WALL / $EX_WALL" | bc)x"
+  time_runs "hugo $HV fresh" "rm -rf '$OUT/hugo-public'; sync" hugo --quiet -s "$HU" -d "$PWD/$OUT/hugo-public"
+  echo "hugo / exemplar, fresh wall: $(echo "scale=1; $LAST_WALL / $EX_FRESH" | bc)x"
+fi
