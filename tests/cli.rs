@@ -585,6 +585,14 @@ fn new_writes_a_complete_draft_that_builds() {
     assert!(s.exists("public/clean/丙学校清廉学校建设/index.html"));
     let again = s.run(&["new", "clean", "丙学校清廉学校建设"]);
     assert_eq!(again.status.code(), Some(1), "never overwrites");
+    // Without --school the empty fields of the template mean "absent".
+    assert_ok(&s.run(&["new", "deed", "无名的先进事迹"]));
+    assert_ok(&s.build(&["--drafts"]));
+    let page = s.read("public/deeds/无名的先进事迹/index.html");
+    assert!(
+        !page.contains("<figure class=\"cover\">") && !page.contains("school-card"),
+        "no empty cover or school"
+    );
     let unknown = s.run(&["new", "brand", "x", "--school", "gama"]);
     assert_eq!(unknown.status.code(), Some(1));
     assert!(stderr(&unknown).contains("gamma"), "{}", stderr(&unknown));

@@ -30,6 +30,11 @@ pub fn template(kind: Kind, title: &str, date: &str, school: Option<&str>) -> St
         "editor: \"\"           # 责任编辑".to_string(),
         "status: draft        # draft 草稿 → review 待审核 → published 发布".to_string(),
         "reviewed_by: \"\"".to_string(),
+        "review_date: \"\"".to_string(),
+        "slug: \"\"             # 网址名；不写则用文件名".to_string(),
+        "aliases: []          # 旧网址，自动跳转到本页".to_string(),
+        "weight: 0".to_string(),
+        "extra: {}            # 自定义数据".to_string(),
     ];
     match kind {
         Kind::Brand => {
@@ -113,5 +118,18 @@ mod tests {
             assert_eq!(d.header.title, "标题: 含冒号");
             assert_eq!(d.header.status, Some(crate::model::Status::Draft));
         }
+    }
+
+    #[test]
+    fn empty_fields_of_a_new_page_mean_absent() {
+        let off = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+        let text = template(Kind::Brand, "t", "2024-05-12", None);
+        let d = crate::parse::header::parse_doc("c/a.md", "a.md", text, off, false).unwrap();
+        let h = d.header;
+        assert_eq!(
+            (h.school, h.cover, h.summary, h.slug),
+            (None, None, None, None)
+        );
+        assert_eq!(h.kind, Some(Kind::Brand));
     }
 }

@@ -168,7 +168,7 @@ pub fn parse_header(
         .map(|k| (k.to_string(), doc.first_line + doc.key_line(k) - 1))
         .collect();
     match f.text("title") {
-        Some(t) if !t.trim().is_empty() => h.title = t,
+        Some(t) => h.title = t,
         _ => {
             let d = if map.contains_key("title") {
                 doc.at_key("title", "title 不能为空")
@@ -345,9 +345,12 @@ impl Fields<'_, '_> {
         }
     }
 
+    /// A scalar as text; an empty string counts as absent, so a header
+    /// written by `exemplar new` with `cover: ""` means "no cover".
     fn text(&mut self, key: &str) -> Option<String> {
         let v = self.get(key)?;
         match Self::scalar(v) {
+            Some(s) if s.trim().is_empty() => None,
             Some(s) => Some(s),
             None => {
                 self.errs.push(
