@@ -15,6 +15,8 @@ pub struct Diagnostic {
     pub line: usize,
     /// 1-based, counted in characters.
     pub col: usize,
+    /// How many characters the problem spans (at least 1).
+    pub len: usize,
     pub message: String,
     pub hint: Option<String>,
     /// The offending source line, for the snippet.
@@ -32,6 +34,7 @@ impl Diagnostic {
             file: file.into(),
             line,
             col,
+            len: 1,
             message: message.into(),
             hint: None,
             source_line: None,
@@ -41,6 +44,12 @@ impl Diagnostic {
     /// A problem with the file as a whole (no position inside it).
     pub fn file(file: impl Into<String>, message: impl Into<String>) -> Self {
         Self::new(file, 0, 0, message)
+    }
+
+    /// Underline `len` characters from the column.
+    pub fn span(mut self, len: usize) -> Self {
+        self.len = len.max(1);
+        self
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
@@ -71,7 +80,8 @@ impl Diagnostic {
         let line_text = self.source_line.clone().unwrap_or_default();
         let group = if self.source_line.is_some() && self.line > 0 {
             let start = byte_of_char(&line_text, self.col.saturating_sub(1));
-            let end = next_char_end(&line_text, start);
+            let end = byte_of_char(&line_text, self.col.saturating_sub(1) + self.len)
+                .max(next_char_end(&line_text, start));
             head.element(
                 Snippet::source(line_text.as_str())
                     .line_start(self.line)

@@ -448,7 +448,7 @@ fn bad_tab_in_yaml() {
 fn bad_date() {
     bad(
         "bad-date",
-        "content/brands/a.md:3:1",
+        "content/brands/a.md:3:7",
         &["2024-13-45", "invalid date", "2024-05-12"],
     );
 }
@@ -457,7 +457,7 @@ fn bad_date() {
 fn bad_unknown_kind() {
     bad(
         "unknown-kind",
-        "content/brands/a.md:3:1",
+        "content/brands/a.md:3:7",
         &["brnad", "did you mean `brand`"],
     );
 }
@@ -466,7 +466,7 @@ fn bad_unknown_kind() {
 fn bad_unknown_template() {
     bad(
         "unknown-template",
-        "content/brands/a.md:3:1",
+        "content/brands/a.md:3:11",
         &["pgae.html", "did you mean `page.html`"],
     );
 }
@@ -484,14 +484,14 @@ fn bad_unknown_key_gets_did_you_mean() {
 fn bad_unknown_school_lists_closest_matches() {
     bad(
         "unknown-school",
-        "content/brands/a.md:4:1",
+        "content/brands/a.md:4:9",
         &["alpah", "alpha"],
     );
 }
 
 #[test]
 fn bad_measure_out_of_range() {
-    bad("bad-measure", "content/brands/a.md:3:1", &["16", "1–15"]);
+    bad("bad-measure", "content/brands/a.md:3:11", &["16", "1–15"]);
 }
 
 #[test]
@@ -531,7 +531,7 @@ fn all_content_errors_are_reported_together() {
     let err = bad(
         "several-errors",
         "content/brands/a.md:3:1",
-        &["content/deeds/b.md:3:1", "昨天", "2 error(s)"],
+        &["content/deeds/b.md:3:7", "昨天", "2 error(s)"],
     );
     assert!(
         err.find("content/brands/a.md").unwrap() < err.find("content/deeds/b.md").unwrap(),

@@ -184,17 +184,23 @@ pub struct Header {
     /// Section headers only.
     pub paginate_by: Option<usize>,
     pub sort_by: Option<String>,
-    /// 1-based file line of each top-level key, for later diagnostics.
-    pub key_lines: Vec<(String, usize)>,
+    /// File line of each top-level key and (column, length) of its value,
+    /// for diagnostics of later stages.
+    pub key_lines: Vec<(String, usize, (usize, usize))>,
 }
 
 impl Header {
     pub fn line_of(&self, key: &str) -> usize {
+        self.value_of(key).0
+    }
+
+    /// (line, column, length) of the value of `key`.
+    pub fn value_of(&self, key: &str) -> (usize, usize, usize) {
         self.key_lines
             .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, l)| *l)
-            .unwrap_or(1)
+            .find(|(k, ..)| k == key)
+            .map(|(_, l, (c, n))| (*l, *c, *n))
+            .unwrap_or((1, 1, 1))
     }
 }
 

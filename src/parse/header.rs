@@ -165,7 +165,13 @@ pub fn parse_header(
     h.key_lines = map
         .keys()
         .filter_map(|k| k.as_str())
-        .map(|k| (k.to_string(), doc.first_line + doc.key_line(k) - 1))
+        .map(|k| {
+            (
+                k.to_string(),
+                doc.first_line + doc.key_line(k) - 1,
+                doc.value_span(k),
+            )
+        })
         .collect();
     match f.text("title") {
         Some(t) => h.title = t,
@@ -189,7 +195,7 @@ pub fn parse_header(
                     None => format!("可用的 kind: {}", names.join(", ")),
                 };
                 f.errs.push(
-                    doc.at_key("kind", format!("未知的内容类型 `{k}` (unknown kind)"))
+                    doc.at_value("kind", format!("未知的内容类型 `{k}` (unknown kind)"))
                         .hint(hint),
                 );
             }
@@ -205,7 +211,7 @@ pub fn parse_header(
         if let Some(s) = &h.sort_by {
             if !["date", "weight", "title"].contains(&s.as_str()) {
                 f.errs.push(
-                    doc.at_key("sort_by", format!("sort_by 不能是 `{s}`"))
+                    doc.at_value("sort_by", format!("sort_by 不能是 `{s}`"))
                         .hint("可用: date, weight, title"),
                 );
             }
@@ -218,7 +224,7 @@ pub fn parse_header(
     if let Some(d) = f.text("date") {
         match parse_date(&d, offset) {
             Some(dt) => h.date = Some(dt),
-            None => f.errs.push(doc.at_key("date", format!("无法识别的日期 `{d}` (invalid date)")).hint(
+            None => f.errs.push(doc.at_value("date", format!("无法识别的日期 `{d}` (invalid date)")).hint(
                 "日期写成 2024-05-12、2024-05-12 09:30 或 2024-05-12T09:30:00+08:00，并确认月份和日子存在",
             )),
         }
@@ -227,7 +233,7 @@ pub fn parse_header(
     if let Some(y) = h.year {
         if !(1900..=2200).contains(&y) {
             f.errs.push(
-                doc.at_key("year", format!("年份 {y} 不合理"))
+                doc.at_value("year", format!("年份 {y} 不合理"))
                     .hint("写四位年份，例如 year: 2024"),
             );
         }
@@ -242,7 +248,7 @@ pub fn parse_header(
                 }
             }
             _ => f.errs.push(
-                doc.at_key(
+                doc.at_value(
                     "measures",
                     format!("举措编号 `{m}` 无效 (measures must be ids 1–15)"),
                 )
@@ -271,7 +277,7 @@ pub fn parse_header(
             h.tier = Some(t);
         } else {
             f.errs.push(
-                doc.at_key("tier", format!("清廉学校层级不能是 `{t}`"))
+                doc.at_value("tier", format!("清廉学校层级不能是 `{t}`"))
                     .hint(format!("可用 (allowed): {}", TIERS.join("、"))),
             );
         }
@@ -280,7 +286,7 @@ pub fn parse_header(
         match Status::parse(&s) {
             Some(st) => h.status = Some(st),
             None => f.errs.push(
-                doc.at_key("status", format!("status 不能是 `{s}`"))
+                doc.at_value("status", format!("status 不能是 `{s}`"))
                     .hint("可用: draft（草稿）、review（待审核）、published（已发布）"),
             ),
         }
@@ -355,7 +361,7 @@ impl Fields<'_, '_> {
             None => {
                 self.errs.push(
                     self.doc
-                        .at_key(key, format!("`{key}` 应该是一段文字 (expected text)"))
+                        .at_value(key, format!("`{key}` 应该是一段文字 (expected text)"))
                         .hint(format!("写成 {key}: 文字；列表和嵌套结构请放在 extra: 下")),
                 );
                 None
@@ -373,7 +379,7 @@ impl Fields<'_, '_> {
             None => {
                 self.errs.push(
                     self.doc
-                        .at_key(key, format!("`{key}` 应该是整数 (expected a whole number)"))
+                        .at_value(key, format!("`{key}` 应该是整数 (expected a whole number)"))
                         .hint(format!("例如 {key}: 10")),
                 );
                 None
@@ -388,7 +394,7 @@ impl Fields<'_, '_> {
             None => {
                 self.errs.push(
                     self.doc
-                        .at_key(key, format!("`{key}` 应该是 true 或 false"))
+                        .at_value(key, format!("`{key}` 应该是 true 或 false"))
                         .hint(format!("写成 {key}: true 或 {key}: false")),
                 );
                 None
@@ -413,7 +419,7 @@ impl Fields<'_, '_> {
             None => {
                 self.errs.push(
                     self.doc
-                        .at_key(key, format!("`{key}` 应该是文字列表 (expected a list)"))
+                        .at_value(key, format!("`{key}` 应该是文字列表 (expected a list)"))
                         .hint(format!("写成 {key}: [甲, 乙]")),
                 );
                 vec![]

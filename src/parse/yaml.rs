@@ -69,6 +69,18 @@ impl<'a> YamlDoc<'a> {
         1
     }
 
+    /// Column (1-based, chars) and length of the value of top-level `key`.
+    pub fn value_span(&self, key: &str) -> (usize, usize) {
+        let line = self.text.lines().nth(self.key_line(key) - 1).unwrap_or("");
+        value_span(line)
+    }
+
+    /// An error positioned at the value of top-level `key`.
+    pub fn at_value(&self, key: &str, msg: impl Into<String>) -> Diagnostic {
+        let (col, len) = self.value_span(key);
+        self.error(self.key_line(key), col, msg).span(len)
+    }
+
     /// An error positioned at top-level `key`.
     pub fn at_key(&self, key: &str, msg: impl Into<String>) -> Diagnostic {
         let line = self.key_line(key);
@@ -110,4 +122,23 @@ impl<'a> YamlDoc<'a> {
         }
         out
     }
+}
+
+/// Column and length (chars) of the value in a `key: value  # comment` line.
+pub fn value_span(line: &str) -> (usize, usize) {
+    let Some(colon) = line.find(':') else {
+        return (1, 1);
+    };
+    let rest = &line[colon + 1..];
+    let value = rest.trim_start();
+    let start = colon + 1 + (rest.len() - value.len());
+    let value = match value.find(" #") {
+        Some(i) => &value[..i],
+        None => value,
+    }
+    .trim_end();
+    (
+        line[..start].chars().count() + 1,
+        value.chars().count().max(1),
+    )
 }

@@ -305,7 +305,7 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
         }
         let sec = &sections[&section];
         let kind = h.kind.unwrap_or(sec.kind);
-        for (key, line) in &h.key_lines {
+        for (key, line, _) in &h.key_lines {
             if let Some(owner) = Kind::ALL
                 .iter()
                 .find(|k| k.own_keys().contains(&key.as_str()))
@@ -382,10 +382,10 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
                         )
                     };
                     errs.push(
-                        Diagnostic::new(
+                        at_value(
                             &doc.file,
-                            h.line_of("school"),
-                            1,
+                            h,
+                            "school",
                             format!("学校 `{name}` 没有在 data/schools.yaml 登记 (unknown school)"),
                         )
                         .hint(hint)
@@ -403,10 +403,10 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
         for m in &h.measures {
             if registry.measure(*m).is_none() {
                 errs.push(
-                    Diagnostic::new(
+                    at_value(
                         &doc.file,
-                        h.line_of("measures"),
-                        1,
+                        h,
+                        "measures",
                         format!("举措 {m} 不在 data/measures.yaml 中"),
                     )
                     .hint("measures 写 data/measures.yaml 里的编号")
@@ -736,10 +736,10 @@ fn check_template(
                 .to_string(),
         };
         errs.push(
-            Diagnostic::new(
+            at_value(
                 &doc.file,
-                doc.header.line_of("template"),
-                1,
+                &doc.header,
+                "template",
                 format!("找不到模板 `{name}` (unknown template)"),
             )
             .hint(hint)
@@ -754,4 +754,10 @@ pub fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
         .cmp(&a.date)
         .then_with(|| a.title().cmp(b.title()))
         .then_with(|| a.path.cmp(&b.path))
+}
+
+/// A diagnostic at the value of header `key`.
+fn at_value(file: &str, h: &crate::model::Header, key: &str, msg: String) -> Diagnostic {
+    let (line, col, len) = h.value_of(key);
+    Diagnostic::new(file, line, col, msg).span(len)
 }
