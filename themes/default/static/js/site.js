@@ -1,10 +1,11 @@
 /* exemplar default theme: elderly-friendly mode, mobile menu, print and
-   copy-link buttons. Plain JS; without it the page works as is. */
+   copy-link buttons. Plain JS; without it the page works as is. The inline
+   script in <head> sets the `js` and `elder` classes before the first paint,
+   so the buttons (shown by CSS only under .js) never shift the layout. */
 (function () {
   "use strict";
   var root = document.documentElement;
   var KEY = "exemplar-elder";
-  root.classList.add("js");
 
   var elder = document.querySelector(".elder-toggle");
   if (elder) {
@@ -13,7 +14,6 @@
       elder.setAttribute("aria-pressed", on ? "true" : "false");
       elder.textContent = on ? elder.getAttribute("data-off") : elder.getAttribute("data-on");
     };
-    elder.hidden = false;
     sync();
     elder.addEventListener("click", function () {
       var on = root.classList.toggle("elder");
@@ -25,7 +25,6 @@
   var menu = document.querySelector(".menu-toggle");
   var nav = document.getElementById("site-nav");
   if (menu && nav) {
-    menu.hidden = false;
     menu.addEventListener("click", function () {
       var open = nav.classList.toggle("open");
       menu.setAttribute("aria-expanded", open ? "true" : "false");
@@ -34,7 +33,6 @@
 
   var tools = document.querySelector(".page-tools");
   if (tools) {
-    tools.hidden = false;
     var print = tools.querySelector(".tool-print");
     if (print) { print.addEventListener("click", function () { window.print(); }); }
     var copy = tools.querySelector(".tool-copy");
