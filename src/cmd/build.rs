@@ -142,22 +142,11 @@ fn navigation(
 ) -> Vec<(String, String)> {
     let s = |k: &str| strings.get(k).cloned().unwrap_or_else(|| k.to_string());
     let mut nav = vec![(s("home"), "/".to_string())];
-    let mut tops: Vec<&resolve::Section> = site
-        .sections
-        .values()
-        .filter(|x| {
-            x.parent.as_deref() == Some("")
-                && !x.pages.is_empty()
-                && x.kind != crate::model::Kind::Page
-        })
-        .collect();
-    tops.sort_by(|a, b| {
-        a.weight
-            .cmp(&b.weight)
-            .then(a.kind.cmp(&b.kind))
-            .then(a.key.cmp(&b.key))
-    });
-    nav.extend(tops.into_iter().map(|x| (x.title.clone(), x.path.clone())));
+    let tops = site
+        .top_sections()
+        .into_iter()
+        .filter(|x| !x.pages.is_empty() && x.kind != crate::model::Kind::Page);
+    nav.extend(tops.map(|x| (x.title.clone(), x.path.clone())));
     nav.push((s("measures"), "/measures/".into()));
     if has_registry || cfg.has_taxonomy("school") {
         nav.push((s("schools"), "/schools/".into()));

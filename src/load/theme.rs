@@ -82,22 +82,12 @@ pub fn load(root: &Path, name: &str, lang: &str) -> Result<Theme, Vec<Diagnostic
     let dir = root.join("themes").join(name);
     let theme_prefix = format!("themes/{name}");
     if dir.is_dir() {
-        for (path, rel) in walk_files(&dir.join("templates")) {
-            let file = format!("{theme_prefix}/templates/{rel}");
-            match read_text(&path, &file) {
-                Ok(text) => {
-                    templates.insert(
-                        rel.clone(),
-                        Template {
-                            name: rel,
-                            file,
-                            text,
-                        },
-                    );
-                }
-                Err(d) => errs.push(d),
-            }
-        }
+        read_templates(
+            &dir.join("templates"),
+            &format!("{theme_prefix}/templates"),
+            &mut templates,
+            &mut errs,
+        );
         for (path, rel) in walk_files(&dir.join("static")) {
             statics.insert(rel, Bytes::Disk(path));
         }
@@ -136,22 +126,12 @@ pub fn load(root: &Path, name: &str, lang: &str) -> Result<Theme, Vec<Diagnostic
         )
         .hint("把主题放进 themes/ 目录，或在 site.yaml 写 theme: default")]);
     }
-    for (path, rel) in walk_files(&root.join("templates")) {
-        let file = format!("templates/{rel}");
-        match read_text(&path, &file) {
-            Ok(text) => {
-                templates.insert(
-                    rel.clone(),
-                    Template {
-                        name: rel,
-                        file,
-                        text,
-                    },
-                );
-            }
-            Err(d) => errs.push(d),
-        }
-    }
+    read_templates(
+        &root.join("templates"),
+        "templates",
+        &mut templates,
+        &mut errs,
+    );
     for (path, rel) in walk_files(&root.join("static")) {
         statics.insert(rel, Bytes::Disk(path));
     }
@@ -186,5 +166,30 @@ pub fn load(root: &Path, name: &str, lang: &str) -> Result<Theme, Vec<Diagnostic
         })
     } else {
         Err(errs)
+    }
+}
+
+/// Read every template under `dir` into `into` (later calls override).
+fn read_templates(
+    dir: &Path,
+    prefix: &str,
+    into: &mut BTreeMap<String, Template>,
+    errs: &mut Vec<Diagnostic>,
+) {
+    for (path, rel) in walk_files(dir) {
+        let file = format!("{prefix}/{rel}");
+        match read_text(&path, &file) {
+            Ok(text) => {
+                into.insert(
+                    rel.clone(),
+                    Template {
+                        name: rel,
+                        file,
+                        text,
+                    },
+                );
+            }
+            Err(d) => errs.push(d),
+        }
     }
 }

@@ -367,17 +367,7 @@ pub fn run(ctx: &Ctx, tera: &Tera, job: &Job) -> Result<(String, String), Diagno
                 .filter(|&i| site.pages[i].kind != Kind::Page)
                 .collect();
             c.insert_value("latest", ctx.cards_of(&articles[..articles.len().min(10)]));
-            let mut tops: Vec<&crate::resolve::Section> = site
-                .sections
-                .values()
-                .filter(|s| s.parent.as_deref() == Some(""))
-                .collect();
-            tops.sort_by(|a, b| {
-                a.weight
-                    .cmp(&b.weight)
-                    .then(a.kind.cmp(&b.kind))
-                    .then(a.key.cmp(&b.key))
-            });
+            let tops = site.top_sections();
             let sections: Vec<SectionCount> = tops
                 .into_iter()
                 .map(|s| SectionCount {

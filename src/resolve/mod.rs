@@ -106,6 +106,25 @@ pub struct Resolved {
     pub assets: Vec<(PathBuf, String)>,
 }
 
+impl Resolved {
+    /// The sections directly under the home page, in display order:
+    /// weight, then kind (brands, deeds, clean, ...), then folder name.
+    pub fn top_sections(&self) -> Vec<&Section> {
+        let mut tops: Vec<&Section> = self
+            .sections
+            .values()
+            .filter(|s| s.parent.as_deref() == Some(""))
+            .collect();
+        tops.sort_by(|a, b| {
+            a.weight
+                .cmp(&b.weight)
+                .then(a.kind.cmp(&b.kind))
+                .then(a.key.cmp(&b.key))
+        });
+        tops
+    }
+}
+
 pub struct Input<'a> {
     pub cfg: &'a Config,
     pub registry: &'a Registry,
