@@ -32,6 +32,23 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },
+    /// Preview the site while editing: build in memory, serve, live reload (预览)
+    Serve {
+        /// First port to try; the next free one is used when it is taken
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; anything but loopback makes the preview public
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Show draft and review pages (the default)
+        #[arg(long, overrides_with = "no_drafts")]
+        drafts: bool,
+        /// Hide draft and review pages
+        #[arg(long)]
+        no_drafts: bool,
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
     /// Write a new page with a complete header (新建页面)
     New {
         /// brand | deed | clean | studio | branch | service | page

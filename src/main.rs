@@ -55,6 +55,24 @@ fn main() -> ExitCode {
                 Err(f) => report(f),
             }
         }
+        Command::Serve {
+            port,
+            bind,
+            drafts: _,
+            no_drafts,
+            root,
+        } => {
+            let root = cmd::build::site_root(root.as_deref());
+            match exemplar::serve::run(exemplar::serve::ServeOptions {
+                root,
+                port,
+                bind,
+                drafts: !no_drafts,
+            }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(f) => report(f),
+            }
+        }
         Command::New {
             kind,
             title,

@@ -29,37 +29,74 @@ pub struct Report {
     pub millis: u128,
 }
 
-pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
-    let started = Instant::now();
-    let root = &opts.root;
-    let mut cfg = Config::load(root).map_err(Failure::Content)?;
-    if let Some(url) = &opts.base_url {
+/// What every build reads besides content: site.yaml (with an optional
+/// base_url override), the registry and the theme.
+pub struct Inputs {
+    pub cfg: Config,
+    pub registry: crate::model::Registry,
+    pub theme: load::theme::Theme,
+}
+
+pub fn inputs(root: &Path, base_url: Option<&str>) -> Result<Inputs, Vec<Diagnostic>> {
+    let mut cfg = Config::load(root)?;
+    if let Some(url) = base_url {
         cfg.set_base_url(url);
     }
-    let mut errs = Diagnostics::default();
+    let mut errs = Vec::new();
     let registry = registry::load(root).unwrap_or_else(|e| {
         errs.extend(e);
         Default::default()
     });
-    let theme = load::theme::load(root, &cfg.theme, &cfg.language).map_err(Failure::Content)?;
-    let content = load::content(root);
-    errs.extend(content.errors);
-    let offset = cfg.offset();
-    let parsed: Vec<_> = content
-        .docs
+    let theme = load::theme::load(root, &cfg.theme, &cfg.language).unwrap_or_else(|e| {
+        errs.extend(e);
+        Default::default()
+    });
+    if errs.is_empty() {
+        Ok(Inputs {
+            cfg,
+            registry,
+            theme,
+        })
+    } else {
+        Err(errs)
+    }
+}
+
+/// Parse loaded content files in parallel: documents and the errors.
+pub fn parse_files(
+    files: Vec<load::TextFile>,
+    offset: chrono::FixedOffset,
+) -> (Vec<crate::model::SourceDoc>, Vec<Diagnostic>) {
+    let parsed: Vec<_> = files
         .into_par_iter()
         .map(|f| {
             let is_section = f.rel == "_index.md" || f.rel.ends_with("/_index.md");
             parse_doc(&f.file, &f.rel, f.text, offset, is_section)
         })
         .collect();
-    let mut docs = Vec::with_capacity(parsed.len());
+    let (mut docs, mut errs) = (Vec::with_capacity(parsed.len()), Vec::new());
     for p in parsed {
         match p {
             Ok(d) => docs.push(d),
             Err(e) => errs.extend(e),
         }
     }
+    (docs, errs)
+}
+
+pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
+    let started = Instant::now();
+    let root = &opts.root;
+    let Inputs {
+        cfg,
+        registry,
+        theme,
+    } = inputs(root, opts.base_url.as_deref()).map_err(Failure::Content)?;
+    let mut errs = Diagnostics::default();
+    let content = load::content(root);
+    errs.extend(content.errors);
+    let (docs, parse_errs) = parse_files(content.docs, cfg.offset());
+    errs.extend(parse_errs);
     let templates: BTreeSet<String> = theme.templates.iter().map(|t| t.name.clone()).collect();
     let statics: BTreeSet<String> = theme.statics.keys().cloned().collect();
     let site = match resolve::resolve(Input {
@@ -70,6 +107,7 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         statics,
         templates,
         drafts: opts.drafts,
+        markdown: &resolve::plain_markdown,
     }) {
         Ok(site) => Some(site),
         Err(e) => {
@@ -134,7 +172,7 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
 
 /// Main navigation: home, the top-level sections, then the generated
 /// views (measures, schools, tags).
-fn navigation(
+pub fn navigation(
     site: &resolve::Resolved,
     cfg: &Config,
     strings: &std::collections::BTreeMap<String, String>,

@@ -87,7 +87,7 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Draft,
@@ -151,7 +151,7 @@ pub const SECTION_KEYS: &[&str] = &[
 ];
 
 /// A page header after validation.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Header {
     pub title: String,
     pub kind: Option<Kind>,
@@ -211,7 +211,8 @@ pub struct SourceDoc {
     pub file: String,
     /// Relative to content/: `brands/x.md`.
     pub rel: String,
-    pub text: String,
+    /// The whole file; shared, so caches can hold documents cheaply.
+    pub text: std::sync::Arc<str>,
     pub header: Header,
     /// Byte offset and 1-based line where the Markdown body starts.
     pub body_start: usize,
@@ -226,7 +227,7 @@ impl SourceDoc {
 }
 
 /// A heading in a page's table of contents.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash, PartialEq)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,

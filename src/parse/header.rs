@@ -91,7 +91,7 @@ pub fn parse_doc(
     Ok(SourceDoc {
         file: file.to_string(),
         rel: rel.to_string(),
-        text,
+        text: text.into(),
         header,
         body_start,
         body_line,

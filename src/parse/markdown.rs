@@ -17,15 +17,19 @@ pub trait LinkResolver: Sync {
     fn resolve(&self, from_file: &str, dest: &str) -> Result<Option<String>, (String, String)>;
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Rendered {
-    pub html: String,
+    /// Shared, so a cache can hand it out without copying.
+    pub html: std::sync::Arc<str>,
     pub toc: Vec<TocEntry>,
     /// Plain text: text before `<!-- more -->`, else the first characters.
     pub auto_summary: String,
     pub reading_minutes: u32,
     pub chars: usize,
     pub errors: Vec<Diagnostic>,
+    /// Hash of the whole source file and the HTML made from it: what
+    /// `serve` compares to decide whether a page changed.
+    pub fingerprint: u64,
 }
 
 pub const SUMMARY_CHARS: usize = 120;
@@ -179,8 +183,9 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
             },
         }
     }
-    out.html.reserve(body.len() + body.len() / 2);
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    let mut html = String::with_capacity(body.len() + body.len() / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    out.html = html.into();
     let text = match more_at {
         Some(at) => summary_text[..at].trim().to_string(),
         None => truncate_chars(summary_text.trim(), SUMMARY_CHARS),
@@ -189,6 +194,13 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
     out.chars = all_text_han;
     let minutes = (all_text_han as f64 / 400.0 + all_words as f64 / 200.0).ceil() as u32;
     out.reading_minutes = minutes.max(1);
+    out.fingerprint = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        doc.text.hash(&mut h);
+        out.html.hash(&mut h);
+        h.finish()
+    };
     out
 }
 

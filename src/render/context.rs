@@ -16,7 +16,7 @@ pub struct Link {
     pub url: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 struct Card<'a> {
     title: &'a str,
     url: String,
@@ -45,6 +45,8 @@ pub struct Ctx<'a> {
     pub registry: &'a Registry,
     /// One card per page, same index as `site.pages`.
     pub cards: Vec<Value>,
+    /// A hash of each card, for `render::signature`.
+    pub card_hashes: Vec<u64>,
     /// The theme's UI strings in the site's language.
     pub strings: &'a std::collections::BTreeMap<String, String>,
 }
@@ -58,17 +60,38 @@ impl<'a> Ctx<'a> {
     ) -> Self {
         let urls = Urls::new(cfg);
         let school_pages = !site.schools.is_empty();
-        let cards = site
+        let (cards, card_hashes) = site
             .pages
             .par_iter()
             .map(|p| card(&urls, p, school_pages))
-            .collect();
+            .unzip();
         Ctx {
             cfg,
             urls,
             site,
             registry,
             cards,
+            card_hashes,
+            strings,
+        }
+    }
+
+    /// A context with cards computed earlier (kept by `serve` between edits).
+    pub fn with_cards(
+        cfg: &'a Config,
+        site: &'a Resolved,
+        registry: &'a Registry,
+        strings: &'a std::collections::BTreeMap<String, String>,
+        cards: Vec<Value>,
+        card_hashes: Vec<u64>,
+    ) -> Self {
+        Ctx {
+            cfg,
+            urls: Urls::new(cfg),
+            site,
+            registry,
+            cards,
+            card_hashes,
             strings,
         }
     }
@@ -118,9 +141,11 @@ pub fn school_url(urls: &Urls, key: &str, school_pages: bool) -> String {
     }
 }
 
-fn card(urls: &Urls, p: &Page, school_pages: bool) -> Value {
+/// A page's card value and its hash.
+pub fn card(urls: &Urls, p: &Page, school_pages: bool) -> (Value, u64) {
+    use std::hash::{Hash, Hasher};
     let h = &p.doc.header;
-    value(&Card {
+    let card = Card {
         title: &h.title,
         url: urls.href(&p.path),
         date: p
@@ -144,7 +169,10 @@ fn card(urls: &Urls, p: &Page, school_pages: bool) -> Value {
         tier: h.tier.as_deref(),
         subject: h.subject.as_deref(),
         status: p.status,
-    })
+    };
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    card.hash(&mut hasher);
+    (value(&card), hasher.finish())
 }
 
 #[derive(Serialize)]

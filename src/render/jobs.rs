@@ -204,6 +204,29 @@ fn term_value(ctx: &Ctx, t: &Term) -> TermValue {
     }
 }
 
+/// The file a job writes, relative to the output root.
+pub fn out_path(ctx: &Ctx, job: &Job) -> String {
+    let site = ctx.site;
+    let path = match job {
+        Job::Home => "/".to_string(),
+        Job::Page(i) => site.pages[*i].path.clone(),
+        Job::Section { key, n } => pager_path(&site.sections[key].path, *n),
+        Job::TaxonomyIndex(t) => site.taxonomies[*t].path.clone(),
+        Job::Term { tax, term, n } => pager_path(&site.taxonomies[*tax].terms[*term].path, *n),
+        Job::Schools => "/schools/".into(),
+        Job::School { idx, n } => pager_path(&site.schools[*idx].path, *n),
+        Job::Measures => "/measures/".into(),
+        Job::Measure { idx, n } => pager_path(&site.measures[*idx].path, *n),
+        Job::Alias(i) => site.aliases[*i].0.clone(),
+        Job::Feed(None) => "/atom.xml".into(),
+        Job::Feed(Some(k)) => format!("{}atom.xml", site.sections[k].path),
+        Job::Sitemap => "/sitemap.xml".into(),
+        Job::Robots => "/robots.txt".into(),
+        Job::NotFound => "/404.html".into(),
+    };
+    out_file(&path)
+}
+
 /// Render one job: (output file relative to the output root, bytes).
 pub fn run(ctx: &Ctx, tera: &Tera, job: &Job) -> Result<(String, String), Diagnostic> {
     let site = ctx.site;

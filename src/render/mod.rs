@@ -15,6 +15,7 @@ use crate::parse::slug::encode_path;
 
 pub mod context;
 pub mod jobs;
+pub mod signature;
 
 /// URL building for one build: base path and origin from base_url.
 #[derive(Debug, Clone)]

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::parse::markdown::LinkResolver;
 use crate::parse::slug::{decode_path, encode_path};
 
+#[derive(Debug, Clone)]
 pub struct Resolver {
     /// base_url's path, `/` or `/jyj/ddjs/`.
     pub base_path: String,
@@ -14,6 +15,30 @@ pub struct Resolver {
     pub known: BTreeSet<String>,
     /// Content file (relative to content/) → URL path.
     pub files: BTreeMap<String, String>,
+    fingerprint: u64,
+}
+
+impl Resolver {
+    pub fn new(
+        base_path: String,
+        known: BTreeSet<String>,
+        files: BTreeMap<String, String>,
+    ) -> Resolver {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (&base_path, &known, &files).hash(&mut h);
+        Resolver {
+            base_path,
+            known,
+            files,
+            fingerprint: h.finish(),
+        }
+    }
+
+    /// Changes whenever any link could resolve differently.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
 }
 
 impl Resolver {
@@ -72,15 +97,15 @@ mod tests {
     use super::*;
 
     fn r() -> Resolver {
-        Resolver {
-            base_path: "/jyj/ddjs/".into(),
-            known: ["/brands/云江/".to_string(), "/css/site.css".to_string()]
+        Resolver::new(
+            "/jyj/ddjs/".into(),
+            ["/brands/云江/".to_string(), "/css/site.css".to_string()]
                 .into_iter()
                 .collect(),
-            files: [("brands/云江.md".to_string(), "/brands/云江/".to_string())]
+            [("brands/云江.md".to_string(), "/brands/云江/".to_string())]
                 .into_iter()
                 .collect(),
-        }
+        )
     }
 
     #[test]

@@ -66,7 +66,7 @@ pub struct Section {
     pub weight: i64,
     pub template: Option<String>,
     pub doc: Option<SourceDoc>,
-    pub html: String,
+    pub html: std::sync::Arc<str>,
     /// Indexes into `Resolved::pages`, in the section's order.
     pub pages: Vec<usize>,
     pub subsections: Vec<String>,
@@ -104,6 +104,8 @@ pub struct Resolved {
     pub aliases: Vec<(String, String)>,
     /// (source, output path relative to the output root)
     pub assets: Vec<(PathBuf, String)>,
+    /// How links in bodies were resolved; reused to re-render one body.
+    pub links: links::Resolver,
 }
 
 impl Resolved {
@@ -133,6 +135,16 @@ pub struct Input<'a> {
     pub statics: BTreeSet<String>,
     pub templates: BTreeSet<String>,
     pub drafts: bool,
+    /// Markdown → HTML for one document (a cache may stand in front of it).
+    pub markdown: &'a MarkdownFn<'a>,
+}
+
+/// Renders one document's body with links resolved.
+pub type MarkdownFn<'a> = dyn Fn(&SourceDoc, &links::Resolver) -> Rendered + Sync + 'a;
+
+/// The plain, uncached Markdown stage.
+pub fn plain_markdown(doc: &SourceDoc, links: &links::Resolver) -> Rendered {
+    markdown::render(doc, links)
 }
 
 /// URL path of a taxonomy's index.
@@ -176,6 +188,7 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
         statics,
         templates,
         drafts,
+        markdown: render_md,
     } = input;
     let mut errs = Diagnostics::default();
     let pinyin = cfg.pinyin_slugs;
@@ -203,7 +216,7 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
         weight: doc.as_ref().and_then(|d| d.header.weight).unwrap_or(0),
         template: doc.as_ref().and_then(|d| d.header.template.clone()),
         doc,
-        html: String::new(),
+        html: "".into(),
         pages: vec![],
         subsections: vec![],
         parent: None,
@@ -623,7 +636,7 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
             &s.path,
             &who,
             if s.doc.is_some() { 1 } else { 0 },
-            s.doc.as_ref().map(|d| d.text.as_str()),
+            s.doc.as_ref().map(|d| d.text.as_ref()),
         );
     }
     let mut aliases = Vec::new();
@@ -706,14 +719,10 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
             files.insert(d.rel.clone(), s.path.clone());
         }
     }
-    let resolver = links::Resolver {
-        base_path: cfg.base_path(),
-        known,
-        files,
-    };
+    let resolver = links::Resolver::new(cfg.base_path(), known, files);
     let rendered: Vec<Rendered> = pages
         .par_iter()
-        .map(|p| markdown::render(&p.doc, &resolver))
+        .map(|p| render_md(&p.doc, &resolver))
         .collect();
     for (p, r) in pages.iter_mut().zip(rendered) {
         errs.extend(r.errors.iter().cloned());
@@ -721,7 +730,7 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
     }
     for s in sections.values_mut() {
         if let Some(d) = &s.doc {
-            let r = markdown::render(d, &resolver);
+            let r = render_md(d, &resolver);
             errs.extend(r.errors.iter().cloned());
             s.html = r.html;
         }
@@ -738,6 +747,7 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
         measures,
         aliases,
         assets: out_assets,
+        links: resolver,
     })
 }
 

@@ -1,0 +1,223 @@
+//! Input signatures of render jobs, for incremental rebuilds in `serve`.
+//!
+//! A job's signature hashes everything its template context is made of —
+//! cheaply, from per-page fingerprints and card hashes computed once — plus
+//! the template and the templates it extends or includes. A job whose
+//! signature did not change renders to the same bytes, so `serve` keeps the
+//! old output. Jobs that read the whole site (home, feeds, sitemap, term
+//! indexes) have no signature and are always rendered.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+
+use crate::load::theme::Theme;
+use crate::render::context::{related, Ctx};
+use crate::render::jobs::Job;
+
+type Sip = std::collections::hash_map::DefaultHasher;
+
+/// Signs jobs for one set of templates and one global input hash.
+pub struct Signer {
+    global: u64,
+    templates: HashMap<String, u64>,
+}
+
+/// Templates named by `extends`, `include` or `import` in `text`.
+fn template_deps(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for word in ["extends", "include", "import"] {
+        let mut rest = text;
+        while let Some(i) = rest.find(word) {
+            rest = &rest[i + word.len()..];
+            let t = rest.trim_start();
+            if let Some(q) = t.strip_prefix('"') {
+                if let Some(end) = q.find('"') {
+                    out.push(q[..end].to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+impl Signer {
+    /// `global` covers site.yaml, the registry, UI strings and navigation.
+    pub fn new(global: u64, theme: &Theme) -> Signer {
+        let texts: BTreeMap<&str, &str> = theme
+            .templates
+            .iter()
+            .map(|t| (t.name.as_str(), t.text.as_str()))
+            .collect();
+        fn closure(
+            name: &str,
+            texts: &BTreeMap<&str, &str>,
+            memo: &mut HashMap<String, u64>,
+            stack: &mut Vec<String>,
+        ) -> u64 {
+            if let Some(h) = memo.get(name) {
+                return *h;
+            }
+            let mut h = Sip::new();
+            name.hash(&mut h);
+            if let Some(text) = texts.get(name) {
+                text.hash(&mut h);
+                if !stack.iter().any(|s| s == name) {
+                    stack.push(name.to_string());
+                    for d in template_deps(text) {
+                        closure(&d, texts, memo, stack).hash(&mut h);
+                    }
+                    stack.pop();
+                }
+            }
+            let v = h.finish();
+            memo.insert(name.to_string(), v);
+            v
+        }
+        let mut memo = HashMap::new();
+        for name in texts.keys() {
+            closure(name, &texts, &mut memo, &mut Vec::new());
+        }
+        Signer {
+            global,
+            templates: memo,
+        }
+    }
+
+    fn start(&self, template: &str, kind: &str) -> Sip {
+        let mut h = Sip::new();
+        self.global.hash(&mut h);
+        self.templates.get(template).hash(&mut h);
+        kind.hash(&mut h);
+        h
+    }
+
+    /// The job's signature, or None for jobs that are always rendered.
+    pub fn sign(&self, ctx: &Ctx, job: &Job) -> Option<u64> {
+        let site = ctx.site;
+        let per = ctx.cfg.paginate_by;
+        let slice = |h: &mut Sip, idx: &[usize], per: usize, n: usize| {
+            idx.len().hash(h);
+            for &i in &idx[((n - 1) * per).min(idx.len())..(n * per).min(idx.len())] {
+                ctx.card_hashes[i].hash(h);
+            }
+        };
+        match job {
+            Job::Page(i) => {
+                let p = &site.pages[*i];
+                let mut h = self.start(
+                    p.doc.header.template.as_deref().unwrap_or("page.html"),
+                    "page",
+                );
+                p.path.hash(&mut h);
+                p.rendered.fingerprint.hash(&mut h);
+                ctx.card_hashes[*i].hash(&mut h);
+                (&p.district, p.kind, p.status, p.year, p.date).hash(&mut h);
+                p.school
+                    .as_ref()
+                    .map(|s| (&s.key, &s.name, s.registered))
+                    .hash(&mut h);
+                site.schools.is_empty().hash(&mut h);
+                let sec = &site.sections[&p.section];
+                if let Some(pos) = sec.pages.iter().position(|x| x == i) {
+                    for j in [pos.checked_sub(1), Some(pos + 1)].into_iter().flatten() {
+                        sec.pages.get(j).map(|&k| ctx.card_hashes[k]).hash(&mut h);
+                    }
+                }
+                let mut key = Some(p.section.clone());
+                while let Some(k) = key.filter(|k| !k.is_empty()) {
+                    let s = &site.sections[&k];
+                    (&s.title, &s.path).hash(&mut h);
+                    key = s.parent.clone();
+                }
+                for j in related(ctx, *i, 5) {
+                    ctx.card_hashes[j].hash(&mut h);
+                }
+                Some(h.finish())
+            }
+            Job::Section { key, n } => {
+                let s = &site.sections[key];
+                let mut h = self.start(s.template.as_deref().unwrap_or("section.html"), "section");
+                (
+                    key,
+                    n,
+                    &s.path,
+                    &s.title,
+                    &s.description,
+                    s.kind,
+                    s.paginate_by,
+                    &s.html,
+                )
+                    .hash(&mut h);
+                for k in &s.subsections {
+                    (&site.sections[k].title, &site.sections[k].path).hash(&mut h);
+                }
+                slice(&mut h, &s.pages, s.paginate_by, *n);
+                Some(h.finish())
+            }
+            Job::Term { tax, term, n } => {
+                let t = &site.taxonomies[*tax];
+                let term = &t.terms[*term];
+                let mut h = self.start("term.html", "term");
+                (&t.name, &t.path, &term.name, &term.path, n).hash(&mut h);
+                slice(&mut h, &term.pages, per, *n);
+                Some(h.finish())
+            }
+            Job::School { idx, n } => {
+                let t = &site.schools[*idx];
+                let mut h = self.start("school.html", "school");
+                (&t.slug, &t.name, &t.path, n).hash(&mut h);
+                for &i in &t.pages {
+                    site.pages[i].kind.hash(&mut h);
+                }
+                slice(&mut h, &t.pages, per, *n);
+                Some(h.finish())
+            }
+            Job::Measure { idx, n } => {
+                let t = &site.measures[*idx];
+                let mut h = self.start("measure.html", "measure");
+                (&t.slug, &t.name, &t.path, n).hash(&mut h);
+                slice(&mut h, &t.pages, per, *n);
+                Some(h.finish())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Hash of the inputs every page may read: site.yaml, the registry, UI
+/// strings, navigation and whether drafts are shown.
+pub fn global_hash(parts: &[&dyn erased::Json]) -> u64 {
+    let mut h = Sip::new();
+    for p in parts {
+        p.json().hash(&mut h);
+    }
+    h.finish()
+}
+
+pub mod erased {
+    /// Anything serialisable, as JSON text (object-safe).
+    pub trait Json {
+        fn json(&self) -> String;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn json(&self) -> String {
+            serde_json::to_string(self).unwrap_or_default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_template_dependencies() {
+        let deps = template_deps(
+            r#"{% extends "base.html" %}{% include "partials/list.html" %} {% include  "partials/pager.html" %}"#,
+        );
+        assert_eq!(
+            deps,
+            ["base.html", "partials/list.html", "partials/pager.html"]
+        );
+    }
+}

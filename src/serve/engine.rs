@@ -1,0 +1,548 @@
+//! The preview engine: the build pipeline kept in memory between edits.
+//!
+//! It caches parsed documents (by file stamp) and rendered Markdown (by
+//! document identity and link fingerprint), re-resolves the site after a
+//! change, signs every render job (`render::signature`) and renders only the
+//! jobs whose signature changed. A body-only edit of one page skips
+//! re-resolving altogether. Outputs live in memory; `public/` is never
+//! touched. After any sequence of edits the outputs equal a full build of
+//! the same files (tested in `tests/cli.rs` and below).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use rayon::prelude::*;
+use tera::Tera;
+
+use crate::cmd::build::{inputs, navigation, parse_files, Inputs};
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use crate::load::{self, theme::Bytes, theme::Theme};
+use crate::model::{Registry, SourceDoc};
+use crate::parse::header::{parse_doc, split};
+use crate::parse::markdown::{self, Rendered};
+use crate::render::context::{card, Ctx};
+use crate::render::jobs::{self, Job};
+use crate::render::signature::{global_hash, Signer};
+use crate::resolve::{self, links, Input, Resolved};
+
+/// One output file as served.
+#[derive(Clone, Debug)]
+pub struct Output {
+    pub bytes: Arc<[u8]>,
+    pub etag: String,
+    sig: Option<u64>,
+}
+
+/// Every output of the current build, by path relative to the site root
+/// (`brands/x/index.html`).
+pub type Store = HashMap<String, Output>;
+
+/// What an update did, for the live-reload message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Nothing any page shows changed.
+    None,
+    /// Only stylesheets changed: swap them without reloading.
+    Css,
+    /// Reload open pages.
+    Reload,
+}
+
+pub struct Options {
+    pub root: PathBuf,
+    pub drafts: bool,
+    /// The preview's base URL (`http://127.0.0.1:1111/jyj/ddjs/`).
+    pub base_url: String,
+    /// Inserted before `</body>` of every HTML page (live reload); empty for none.
+    pub inject: String,
+}
+
+type Stamp = (Option<SystemTime>, u64);
+
+fn stamp(path: &Path) -> Stamp {
+    std::fs::metadata(path)
+        .map(|m| (m.modified().ok(), m.len()))
+        .unwrap_or((None, u64::MAX))
+}
+
+struct MdEntry {
+    text: Arc<str>,
+    links: u64,
+    rendered: Rendered,
+}
+
+pub struct Engine {
+    opts: Options,
+    cfg: Config,
+    registry: Registry,
+    theme: Theme,
+    tera: Tera,
+    signer: Signer,
+    /// content/-relative path → (stamp, parsed document or its errors)
+    docs: BTreeMap<String, (Stamp, Result<SourceDoc, Vec<Diagnostic>>)>,
+    md: Mutex<HashMap<String, MdEntry>>,
+    site: Option<Resolved>,
+    cards: Vec<tera::Value>,
+    card_hashes: Vec<u64>,
+    store: Arc<Store>,
+    /// Which outputs are copied files (statics, bundle assets).
+    static_keys: BTreeSet<String>,
+    /// Errors of the last update; empty when the last update built.
+    pub errors: Vec<Diagnostic>,
+}
+
+impl Engine {
+    /// Load and build everything. Content errors do not fail this: the
+    /// engine starts empty and reports them, like any later update.
+    pub fn start(opts: Options) -> Result<Engine, Vec<Diagnostic>> {
+        let Inputs {
+            cfg,
+            registry,
+            theme,
+        } = inputs(&opts.root, Some(&opts.base_url))?;
+        let mut e = Engine {
+            signer: Signer::new(0, &theme),
+            tera: Tera::new(),
+            opts,
+            cfg,
+            registry,
+            theme,
+            docs: BTreeMap::new(),
+            md: Mutex::new(HashMap::new()),
+            site: None,
+            cards: vec![],
+            card_hashes: vec![],
+            store: Arc::new(Store::new()),
+            static_keys: BTreeSet::new(),
+            errors: vec![],
+        };
+        e.update(&[PathBuf::from("site.yaml")]);
+        Ok(e)
+    }
+
+    pub fn store(&self) -> Arc<Store> {
+        self.store.clone()
+    }
+
+    pub fn base_path(&self) -> String {
+        self.cfg.base_path()
+    }
+
+    /// Apply changed paths (absolute or relative to the root) and rebuild
+    /// what they affect. On errors the previous outputs stay.
+    pub fn update(&mut self, changed: &[PathBuf]) -> Change {
+        let rel: Vec<String> = changed
+            .iter()
+            .map(|p| {
+                let p = p.strip_prefix(&self.opts.root).unwrap_or(p);
+                p.components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .collect();
+        let is_static = |r: &str| {
+            r.starts_with("static/")
+                || (r.starts_with("themes/") && r.split('/').nth(2) == Some("static"))
+        };
+        let full = rel.iter().any(|r| {
+            r == "site.yaml"
+                || r.starts_with("data/")
+                || r.starts_with("templates/")
+                || (r.starts_with("themes/") && !is_static(r))
+        });
+        let content: Vec<&String> = rel.iter().filter(|r| r.starts_with("content/")).collect();
+        let statics_only = !full && content.is_empty();
+        if statics_only {
+            let css = rel.iter().all(|r| r.ends_with(".css"));
+            return match self.refresh_statics() {
+                Some(true) if css => Change::Css,
+                Some(true) => Change::Reload,
+                _ => Change::None,
+            };
+        }
+        if !full && content.len() == 1 {
+            if let Some(change) = self.body_only(content[0]) {
+                return change;
+            }
+        }
+        self.rebuild(full)
+    }
+
+    /// The fast path: one page's body changed and its header did not.
+    fn body_only(&mut self, file: &str) -> Option<Change> {
+        let rel = file.strip_prefix("content/")?;
+        let path = self.opts.root.join(file);
+        let site = self.site.as_mut()?;
+        let i = site.pages.iter().position(|p| p.doc.file == file)?;
+        let text = load::read_text(&path, file).ok()?;
+        let old = &site.pages[i].doc;
+        let new_header = split(file, &text).ok()?.header;
+        let old_header = split(file, &old.text).ok()?.header;
+        if new_header != old_header || rel.ends_with("_index.md") || !self.errors.is_empty() {
+            return None;
+        }
+        let doc = parse_doc(file, rel, text, self.cfg.offset(), false).ok()?;
+        let rendered = markdown::render(&doc, &site.links);
+        if !rendered.errors.is_empty() {
+            self.errors = rendered.errors;
+            return Some(Change::Reload);
+        }
+        self.md.lock().unwrap().insert(
+            file.to_string(),
+            MdEntry {
+                text: doc.text.clone(),
+                links: site.links.fingerprint(),
+                rendered: rendered.clone(),
+            },
+        );
+        self.docs
+            .insert(rel.to_string(), (stamp(&path), Ok(doc.clone())));
+        site.pages[i].doc = doc;
+        site.pages[i].rendered = rendered;
+        let urls = crate::render::Urls::new(&self.cfg);
+        let (c, h) = card(&urls, &site.pages[i], !site.schools.is_empty());
+        self.cards[i] = c;
+        self.card_hashes[i] = h;
+        Some(self.render_changed(false))
+    }
+
+    /// Re-read what changed on disk, re-resolve and re-render changed jobs.
+    fn rebuild(&mut self, full: bool) -> Change {
+        if full {
+            match inputs(&self.opts.root, Some(&self.opts.base_url)) {
+                Ok(Inputs {
+                    cfg,
+                    registry,
+                    theme,
+                }) => {
+                    self.cfg = cfg;
+                    self.registry = registry;
+                    self.theme = theme;
+                }
+                Err(e) => {
+                    self.errors = e;
+                    return Change::Reload;
+                }
+            }
+        }
+        let mut errors = Vec::new();
+        self.rescan_content();
+        let mut docs = Vec::with_capacity(self.docs.len());
+        for (_, d) in self.docs.values() {
+            match d {
+                Ok(d) => docs.push(d.clone()),
+                Err(e) => errors.extend(e.iter().cloned()),
+            }
+        }
+        let assets = load::walk_files(&self.opts.root.join("content"))
+            .into_iter()
+            .filter(|(_, rel)| !rel.ends_with(".md"))
+            .map(|(src, rel)| load::Asset { src, rel })
+            .collect();
+        let cache = &self.md;
+        let md = |doc: &SourceDoc, links: &links::Resolver| cached_markdown(cache, doc, links);
+        let resolved = resolve::resolve(Input {
+            cfg: &self.cfg,
+            registry: &self.registry,
+            docs,
+            assets,
+            statics: self.theme.statics.keys().cloned().collect(),
+            templates: self
+                .theme
+                .templates
+                .iter()
+                .map(|t| t.name.clone())
+                .collect(),
+            drafts: self.opts.drafts,
+            markdown: &md,
+        });
+        let site = match resolved {
+            Ok(site) if errors.is_empty() => site,
+            Ok(_) => {
+                self.errors = errors;
+                return Change::Reload;
+            }
+            Err(e) => {
+                errors.extend(e.0);
+                errors.sort();
+                self.errors = errors;
+                return Change::Reload;
+            }
+        };
+        if full || self.site.is_none() {
+            let nav = navigation(
+                &site,
+                &self.cfg,
+                &self.theme.strings,
+                self.registry.schools.is_some(),
+            );
+            match crate::render::setup(&self.cfg, &self.theme, &nav) {
+                Ok(t) => self.tera = t,
+                Err(e) => {
+                    self.errors = e;
+                    return Change::Reload;
+                }
+            }
+            let global = global_hash(&[
+                &self.cfg,
+                &self.registry.schools,
+                &self.registry.groups,
+                &self.theme.strings,
+                &nav,
+                &self.opts.drafts,
+            ]);
+            self.signer = Signer::new(global, &self.theme);
+        }
+        let ctx = Ctx::new(&self.cfg, &site, &self.registry, &self.theme.strings);
+        self.cards = ctx.cards;
+        self.card_hashes = ctx.card_hashes;
+        self.site = Some(site);
+        self.render_changed(true)
+    }
+
+    /// Re-read content files that are new or whose stamp changed; forget
+    /// deleted ones. Parsed documents keep their identity when unchanged.
+    fn rescan_content(&mut self) {
+        let dir = self.opts.root.join("content");
+        let files: Vec<(PathBuf, String)> = load::walk_files(&dir)
+            .into_iter()
+            .filter(|(_, r)| r.ends_with(".md"))
+            .collect();
+        let present: BTreeSet<&String> = files.iter().map(|(_, r)| r).collect();
+        self.docs.retain(|k, _| present.contains(k));
+        let stale: Vec<(PathBuf, String, Stamp)> = files
+            .iter()
+            .map(|(p, r)| (p.clone(), r.clone(), stamp(p)))
+            .filter(|(_, r, st)| self.docs.get(r).is_none_or(|(old, _)| old != st))
+            .collect();
+        let offset = self.cfg.offset();
+        let parsed: Vec<(String, Stamp, Result<SourceDoc, Vec<Diagnostic>>)> = stale
+            .into_par_iter()
+            .map(|(p, rel, st)| {
+                let file = format!("content/{rel}");
+                let doc = match load::read_text(&p, &file) {
+                    Ok(text) => {
+                        let (mut d, e) = parse_files(
+                            vec![load::TextFile {
+                                file,
+                                rel: rel.clone(),
+                                text,
+                            }],
+                            offset,
+                        );
+                        if e.is_empty() {
+                            Ok(d.remove(0))
+                        } else {
+                            Err(e)
+                        }
+                    }
+                    Err(e) => Err(vec![e]),
+                };
+                (rel, st, doc)
+            })
+            .collect();
+        for (rel, st, doc) in parsed {
+            self.docs.insert(rel, (st, doc));
+        }
+    }
+
+    /// Re-read static files and bundle assets into the store. Some(true)
+    /// when any output changed.
+    fn refresh_statics(&mut self) -> Option<bool> {
+        let site = self.site.as_ref()?;
+        let theme = load::theme::load(&self.opts.root, &self.cfg.theme, &self.cfg.language).ok()?;
+        self.theme.statics = theme.statics;
+        let mut store = (*self.store).clone();
+        store.retain(|k, _| !self.static_keys.contains(k));
+        let (changed, keys) = copy_files(&mut store, &self.theme.statics, site, &self.store);
+        let changed = changed || keys != self.static_keys;
+        self.static_keys = keys;
+        self.store = Arc::new(store);
+        Some(changed)
+    }
+
+    /// Sign every job, render those whose signature changed, and swap in
+    /// the new store. Copied files are re-read when `reread` (else kept).
+    fn render_changed(&mut self, reread: bool) -> Change {
+        let Some(site) = self.site.as_ref() else {
+            return Change::None;
+        };
+        let ctx = Ctx::with_cards(
+            &self.cfg,
+            site,
+            &self.registry,
+            &self.theme.strings,
+            std::mem::take(&mut self.cards),
+            std::mem::take(&mut self.card_hashes),
+        );
+        let list = jobs::list(&ctx);
+        let old = &self.store;
+        let results: Vec<Result<(String, Output, bool), Diagnostic>> = list
+            .par_iter()
+            .map(|job: &Job| {
+                let sig = self.signer.sign(&ctx, job);
+                if let Some(s) = sig {
+                    let out = jobs::out_path(&ctx, job);
+                    if let Some(o) = old.get(&out) {
+                        if o.sig == Some(s) {
+                            return Ok((out, o.clone(), false));
+                        }
+                    }
+                }
+                let (out, text) = jobs::run(&ctx, &self.tera, job)?;
+                let bytes = if out.ends_with(".html") && !self.opts.inject.is_empty() {
+                    inject(&text, &self.opts.inject)
+                } else {
+                    text.into_bytes()
+                };
+                let changed = old.get(&out).is_none_or(|o| *o.bytes != *bytes);
+                Ok((
+                    out,
+                    Output {
+                        etag: etag(&bytes),
+                        bytes: bytes.into(),
+                        sig,
+                    },
+                    changed,
+                ))
+            })
+            .collect();
+        let crate::render::context::Ctx {
+            cards, card_hashes, ..
+        } = ctx;
+        self.cards = cards;
+        self.card_hashes = card_hashes;
+        let mut store = Store::with_capacity(results.len() + 64);
+        let mut errors = Vec::new();
+        let mut changed = false;
+        for r in results {
+            match r {
+                Ok((out, o, c)) => {
+                    changed |= c;
+                    store.insert(out, o);
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+        if !errors.is_empty() {
+            errors.sort();
+            self.errors = errors;
+            return Change::Reload;
+        }
+        if reread {
+            let (c, keys) = copy_files(&mut store, &self.theme.statics, site, &self.store);
+            changed |= c || keys != self.static_keys;
+            self.static_keys = keys;
+        } else {
+            for k in &self.static_keys {
+                if let Some(o) = self.store.get(k) {
+                    store.insert(k.clone(), o.clone());
+                }
+            }
+        }
+        changed |=
+            store.len() != self.store.len() || store.keys().any(|k| !self.store.contains_key(k));
+        self.store = Arc::new(store);
+        let had_errors = !self.errors.is_empty();
+        self.errors.clear();
+        if changed || had_errors {
+            Change::Reload
+        } else {
+            Change::None
+        }
+    }
+}
+
+/// Copy theme/site statics and bundle assets into `store`, reading each
+/// file: whether any bytes differ from `old`, and the keys copied.
+fn copy_files(
+    store: &mut Store,
+    statics: &BTreeMap<String, Bytes>,
+    site: &Resolved,
+    old: &Store,
+) -> (bool, BTreeSet<String>) {
+    let files: Vec<(String, Bytes)> = statics
+        .iter()
+        .map(|(k, b)| (k.clone(), b.clone()))
+        .chain(
+            site.assets
+                .iter()
+                .map(|(src, out)| (out.clone(), Bytes::Disk(src.clone()))),
+        )
+        .collect();
+    let read: Vec<(String, Vec<u8>)> = files
+        .par_iter()
+        .filter_map(|(k, b)| b.read().ok().map(|bytes| (k.clone(), bytes.into_owned())))
+        .collect();
+    let mut changed = false;
+    let mut keys = BTreeSet::new();
+    for (k, bytes) in read {
+        keys.insert(k.clone());
+        match old.get(&k) {
+            Some(o) if *o.bytes == *bytes => {
+                store.insert(k, o.clone());
+            }
+            _ => {
+                changed = true;
+                store.insert(
+                    k,
+                    Output {
+                        etag: etag(&bytes),
+                        bytes: bytes.into(),
+                        sig: None,
+                    },
+                );
+            }
+        }
+    }
+    (changed, keys)
+}
+
+/// Markdown through the cache: same document text and same link
+/// fingerprint → the same HTML.
+fn cached_markdown(
+    cache: &Mutex<HashMap<String, MdEntry>>,
+    doc: &SourceDoc,
+    links: &links::Resolver,
+) -> Rendered {
+    let fp = links.fingerprint();
+    if let Some(e) = cache.lock().unwrap().get(&doc.file) {
+        if e.links == fp && Arc::ptr_eq(&e.text, &doc.text) {
+            return e.rendered.clone();
+        }
+    }
+    let r = markdown::render(doc, links);
+    cache.lock().unwrap().insert(
+        doc.file.clone(),
+        MdEntry {
+            text: doc.text.clone(),
+            links: fp,
+            rendered: r.clone(),
+        },
+    );
+    r
+}
+
+fn inject(html: &str, snippet: &str) -> Vec<u8> {
+    match html.rfind("</body>") {
+        Some(i) => {
+            let mut s = String::with_capacity(html.len() + snippet.len());
+            s.push_str(&html[..i]);
+            s.push_str(snippet);
+            s.push_str(&html[i..]);
+            s.into_bytes()
+        }
+        None => html.as_bytes().to_vec(),
+    }
+}
+
+fn etag(bytes: &[u8]) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    format!("\"{:016x}\"", h.finish())
+}
