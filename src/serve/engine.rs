@@ -157,7 +157,11 @@ impl Engine {
         let content: Vec<&String> = rel.iter().filter(|r| r.starts_with("content/")).collect();
         let statics_only = !full && content.is_empty();
         if statics_only {
-            let css = rel.iter().all(|r| r.ends_with(".css"));
+            let root = &self.opts.root;
+            let css = rel
+                .iter()
+                .filter(|r| !root.join(r).is_dir())
+                .all(|r| r.ends_with(".css"));
             return match self.refresh_statics() {
                 Some(true) if css => Change::Css,
                 Some(true) => Change::Reload,

@@ -160,6 +160,12 @@ pub fn run(opts: ServeOptions) -> Result<(), Failure> {
         }
         paths.sort();
         paths.dedup();
+        // A watched folder created after start (static/, templates/ ...).
+        for p in &paths {
+            if p.parent() == Some(root.as_path()) && p.is_dir() {
+                let _ = debouncer.watch(p, RecursiveMode::Recursive);
+            }
+        }
         if paths.is_empty() {
             continue;
         }
