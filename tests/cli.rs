@@ -721,6 +721,9 @@ fn assert_same(step: &str, served: &BTreeMap<String, Vec<u8>>, full: &BTreeMap<S
     }
 }
 
+/// One edit of a sequence: changes files, returns the paths it changed.
+type Step<'a> = Box<dyn Fn() -> Vec<&'static str> + 'a>;
+
 #[test]
 fn serve_incremental_rebuilds_equal_a_full_build() {
     use exemplar::serve::engine::{Engine, Options};
@@ -745,7 +748,7 @@ fn serve_incremental_rebuilds_equal_a_full_build() {
         assert!(text.contains(from), "{rel} lacks {from}");
         write(rel, &text.replacen(from, to, 1));
     };
-    let steps: Vec<(&str, Box<dyn Fn() -> Vec<&'static str> + '_>)> = vec![
+    let steps: Vec<(&str, Step)> = vec![
         (
             "body edit",
             Box::new(|| {
