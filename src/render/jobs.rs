@@ -204,6 +204,50 @@ fn term_value(ctx: &Ctx, t: &Term) -> TermValue {
     }
 }
 
+/// The pages the home page shows: newest brands, deeds, clean-school
+/// pages, and newest articles of any kind.
+pub fn home_picks(site: &crate::resolve::Resolved) -> [Vec<usize>; 4] {
+    let of_kind = |k: Kind, n: usize| -> Vec<usize> {
+        site.by_date
+            .iter()
+            .copied()
+            .filter(|&i| site.pages[i].kind == k)
+            .take(n)
+            .collect()
+    };
+    let latest = site
+        .by_date
+        .iter()
+        .copied()
+        .filter(|&i| site.pages[i].kind != Kind::Page)
+        .take(10)
+        .collect();
+    [
+        of_kind(Kind::Brand, 6),
+        of_kind(Kind::Deed, 8),
+        of_kind(Kind::Clean, 4),
+        latest,
+    ]
+}
+
+/// The newest entries of the site feed (`None`) or a section's feed.
+pub fn feed_entries(ctx: &Ctx, section: Option<&str>) -> Vec<usize> {
+    let site = ctx.site;
+    let mut idx: Vec<usize> = match section {
+        None => site
+            .by_date
+            .iter()
+            .copied()
+            .filter(|&i| site.pages[i].kind != Kind::Page)
+            .take(ctx.cfg.feed_limit)
+            .collect(),
+        Some(k) => site.sections[k].pages.clone(),
+    };
+    idx.sort_by(|&a, &b| crate::resolve::newest_first(&site.pages[a], &site.pages[b]));
+    idx.truncate(ctx.cfg.feed_limit);
+    idx
+}
+
 /// The file a job writes, relative to the output root.
 pub fn out_path(ctx: &Ctx, job: &Job) -> String {
     let site = ctx.site;
@@ -372,24 +416,11 @@ pub fn run(ctx: &Ctx, tera: &Tera, job: &Job) -> Result<(String, String), Diagno
                 },
             );
             c.insert_value("content", Value::safe_string(&home.html));
-            let of_kind = |k: Kind, n: usize| -> Vec<usize> {
-                site.by_date
-                    .iter()
-                    .copied()
-                    .filter(|&i| site.pages[i].kind == k)
-                    .take(n)
-                    .collect()
-            };
-            c.insert_value("featured", ctx.cards_of(&of_kind(Kind::Brand, 6)));
-            c.insert_value("deeds", ctx.cards_of(&of_kind(Kind::Deed, 8)));
-            c.insert_value("clean", ctx.cards_of(&of_kind(Kind::Clean, 4)));
-            let articles: Vec<usize> = site
-                .by_date
-                .iter()
-                .copied()
-                .filter(|&i| site.pages[i].kind != Kind::Page)
-                .collect();
-            c.insert_value("latest", ctx.cards_of(&articles[..articles.len().min(10)]));
+            let picks = home_picks(site);
+            c.insert_value("featured", ctx.cards_of(&picks[0]));
+            c.insert_value("deeds", ctx.cards_of(&picks[1]));
+            c.insert_value("clean", ctx.cards_of(&picks[2]));
+            c.insert_value("latest", ctx.cards_of(&picks[3]));
             let tops = site.top_sections();
             let sections: Vec<SectionCount> = tops
                 .into_iter()
@@ -410,30 +441,14 @@ pub fn run(ctx: &Ctx, tera: &Tera, job: &Job) -> Result<(String, String), Diagno
             go("404.html", &c, "/404.html")
         }
         Job::Feed(key) => {
-            let (title, path, idx): (String, String, Vec<usize>) = match key {
-                None => (
-                    ctx.cfg.title.clone(),
-                    "/".into(),
-                    site.by_date
-                        .iter()
-                        .copied()
-                        .filter(|&i| site.pages[i].kind != Kind::Page)
-                        .collect(),
-                ),
+            let (title, path) = match key {
+                None => (ctx.cfg.title.clone(), "/".to_string()),
                 Some(k) => {
                     let s = &site.sections[k];
-                    let mut idx = s.pages.clone();
-                    idx.sort_by(|&a, &b| {
-                        crate::resolve::newest_first(&site.pages[a], &site.pages[b])
-                    });
-                    (
-                        format!("{} - {}", s.title, ctx.cfg.title),
-                        s.path.clone(),
-                        idx,
-                    )
+                    (format!("{} - {}", s.title, ctx.cfg.title), s.path.clone())
                 }
             };
-            let idx = &idx[..idx.len().min(ctx.cfg.feed_limit)];
+            let idx = &feed_entries(ctx, key.as_deref());
             let entries: Vec<FeedEntry> = idx
                 .iter()
                 .map(|&i| {

@@ -4,8 +4,9 @@
 //! cheaply, from per-page fingerprints and card hashes computed once — plus
 //! the template and the templates it extends or includes. A job whose
 //! signature did not change renders to the same bytes, so `serve` keeps the
-//! old output. Jobs that read the whole site (home, feeds, sitemap, term
-//! indexes) have no signature and are always rendered.
+//! old output. Keep a job's signature in step with what `jobs::run` reads:
+//! `tests/cli.rs` checks after a sequence of edits that the served files
+//! equal a full build.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
@@ -91,7 +92,7 @@ impl Signer {
         h
     }
 
-    /// The job's signature, or None for jobs that are always rendered.
+    /// The job's signature (None would mean "always render").
     pub fn sign(&self, ctx: &Ctx, job: &Job) -> Option<u64> {
         let site = ctx.site;
         let per = ctx.cfg.paginate_by;
@@ -179,7 +180,107 @@ impl Signer {
                 slice(&mut h, &t.pages, per, *n);
                 Some(h.finish())
             }
-            _ => None,
+            Job::Home => {
+                let mut h = self.start("index.html", "home");
+                for list in crate::render::jobs::home_picks(site) {
+                    list.len().hash(&mut h);
+                    for i in list {
+                        ctx.card_hashes[i].hash(&mut h);
+                    }
+                }
+                site.sections[""].html.hash(&mut h);
+                (&site.sections[""].title, &site.sections[""].description).hash(&mut h);
+                for s in site.top_sections() {
+                    (&s.title, &s.path, s.pages.len(), s.kind).hash(&mut h);
+                }
+                for t in &site.measures {
+                    t.pages.len().hash(&mut h);
+                }
+                // The clean-school progress table reads every clean page.
+                for p in site
+                    .pages
+                    .iter()
+                    .filter(|p| p.kind == crate::model::Kind::Clean)
+                {
+                    (
+                        p.year,
+                        &p.doc.header.tier,
+                        p.school.as_ref().map(|s| &s.key),
+                    )
+                        .hash(&mut h);
+                }
+                Some(h.finish())
+            }
+            Job::Feed(key) => {
+                let mut h = self.start("atom.xml", "feed");
+                key.hash(&mut h);
+                if let Some(k) = key {
+                    (&site.sections[k].title, &site.sections[k].path).hash(&mut h);
+                }
+                for i in crate::render::jobs::feed_entries(ctx, key.as_deref()) {
+                    ctx.card_hashes[i].hash(&mut h);
+                    site.pages[i].doc.header.author.hash(&mut h);
+                }
+                Some(h.finish())
+            }
+            Job::Sitemap => {
+                let mut h = self.start("sitemap.xml", "sitemap");
+                site.by_date
+                    .first()
+                    .map(|&i| site.pages[i].date)
+                    .hash(&mut h);
+                for s in site.sections.values() {
+                    s.path.hash(&mut h);
+                }
+                for p in &site.pages {
+                    (&p.path, p.date).hash(&mut h);
+                }
+                for t in site
+                    .taxonomies
+                    .iter()
+                    .flat_map(|t| t.terms.iter())
+                    .chain(&site.schools)
+                    .chain(&site.measures)
+                {
+                    t.path.hash(&mut h);
+                }
+                site.taxonomies
+                    .iter()
+                    .map(|t| &t.path)
+                    .collect::<Vec<_>>()
+                    .hash(&mut h);
+                Some(h.finish())
+            }
+            Job::TaxonomyIndex(t) => {
+                let t = &site.taxonomies[*t];
+                let mut h = self.start("taxonomy.html", "taxonomy");
+                (&t.name, &t.path).hash(&mut h);
+                for term in &t.terms {
+                    (&term.name, &term.path, term.pages.len()).hash(&mut h);
+                }
+                Some(h.finish())
+            }
+            Job::Schools => {
+                let mut h = self.start("schools.html", "schools");
+                for t in &site.schools {
+                    (&t.slug, &t.name, &t.path, t.pages.len()).hash(&mut h);
+                }
+                Some(h.finish())
+            }
+            Job::Measures => {
+                let mut h = self.start("measures.html", "measures");
+                for t in &site.measures {
+                    t.pages.len().hash(&mut h);
+                }
+                Some(h.finish())
+            }
+            Job::Alias(i) => {
+                let mut h = self.start("alias.html", "alias");
+                site.aliases[*i].hash(&mut h);
+                Some(h.finish())
+            }
+            Job::Robots => Some(self.start("robots.txt", "robots").finish()),
+            Job::NotFound => Some(self.start("404.html", "404").finish()),
         }
     }
 }

@@ -211,7 +211,8 @@ impl Engine {
         let (c, h) = card(&urls, &site.pages[i], !site.schools.is_empty());
         self.cards[i] = c;
         self.card_hashes[i] = h;
-        Some(self.render_changed(false))
+        let scope = Scope::Only(Box::new(Affected::of(self.site.as_ref()?, i)));
+        Some(self.render_changed(scope))
     }
 
     /// Re-read what changed on disk, re-resolve and re-render changed jobs.
@@ -305,7 +306,7 @@ impl Engine {
         self.cards = ctx.cards;
         self.card_hashes = ctx.card_hashes;
         self.site = Some(site);
-        self.render_changed(true)
+        self.render_changed(Scope::All { reread: true })
     }
 
     /// Re-read content files that are new or whose stamp changed; forget
@@ -371,10 +372,11 @@ impl Engine {
 
     /// Sign every job, render those whose signature changed, and swap in
     /// the new store. Copied files are re-read when `reread` (else kept).
-    fn render_changed(&mut self, reread: bool) -> Change {
+    fn render_changed(&mut self, scope: Scope) -> Change {
         let Some(site) = self.site.as_ref() else {
             return Change::None;
         };
+        let t0 = std::time::Instant::now();
         let ctx = Ctx::with_cards(
             &self.cfg,
             site,
@@ -383,7 +385,10 @@ impl Engine {
             std::mem::take(&mut self.cards),
             std::mem::take(&mut self.card_hashes),
         );
-        let list = jobs::list(&ctx);
+        let mut list = jobs::list(&ctx);
+        if let Scope::Only(a) = &scope {
+            list.retain(|j| a.shows(j));
+        }
         let old = &self.store;
         let results: Vec<Result<(String, Output, bool), Diagnostic>> = list
             .par_iter()
@@ -415,12 +420,26 @@ impl Engine {
                 ))
             })
             .collect();
+        if std::env::var_os("EXEMPLAR_TIMINGS").is_some() {
+            let n = results
+                .iter()
+                .filter(|r| r.as_ref().is_ok_and(|(_, _, c)| *c))
+                .count();
+            eprintln!(
+                "[timing] sign+render {} jobs ({n} changed): {:?}",
+                list.len(),
+                t0.elapsed()
+            );
+        }
         let crate::render::context::Ctx {
             cards, card_hashes, ..
         } = ctx;
         self.cards = cards;
         self.card_hashes = card_hashes;
-        let mut store = Store::with_capacity(results.len() + 64);
+        let mut store = match scope {
+            Scope::Only(_) => (*self.store).clone(),
+            Scope::All { .. } => Store::with_capacity(results.len() + 64),
+        };
         let mut errors = Vec::new();
         let mut changed = false;
         for r in results {
@@ -437,11 +456,11 @@ impl Engine {
             self.errors = errors;
             return Change::Reload;
         }
-        if reread {
+        if let Scope::All { reread: true } = scope {
             let (c, keys) = copy_files(&mut store, &self.theme.statics, site, &self.store);
             changed |= c || keys != self.static_keys;
             self.static_keys = keys;
-        } else {
+        } else if let Scope::All { reread: false } = scope {
             for k in &self.static_keys {
                 if let Some(o) = self.store.get(k) {
                     store.insert(k.clone(), o.clone());
@@ -457,6 +476,86 @@ impl Engine {
             Change::Reload
         } else {
             Change::None
+        }
+    }
+}
+
+/// Which jobs an update re-signs.
+enum Scope {
+    /// Every job; copied files re-read from disk when `reread`.
+    All { reread: bool },
+    /// Only the jobs that can show one page whose body changed; every other
+    /// output is kept as it is.
+    Only(Box<Affected>),
+}
+
+/// The jobs whose inputs include page `i`: its article, the articles that
+/// show it as previous/next or related, the lists it appears in, and the
+/// whole-site pages (home, feeds, sitemap).
+struct Affected {
+    pages: std::collections::HashSet<usize>,
+    section: String,
+    terms: std::collections::HashSet<(usize, usize)>,
+    schools: std::collections::HashSet<usize>,
+    measures: std::collections::HashSet<usize>,
+}
+
+impl Affected {
+    fn of(site: &Resolved, i: usize) -> Affected {
+        let p = &site.pages[i];
+        let mut pages: std::collections::HashSet<usize> = [i].into_iter().collect();
+        let sec = &site.sections[&p.section];
+        if let Some(pos) = sec.pages.iter().position(|&x| x == i) {
+            pages.extend(pos.checked_sub(1).and_then(|j| sec.pages.get(j)).copied());
+            pages.extend(sec.pages.get(pos + 1).copied());
+        }
+        let holding = |lists: &[crate::resolve::Term]| -> std::collections::HashSet<usize> {
+            lists
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.pages.contains(&i))
+                .map(|(k, _)| k)
+                .collect()
+        };
+        let schools = holding(&site.schools);
+        let measures = holding(&site.measures);
+        // Related lists are drawn from the same school and measures.
+        for &k in schools.iter() {
+            pages.extend(site.schools[k].pages.iter().copied());
+        }
+        for &k in measures.iter() {
+            pages.extend(site.measures[k].pages.iter().copied());
+        }
+        let terms = site
+            .taxonomies
+            .iter()
+            .enumerate()
+            .flat_map(|(ti, t)| {
+                t.terms
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, term)| term.pages.contains(&i))
+                    .map(move |(k, _)| (ti, k))
+            })
+            .collect();
+        Affected {
+            pages,
+            section: p.section.clone(),
+            terms,
+            schools,
+            measures,
+        }
+    }
+
+    fn shows(&self, job: &Job) -> bool {
+        match job {
+            Job::Page(j) => self.pages.contains(j),
+            Job::Section { key, .. } => *key == self.section,
+            Job::Term { tax, term, .. } => self.terms.contains(&(*tax, *term)),
+            Job::School { idx, .. } => self.schools.contains(idx),
+            Job::Measure { idx, .. } => self.measures.contains(idx),
+            Job::Home | Job::Feed(_) | Job::Sitemap => true,
+            _ => false,
         }
     }
 }

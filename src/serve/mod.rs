@@ -117,7 +117,7 @@ pub fn run(opts: ServeOptions) -> Result<(), Failure> {
     );
 
     let (tx, rx) = std::sync::mpsc::channel::<DebounceEventResult>();
-    let mut debouncer = new_debouncer(Duration::from_millis(20), None, tx)
+    let mut debouncer = new_debouncer(Duration::from_millis(10), None, tx)
         .map_err(|e| Failure::Other(format!("无法监视文件 (watch failed): {e}")))?;
     debouncer
         .watch(&root, RecursiveMode::NonRecursive)
@@ -170,6 +170,9 @@ pub fn run(opts: ServeOptions) -> Result<(), Failure> {
             continue;
         }
         let t = Instant::now();
+        if std::env::var_os("EXEMPLAR_TIMINGS").is_some() {
+            eprintln!("[timing] event received for {} path(s)", paths.len());
+        }
         let change = engine.update(&paths);
         *shared.store.write().unwrap() = engine.store();
         *shared.errors.write().unwrap() = engine.errors.clone();
