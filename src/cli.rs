@@ -49,6 +49,17 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },
+    /// The publishing gate: every build validation plus content checks (发布前检查)
+    Check {
+        /// Fail on warnings too
+        #[arg(long)]
+        strict: bool,
+        /// text (grouped by file) or json (one object per line)
+        #[arg(long, value_enum, default_value = "text")]
+        format: FormatArg,
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
     /// Write a new page with a complete header (新建页面)
     New {
         /// brand | deed | clean | studio | branch | service | page
@@ -63,6 +74,12 @@ pub enum Command {
     },
     /// Create a new site in DIR with the default theme (新建站点)
     Init { dir: PathBuf },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum FormatArg {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -47,9 +47,54 @@ pub struct Config {
     /// Government-website identity shown in the footer.
     #[serde(default)]
     pub footer: Footer,
+    /// Raw HTML in Markdown is sanitised unless the site trusts it.
+    #[serde(default)]
+    pub trust_html: bool,
+    /// Publishing rules for `exemplar check` (and the review gate of build).
+    #[serde(default)]
+    pub check: CheckConfig,
     /// Free-form data for templates.
     #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckConfig {
+    /// Header fields each kind must have (`brand: [cover, summary]`).
+    #[serde(default = "default_required")]
+    pub required: BTreeMap<String, Vec<String>>,
+    /// Published articles must name `source` (来源) and `editor` (责任编辑).
+    #[serde(default)]
+    pub require_meta: bool,
+    /// Published pages must carry `reviewed_by` and `review_date`; build
+    /// refuses to publish a page without them.
+    #[serde(default)]
+    pub require_review: bool,
+    /// Titles longer than this many characters get a warning.
+    #[serde(default = "default_max_title")]
+    pub max_title: usize,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            required: default_required(),
+            require_meta: false,
+            require_review: false,
+            max_title: default_max_title(),
+        }
+    }
+}
+
+fn default_required() -> BTreeMap<String, Vec<String>> {
+    [("brand".to_string(), vec!["summary".to_string()])]
+        .into_iter()
+        .collect()
+}
+
+fn default_max_title() -> usize {
+    40
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -90,6 +135,8 @@ const KEYS: &[&str] = &[
     "organisation",
     "footer",
     "extra",
+    "trust_html",
+    "check",
 ];
 
 fn default_base_url() -> String {

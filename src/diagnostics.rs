@@ -21,6 +21,8 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     /// The offending source line, for the snippet.
     pub source_line: Option<String>,
+    /// Stable finding code (`E060`); build errors without one are `E001`.
+    pub code: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -38,6 +40,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             source_line: None,
+            code: None,
         }
     }
 
@@ -49,6 +52,11 @@ impl Diagnostic {
     /// Underline `len` characters from the column.
     pub fn span(mut self, len: usize) -> Self {
         self.len = len.max(1);
+        self
+    }
+
+    pub fn code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
         self
     }
 

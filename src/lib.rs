@@ -2,6 +2,7 @@
 //!
 //! The pipeline, one module per stage (see ARCHITECTURE.md):
 //! load → parse → resolve → render → write, driven by `cmd`.
+pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod config;

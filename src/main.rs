@@ -73,6 +73,26 @@ fn main() -> ExitCode {
                 Err(f) => report(f),
             }
         }
+        Command::Check {
+            strict,
+            format,
+            root,
+        } => {
+            let root = cmd::build::site_root(root.as_deref());
+            let format = match format {
+                exemplar::cli::FormatArg::Text => exemplar::check::Format::Text,
+                exemplar::cli::FormatArg::Json => exemplar::check::Format::Json,
+            };
+            match exemplar::check::run(&exemplar::check::CheckOptions {
+                root,
+                strict,
+                format,
+            }) {
+                Ok(true) => ExitCode::SUCCESS,
+                Ok(false) => ExitCode::from(1),
+                Err(f) => report(f),
+            }
+        }
         Command::New {
             kind,
             title,

@@ -151,7 +151,10 @@ fn good_site_links_carry_the_base_url_sub_path() {
     assert!(
         a.contains(r#"<link rel="canonical" href="https://example.gov.cn/jyj/ddjs/brands/a/">"#)
     );
-    assert!(!a.contains("__exemplar"), "the live-reload script is never part of a build");
+    assert!(
+        !a.contains("__exemplar"),
+        "the live-reload script is never part of a build"
+    );
     // No link leaves the sub-path.
     for href in a
         .split("href=\"")

@@ -135,6 +135,7 @@ pub const COMMON_KEYS: &[&str] = &[
     "weight",
     "template",
     "extra",
+    "allow_contact",
 ];
 
 /// Keys of a section's `_index.md`.
@@ -181,6 +182,8 @@ pub struct Header {
     pub subject: Option<String>,
     pub category: Option<String>,
     pub tier: Option<String>,
+    /// Official contact numbers and addresses the page may publish.
+    pub allow_contact: Vec<String>,
     /// Section headers only.
     pub paginate_by: Option<usize>,
     pub sort_by: Option<String>,

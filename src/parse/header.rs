@@ -268,6 +268,7 @@ pub fn parse_header(
     h.review_date = f.text("review_date");
     h.slug = f.text("slug");
     h.aliases = f.list("aliases");
+    h.allow_contact = f.list("allow_contact");
     h.brand = f.text("brand");
     h.slogan = f.text("slogan");
     h.subject = f.text("subject");

@@ -27,6 +27,8 @@ pub struct Rendered {
     pub reading_minutes: u32,
     pub chars: usize,
     pub errors: Vec<Diagnostic>,
+    /// The body holds raw HTML (which `sanitize` must clean unless trusted).
+    pub raw_html: bool,
     /// Hash of the whole source file and the HTML made from it: what
     /// `serve` compares to decide whether a page changed.
     pub fingerprint: u64,
@@ -95,6 +97,9 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
             }
             other => other,
         };
+        if matches!(ev, Event::Html(_) | Event::InlineHtml(_)) {
+            out.raw_html = true;
+        }
         match &ev {
             Event::Start(Tag::Heading { .. })
             | Event::Start(Tag::CodeBlock(_))

@@ -2,5 +2,6 @@
 //! Markdown bodies into HTML with a table of contents, summary and links.
 pub mod header;
 pub mod markdown;
+pub mod sanitize;
 pub mod slug;
 pub mod yaml;

@@ -335,6 +335,9 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
         if status != Status::Published && !drafts {
             continue;
         }
+        if let Some(d) = review_gate(cfg, &doc, status) {
+            errs.push(d);
+        }
         let sec = &sections[&section];
         let kind = h.kind.unwrap_or(sec.kind);
         for (key, line, _) in &h.key_lines {
@@ -722,7 +725,7 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
     let resolver = links::Resolver::new(cfg.base_path(), known, files);
     let rendered: Vec<Rendered> = pages
         .par_iter()
-        .map(|p| render_md(&p.doc, &resolver))
+        .map(|p| clean(render_md(&p.doc, &resolver), cfg.trust_html))
         .collect();
     for (p, r) in pages.iter_mut().zip(rendered) {
         errs.extend(r.errors.iter().cloned());
@@ -730,7 +733,7 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
     }
     for s in sections.values_mut() {
         if let Some(d) = &s.doc {
-            let r = render_md(d, &resolver);
+            let r = clean(render_md(d, &resolver), cfg.trust_html);
             errs.extend(r.errors.iter().cloned());
             s.html = r.html;
         }
@@ -749,6 +752,50 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
         assets: out_assets,
         links: resolver,
     })
+}
+
+/// Sanitise a body that holds raw HTML, unless the site trusts it.
+pub fn clean(mut r: Rendered, trust_html: bool) -> Rendered {
+    if r.raw_html && !trust_html {
+        r.html = crate::parse::sanitize::sanitize(&r.html).into();
+    }
+    r
+}
+
+/// With `check.require_review`, a published page needs `reviewed_by` and a
+/// valid `review_date`: nothing unapproved reaches the public site.
+pub fn review_gate(cfg: &Config, doc: &SourceDoc, status: Status) -> Option<Diagnostic> {
+    let h = &doc.header;
+    if !cfg.check.require_review || status != Status::Published || doc.is_section {
+        return None;
+    }
+    let missing: Vec<&str> = [
+        ("reviewed_by", h.reviewed_by.is_none()),
+        (
+            "review_date",
+            h.review_date
+                .as_deref()
+                .is_none_or(|d| crate::parse::header::parse_date(d, cfg.offset()).is_none()),
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, m)| *m)
+    .map(|(k, _)| k)
+    .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let line = if h.status.is_some() {
+        h.line_of("status")
+    } else {
+        1
+    };
+    Some(
+        Diagnostic::new(&doc.file, line, 1, format!("已发布的页面缺少审核记录 {} (published without review)", missing.join("、")))
+            .hint("审核通过后填写 reviewed_by: 审核人 和 review_date: 2024-05-12；未审核的稿件请写 status: review")
+            .code("E060")
+            .with_source(&doc.text),
+    )
 }
 
 fn check_template(

@@ -190,17 +190,19 @@ impl Engine {
             return None;
         }
         let doc = parse_doc(file, rel, text, self.cfg.offset(), false).ok()?;
-        let rendered = markdown::render(&doc, &site.links);
-        if !rendered.errors.is_empty() {
-            self.errors = rendered.errors;
+        let raw = markdown::render(&doc, &site.links);
+        if !raw.errors.is_empty() {
+            self.errors = raw.errors;
             return Some(Change::Reload);
         }
+        // The cache holds Markdown's own output, as `rebuild` expects.
+        let rendered = resolve::clean(raw.clone(), self.cfg.trust_html);
         self.md.lock().unwrap().insert(
             file.to_string(),
             MdEntry {
                 text: doc.text.clone(),
                 links: site.links.fingerprint(),
-                rendered: rendered.clone(),
+                rendered: raw,
             },
         );
         self.docs

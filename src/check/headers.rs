@@ -1,0 +1,231 @@
+//! Header checks: required fields, meta for the government site, title
+//! length, duplicates, dates; registry consistency; review queue.
+
+use std::collections::BTreeMap;
+
+use crate::check::Finding;
+use crate::config::Config;
+use crate::model::{Header, Kind, Registry, SourceDoc, Status};
+use crate::resolve::Resolved;
+
+/// Whether `key` has a non-empty value in the header.
+fn present(h: &Header, key: &str) -> bool {
+    let s = |v: &Option<String>| v.as_deref().is_some_and(|x| !x.trim().is_empty());
+    match key {
+        "title" => !h.title.is_empty(),
+        "date" => h.date.is_some(),
+        "year" => h.year.is_some() || h.date.is_some(),
+        "summary" => s(&h.summary),
+        "description" => s(&h.description),
+        "tags" => !h.tags.is_empty(),
+        "measures" => !h.measures.is_empty(),
+        "school" => s(&h.school),
+        "district" => s(&h.district),
+        "cover" => s(&h.cover),
+        "cover_alt" => s(&h.cover_alt),
+        "author" => s(&h.author),
+        "source" => s(&h.source),
+        "editor" => s(&h.editor),
+        "reviewed_by" => s(&h.reviewed_by),
+        "review_date" => s(&h.review_date),
+        "brand" => s(&h.brand),
+        "slogan" => s(&h.slogan),
+        "subject" => s(&h.subject),
+        "category" => s(&h.category),
+        "tier" => s(&h.tier),
+        other => h.key_lines.iter().any(|(k, ..)| k == other),
+    }
+}
+
+/// The page's kind as the build sees it (header, else its folder).
+pub fn kind_of(d: &SourceDoc) -> Kind {
+    d.header.kind.unwrap_or_else(|| {
+        Kind::from_section(d.rel.rsplit_once('/').map(|(dir, _)| dir).unwrap_or(""))
+    })
+}
+
+pub fn check(cfg: &Config, d: &SourceDoc, out: &mut Vec<Finding>) {
+    let h = &d.header;
+    let kind = kind_of(d);
+    let status = h.status.unwrap_or(Status::Published);
+    let at = |key: &str| h.value_of(key);
+    if let Some(keys) = cfg.check.required.get(kind.name()) {
+        for k in keys {
+            if !present(h, k) {
+                out.push(Finding::new(
+                    "E020",
+                    &d.file,
+                    1,
+                    1,
+                    format!(
+                        "{} ({}) 页面必须有 `{k}` (required field missing)",
+                        kind.label(),
+                        kind.name()
+                    ),
+                    format!("在头部加上 {k}: …；必填字段在 site.yaml 的 check.required 里设置"),
+                ));
+            }
+        }
+    }
+    if cfg.check.require_meta && status == Status::Published && kind != Kind::Page {
+        for k in ["source", "editor"] {
+            if !present(h, k) {
+                out.push(Finding::new(
+                    "E021",
+                    &d.file,
+                    1,
+                    1,
+                    format!(
+                        "政府网站发布的文章必须写 `{k}`（{}）",
+                        if k == "source" {
+                            "来源"
+                        } else {
+                            "责任编辑"
+                        }
+                    ),
+                    format!("在头部加上 {k}: …"),
+                ));
+            }
+        }
+    }
+    let n = h.title.chars().count();
+    if n > cfg.check.max_title {
+        let (l, c, _) = at("title");
+        out.push(Finding::new(
+            "W022",
+            &d.file,
+            l,
+            c,
+            format!(
+                "标题有 {n} 个字，超过 {} 个字 (title too long)",
+                cfg.check.max_title
+            ),
+            "精简标题，副标题可以写进 summary",
+        ));
+    }
+    if let Some(date) = h.date {
+        if date > chrono::Utc::now() {
+            let (l, c, _) = at("date");
+            out.push(Finding::new(
+                "W024",
+                &d.file,
+                l,
+                c,
+                format!(
+                    "日期 {} 在未来 (date in the future)",
+                    date.format("%Y-%m-%d")
+                ),
+                "检查年份是否写错；预定发布的稿件请保持 status: draft",
+            ));
+        }
+        if let Some(y) = h.year {
+            let dy = chrono::Datelike::year(&date);
+            if y != dy {
+                let (l, c, _) = at("year");
+                out.push(Finding::new(
+                    "E025",
+                    &d.file,
+                    l,
+                    c,
+                    format!("year: {y} 与 date 的年份 {dy} 不一致"),
+                    "删掉 year（会从 date 取），或改成与 date 相同的年份",
+                ));
+            }
+        }
+    }
+}
+
+pub fn duplicate_titles(docs: &[SourceDoc], out: &mut Vec<Finding>) {
+    let mut seen: BTreeMap<&str, &SourceDoc> = BTreeMap::new();
+    let mut pages: Vec<&SourceDoc> = docs.iter().filter(|d| !d.is_section).collect();
+    pages.sort_by(|a, b| a.file.cmp(&b.file));
+    for d in pages {
+        match seen.get(d.header.title.as_str()) {
+            Some(first) => {
+                let (l, c, _) = d.header.value_of("title");
+                out.push(Finding::new(
+                    "W023",
+                    &d.file,
+                    l,
+                    c,
+                    format!("标题与 {} 重复 (duplicate title)", first.file),
+                    "给两篇文章不同的标题，便于读者和搜索区分",
+                ));
+            }
+            None => {
+                seen.insert(&d.header.title, d);
+            }
+        }
+    }
+}
+
+pub fn waiting_for_review(docs: &[SourceDoc], out: &mut Vec<Finding>) {
+    for d in docs
+        .iter()
+        .filter(|d| d.header.status == Some(Status::Review))
+    {
+        let (l, c, _) = d.header.value_of("status");
+        out.push(Finding::new(
+            "I061",
+            &d.file,
+            l,
+            c,
+            format!("待审核 (waiting for review)：{}", d.header.title),
+            "审核通过后写 status: published、reviewed_by 和 review_date",
+        ));
+    }
+}
+
+/// Registry consistency: schools without any content (a to-do for the
+/// editors) and clean-school tiers that disagree with the registry.
+pub fn registry(reg: &Registry, site: &Resolved, root: &std::path::Path, out: &mut Vec<Finding>) {
+    let Some(schools) = &reg.schools else { return };
+    let text = std::fs::read_to_string(root.join("data/schools.yaml")).unwrap_or_default();
+    let line_of = |id: &str| {
+        text.lines()
+            .position(|l| l.trim_start_matches([' ', '-']).trim_end() == format!("id: {id}"))
+            .map(|i| i + 1)
+            .unwrap_or(1)
+    };
+    for s in schools {
+        if site
+            .schools
+            .iter()
+            .any(|t| t.slug == s.id && t.pages.is_empty())
+        {
+            out.push(Finding::new(
+                "I030",
+                "data/schools.yaml",
+                line_of(&s.id),
+                3,
+                format!("{}（{}）还没有任何展示内容", s.name, s.id),
+                "约稿：品牌案例、先进事迹或清廉学校建设",
+            ));
+        }
+    }
+    for p in site.pages.iter().filter(|p| p.kind == Kind::Clean) {
+        let (Some(tier), Some(year), Some(school)) = (&p.doc.header.tier, p.year, &p.school) else {
+            continue;
+        };
+        let Some(reg_tier) = reg
+            .school(&school.key)
+            .and_then(|s| s.clean_tiers.get(&year))
+        else {
+            continue;
+        };
+        if reg_tier != tier {
+            let (l, c, _) = p.doc.header.value_of("tier");
+            out.push(Finding::new(
+                "E031",
+                &p.doc.file,
+                l,
+                c,
+                format!(
+                    "{year} 年 {} 的清廉学校层级在名录中是 {reg_tier}，这里写的是 {tier}",
+                    school.name
+                ),
+                "核对 data/schools.yaml 的 clean_tiers 与本页的 tier，改正其中一处",
+            ));
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! `exemplar check`: the publishing gate. It runs every build validation
+//! (without writing anything) and then the checks that keep the bureau from
+//! publishing what it should not: broken links and anchors, missing or
+//! inconsistent headers, registry mismatches, accessibility basics, personal
+//! data and images with GPS tags, and pages waiting for review.
+//!
+//! Each finding has a stable code (E = error, W = warning, I = information),
+//! a position and a fix; `--format json` prints one JSON object per line.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::cmd::build::{inputs, parse_files, Inputs};
+use crate::diagnostics::{Diagnostic, Failure};
+use crate::load;
+use crate::resolve::{self, Input};
+
+pub mod content;
+pub mod headers;
+pub mod privacy;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    fn of(code: &str) -> Severity {
+        match code.as_bytes().first() {
+            Some(b'W') => Severity::Warning,
+            Some(b'I') => Severity::Info,
+            _ => Severity::Error,
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "错误 error",
+            Severity::Warning => "警告 warning",
+            Severity::Info => "提示 info",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Finding {
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub hint: String,
+}
+
+impl Finding {
+    pub fn new(
+        code: &'static str,
+        file: &str,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            file: file.to_string(),
+            line,
+            col,
+            code,
+            severity: Severity::of(code),
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+
+    /// A build error as a finding (its own code, or E001).
+    pub fn from_diagnostic(d: &Diagnostic) -> Finding {
+        Finding::new(
+            d.code.unwrap_or("E001"),
+            &d.file,
+            d.line,
+            d.col,
+            d.message.clone(),
+            d.hint.clone().unwrap_or_default(),
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+pub struct CheckOptions {
+    pub root: PathBuf,
+    pub strict: bool,
+    pub format: Format,
+}
+
+/// Everything `check` finds, sorted by file and position.
+pub fn findings(root: &std::path::Path) -> Result<Vec<Finding>, Failure> {
+    let Inputs {
+        cfg,
+        registry,
+        theme,
+    } = match inputs(root, None) {
+        Ok(i) => i,
+        Err(e) => return Ok(e.iter().map(Finding::from_diagnostic).collect()),
+    };
+    let mut out: Vec<Finding> = Vec::new();
+    let content = load::content(root);
+    out.extend(content.errors.iter().map(Finding::from_diagnostic));
+    let (docs, errs) = parse_files(content.docs, cfg.offset());
+    out.extend(errs.iter().map(Finding::from_diagnostic));
+
+    // Checks of each file, whatever its status: catch it before review.
+    let per_doc: Vec<Vec<Finding>> = docs
+        .par_iter()
+        .map(|d| {
+            let mut f = Vec::new();
+            privacy::scan_text(d, &mut f);
+            if !d.is_section {
+                headers::check(&cfg, d, &mut f);
+                content::check_body(d, &mut f);
+            }
+            f
+        })
+        .collect();
+    out.extend(per_doc.into_iter().flatten());
+    headers::duplicate_titles(&docs, &mut out);
+    headers::waiting_for_review(&docs, &mut out);
+
+    // The build's own validation: what `build` would refuse.
+    let templates = theme.templates.iter().map(|t| t.name.clone()).collect();
+    let statics = theme.statics.keys().cloned().collect();
+    let resolved = resolve::resolve(Input {
+        cfg: &cfg,
+        registry: &registry,
+        docs,
+        assets: content.assets,
+        statics,
+        templates,
+        drafts: false,
+        markdown: &resolve::plain_markdown,
+    });
+    match &resolved {
+        Ok(site) => {
+            content::check_anchors(site, &mut out);
+            headers::registry(&registry, site, root, &mut out);
+            privacy::scan_images(&theme, site, root, &mut out);
+        }
+        Err(e) => out.extend(e.0.iter().map(Finding::from_diagnostic)),
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Run `check`; Ok(true) when the site may be published.
+pub fn run(opts: &CheckOptions) -> Result<bool, Failure> {
+    let all = findings(&opts.root)?;
+    let count = |s: Severity| all.iter().filter(|f| f.severity == s).count();
+    let (errors, warnings, infos) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    );
+    match opts.format {
+        Format::Json => {
+            for f in &all {
+                println!("{}", serde_json::to_string(f).expect("findings serialise"));
+            }
+        }
+        Format::Text => {
+            let mut last = "";
+            for f in &all {
+                if f.file != last {
+                    println!("{}", f.file);
+                    last = &f.file;
+                }
+                let pos = if f.line > 0 {
+                    format!("{}:{}", f.line, f.col)
+                } else {
+                    "-".into()
+                };
+                println!(
+                    "  {pos:<8} {} {:<13} {}",
+                    f.code,
+                    f.severity.label(),
+                    f.message
+                );
+                if !f.hint.is_empty() {
+                    println!("  {:<8}      {:<13} 修改建议: {}", "", "", f.hint);
+                }
+            }
+            println!(
+                "\n{errors} 个错误 (errors)，{warnings} 个警告 (warnings)，{infos} 条提示 (info)"
+            );
+        }
+    }
+    Ok(errors == 0 && (!opts.strict || warnings == 0))
+}

@@ -1,0 +1,73 @@
+//! Raw HTML written into Markdown is untrusted: contributions come from many
+//! schools. Pages that contain raw HTML are cleaned with ammonia (scripts,
+//! styles, iframes, event handlers, `javascript:` and `data:` URLs go;
+//! heading ids, classes, tables, figures and details stay). site.yaml
+//! `trust_html: true` turns this off.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.add_tags([
+        "figure",
+        "figcaption",
+        "details",
+        "summary",
+        "input",
+        "section",
+        "mark",
+        "abbr",
+        "kbd",
+        "sup",
+        "sub",
+    ]);
+    b.add_generic_attributes(["id", "class", "title", "lang"]);
+    b.add_tag_attributes("img", ["loading", "width", "height"]);
+    b.add_tag_attributes("input", ["type", "checked", "disabled"]);
+    b.add_tag_attributes("th", ["style"]);
+    b.add_tag_attributes("td", ["style"]);
+    b.add_tag_attributes("ol", ["start"]);
+    b.url_schemes(HashSet::from(["http", "https", "mailto", "tel"]));
+    b.link_rel(None);
+    b.attribute_filter(|element, attribute, value| match (element, attribute) {
+        // Task-list boxes only; table alignment only.
+        ("input", "type") => (value == "checkbox").then(|| value.into()),
+        (_, "style") => matches!(
+            value,
+            "text-align: left" | "text-align: center" | "text-align: right"
+        )
+        .then(|| value.into()),
+        _ => Some(value.into()),
+    });
+    b
+});
+
+pub fn sanitize(html: &str) -> String {
+    CLEANER.clean(html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removes_scripts_and_handlers_keeps_structure() {
+        let out = sanitize(
+            r#"<h2 id="做法">做法</h2><script>alert(1)</script><img src="x.png" alt="a" onerror="alert(1)"><a href="javascript:alert(1)">x</a><a href="data:text/html,x">d</a><table><tr><td style="text-align: right">1</td><td style="position:fixed">2</td></tr></table><details><summary>s</summary>t</details>"#,
+        );
+        assert!(out.contains(r#"<h2 id="做法">"#), "{out}");
+        assert!(
+            !out.contains("script")
+                && !out.contains("onerror")
+                && !out.contains("javascript:")
+                && !out.contains("data:"),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"style="text-align: right""#) && !out.contains("position"),
+            "{out}"
+        );
+        assert!(out.contains("<details>"), "{out}");
+    }
+}
