@@ -2,6 +2,11 @@
 //!
 //! The pipeline, one module per stage (see ARCHITECTURE.md):
 //! load → parse → resolve → render → write, driven by `cmd`.
+// Diagnostics are this crate's error type: a file, a position, a message,
+// a hint and the source line. They are built only on the cold path of a
+// bad input, so their size in `Result` does not matter.
+#![allow(clippy::result_large_err)]
+
 pub mod check;
 pub mod cli;
 pub mod cmd;
