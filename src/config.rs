@@ -88,9 +88,7 @@ impl Default for CheckConfig {
 }
 
 fn default_required() -> BTreeMap<String, Vec<String>> {
-    [("brand".to_string(), vec!["summary".to_string()])]
-        .into_iter()
-        .collect()
+    BTreeMap::new()
 }
 
 fn default_max_title() -> usize {
@@ -226,6 +224,26 @@ impl Config {
                     None => format!("可用 (available): {}", TAXONOMIES.join(", ")),
                 });
                 errs.push(d);
+            }
+        }
+        for (kind, keys) in &cfg.check.required {
+            if crate::model::Kind::parse(kind).is_none() {
+                errs.push(
+                    doc.at_key(
+                        "check",
+                        format!("check.required 里的类型 `{kind}` 不存在 (unknown kind)"),
+                    )
+                    .hint("可用: brand, deed, clean, studio, branch, service, page"),
+                );
+            }
+            for k in keys {
+                let known = crate::model::COMMON_KEYS.contains(&k.as_str())
+                    || crate::model::Kind::ALL
+                        .iter()
+                        .any(|x| x.own_keys().contains(&k.as_str()));
+                if !known {
+                    errs.push(doc.at_key("check", format!("check.required 里的字段 `{k}` 不是页面头部字段 (unknown header key)")).hint("写页面头部的字段名，例如 cover、summary、source"));
+                }
             }
         }
         if cfg.paginate_by == 0 {
