@@ -1346,6 +1346,7 @@ fn review_gate_blocks_build_and_check() {
 #[test]
 fn raw_html_is_sanitised_unless_trusted() {
     let s = Site::new(&["good"]);
+    std::fs::write(s.dir.join("content/deeds/md.md"), "---\ntitle: 脚本链接\n---\n[链](javascript:alert(1)) [链2]( JaVaScRiPt:alert(1)) ![图](data:text/html,x)\n").unwrap();
     let page = "---\ntitle: 含 HTML\n---\n<p onclick=\"alert(1)\">段落</p><script>window.__xss=1</script><a href=\"javascript:alert(1)\">链</a><details><summary>摘要</summary>内容</details>\n";
     std::fs::write(s.dir.join("content/deeds/html.md"), page).unwrap();
     assert_ok(&s.build(&[]));
@@ -1358,6 +1359,12 @@ fn raw_html_is_sanitised_unless_trusted() {
         "{body}"
     );
     assert!(body.contains("<details><summary>摘要</summary>"), "{body}");
+    let md = s.read("public/deeds/md/index.html");
+    let md = &md[md.find("<div class=\"content\">").unwrap()..];
+    assert!(
+        !md.to_lowercase().contains("javascript:") && !md.contains("data:text"),
+        "script URLs in Markdown links are removed: {md}"
+    );
     let cfg = s.read("site.yaml") + "trust_html: true\n";
     std::fs::write(s.dir.join("site.yaml"), cfg).unwrap();
     assert_ok(&s.build(&[]));

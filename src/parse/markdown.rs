@@ -97,8 +97,16 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
             }
             other => other,
         };
-        if matches!(ev, Event::Html(_) | Event::InlineHtml(_)) {
-            out.raw_html = true;
+        match &ev {
+            Event::Html(_) | Event::InlineHtml(_) => out.raw_html = true,
+            // A script URL in Markdown syntax is as dangerous as raw HTML.
+            Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. })
+                if is_script_url(dest_url) =>
+            {
+                out.raw_html = true
+            }
+            _ => {}
         }
         match &ev {
             Event::Start(Tag::Heading { .. })
@@ -248,6 +256,20 @@ fn unique_id(ids: &mut HashMap<String, usize>, base: String) -> String {
             return candidate;
         }
     }
+}
+
+/// `javascript:`, `vbscript:` and `data:` URLs (browsers ignore case,
+/// whitespace and control characters in the scheme).
+fn is_script_url(url: &str) -> bool {
+    let scheme: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(12)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    scheme.starts_with("javascript:")
+        || scheme.starts_with("vbscript:")
+        || scheme.starts_with("data:")
 }
 
 /// First `n` characters, never cutting a character; `…` when cut.
