@@ -54,6 +54,12 @@ pub enum Command {
         /// Fail on warnings too
         #[arg(long)]
         strict: bool,
+        /// Also check links to other sites over the network (cached)
+        #[arg(long)]
+        external: bool,
+        /// Seconds to wait for each outside link with --external
+        #[arg(long, default_value_t = 10, value_name = "SECS")]
+        timeout: u64,
         /// text (grouped by file) or json (one object per line)
         #[arg(long, value_enum, default_value = "text")]
         format: FormatArg,

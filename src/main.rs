@@ -75,6 +75,8 @@ fn main() -> ExitCode {
         }
         Command::Check {
             strict,
+            external,
+            timeout,
             format,
             root,
         } => {
@@ -87,6 +89,7 @@ fn main() -> ExitCode {
                 root,
                 strict,
                 format,
+                external: external.then(|| std::time::Duration::from_secs(timeout)),
             }) {
                 Ok(true) => ExitCode::SUCCESS,
                 Ok(false) => ExitCode::from(1),

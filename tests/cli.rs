@@ -1386,3 +1386,80 @@ fn bad_check_settings_name_the_key() {
         "{err}"
     );
 }
+
+/// A loopback HTTP server: `/ok` answers 200, anything else 404. Counts
+/// requests per path.
+fn link_server() -> (
+    String,
+    std::sync::Arc<std::sync::Mutex<BTreeMap<String, usize>>>,
+) {
+    use std::io::{BufRead, Write};
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap().to_string();
+    let hits = std::sync::Arc::new(std::sync::Mutex::new(BTreeMap::new()));
+    let h = hits.clone();
+    std::thread::spawn(move || {
+        for c in l.incoming().flatten() {
+            let mut r = std::io::BufReader::new(c.try_clone().unwrap());
+            let mut first = String::new();
+            let _ = r.read_line(&mut first);
+            let mut line = String::new();
+            while r.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let path = first.split(' ').nth(1).unwrap_or("").to_string();
+            *h.lock().unwrap().entry(path.clone()).or_insert(0) += 1;
+            let status = if path == "/ok" {
+                "200 OK"
+            } else {
+                "404 Not Found"
+            };
+            let mut c = c;
+            let _ = write!(
+                c,
+                "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    (addr, hits)
+}
+
+#[test]
+fn check_external_links_with_a_cache() {
+    let (addr, hits) = link_server();
+    let s = Site::new(&["good"]);
+    let body = format!("见[好](http://{addr}/ok)和[坏](http://{addr}/gone)。");
+    let col = body[..body.find("[坏]").unwrap()].chars().count() as u64 + 1;
+    std::fs::write(
+        s.dir.join("content/deeds/links.md"),
+        format!("---\ntitle: 外部链接\n---\n{body}\n"),
+    )
+    .unwrap();
+    let (_, findings) = check_json(&s, &[]);
+    assert!(
+        !findings.iter().any(|f| f["code"] == "E013"),
+        "no network without --external"
+    );
+    assert!(hits.lock().unwrap().is_empty());
+    let (code, findings) = check_json(&s, &["--external", "--timeout", "5"]);
+    assert_eq!(code, Some(1));
+    let broken: Vec<_> = findings.iter().filter(|f| f["code"] == "E013").collect();
+    assert_eq!(broken.len(), 1, "{findings:?}");
+    assert_eq!(
+        (
+            broken[0]["file"].as_str(),
+            broken[0]["line"].as_u64(),
+            broken[0]["col"].as_u64()
+        ),
+        (Some("content/deeds/links.md"), Some(4), Some(col))
+    );
+    assert!(
+        broken[0]["message"].as_str().unwrap().contains("/gone")
+            && broken[0]["message"].as_str().unwrap().contains("404")
+    );
+    assert!(s.exists(".exemplar/link-cache.json"));
+    check_json(&s, &["--external"]);
+    let hits = hits.lock().unwrap();
+    assert_eq!(hits.get("/ok"), Some(&1), "a working link is cached");
+    assert_eq!(hits.get("/gone"), Some(&2), "a broken link is asked again");
+}

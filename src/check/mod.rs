@@ -18,6 +18,7 @@ use crate::load;
 use crate::resolve::{self, Input};
 
 pub mod content;
+pub mod external;
 pub mod headers;
 pub mod privacy;
 
@@ -100,10 +101,15 @@ pub struct CheckOptions {
     pub root: PathBuf,
     pub strict: bool,
     pub format: Format,
+    /// Check outside links over the network, with this timeout each.
+    pub external: Option<std::time::Duration>,
 }
 
 /// Everything `check` finds, sorted by file and position.
-pub fn findings(root: &std::path::Path) -> Result<Vec<Finding>, Failure> {
+pub fn findings(
+    root: &std::path::Path,
+    external: Option<std::time::Duration>,
+) -> Result<Vec<Finding>, Failure> {
     let Inputs {
         cfg,
         registry,
@@ -153,6 +159,9 @@ pub fn findings(root: &std::path::Path) -> Result<Vec<Finding>, Failure> {
             content::check_anchors(site, &mut out);
             headers::registry(&registry, site, root, &mut out);
             privacy::scan_images(&theme, site, root, &mut out);
+            if let Some(timeout) = external {
+                external::check(site, root, timeout, &mut out);
+            }
         }
         Err(e) => out.extend(e.0.iter().map(Finding::from_diagnostic)),
     }
@@ -163,7 +172,7 @@ pub fn findings(root: &std::path::Path) -> Result<Vec<Finding>, Failure> {
 
 /// Run `check`; Ok(true) when the site may be published.
 pub fn run(opts: &CheckOptions) -> Result<bool, Failure> {
-    let all = findings(&opts.root)?;
+    let all = findings(&opts.root, opts.external)?;
     let count = |s: Severity| all.iter().filter(|f| f.severity == s).count();
     let (errors, warnings, infos) = (
         count(Severity::Error),

@@ -81,7 +81,10 @@ pub fn run(dir: &Path) -> Result<(), Failure> {
         ("content/brands/_index.md".into(), BRANDS.as_bytes()),
         ("content/brands/example.md".into(), EXAMPLE.as_bytes()),
         ("static/.gitkeep".into(), b""),
-        (".gitignore".into(), b"public/\n"),
+        (
+            ".gitignore".into(),
+            b"public/\n.public.prev/\n.public.staging/\n.exemplar/\n",
+        ),
     ];
     files.extend(
         DEFAULT_THEME
