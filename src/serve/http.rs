@@ -17,7 +17,9 @@ const LIVERELOAD: &str = include_str!("livereload.js");
 
 /// What the HTTP threads read and the rebuild loop writes.
 pub struct Shared {
-    pub store: RwLock<Arc<Store>>,
+    /// The outputs and their generation, which goes up with every rebuild
+    /// that open pages must see.
+    pub store: RwLock<(Arc<Store>, u64)>,
     pub errors: RwLock<Vec<Diagnostic>>,
     clients: Mutex<Vec<Sender<String>>>,
     pub base_path: String,
@@ -26,11 +28,24 @@ pub struct Shared {
 impl Shared {
     pub fn new(store: Arc<Store>, errors: Vec<Diagnostic>, base_path: String) -> Shared {
         Shared {
-            store: RwLock::new(store),
+            store: RwLock::new((store, 1)),
             errors: RwLock::new(errors),
             clients: Mutex::new(Vec::new()),
             base_path,
         }
+    }
+
+    /// Publish a new build; `bump` when open pages must update.
+    pub fn publish(&self, store: Arc<Store>, bump: bool) {
+        let mut s = self.store.write().unwrap();
+        s.0 = store;
+        if bump {
+            s.1 += 1;
+        }
+    }
+
+    fn generation(&self) -> u64 {
+        self.store.read().unwrap().1
     }
 
     /// Send an event (`reload`, `css`, `errors`) to every open page.
@@ -44,10 +59,13 @@ impl Shared {
     }
 }
 
+/// Stands in the snippet for the build generation a page is served from.
+const GEN: &str = "__EXEMPLAR_GENERATION__";
+
 /// The `<script>` put before `</body>` of every served HTML page.
 pub fn snippet(base_path: &str) -> String {
     format!(
-        r#"<script src="{base_path}__exemplar/livereload.js" data-base="{base_path}"></script>"#
+        r#"<script src="{base_path}__exemplar/livereload.js" data-base="{base_path}" data-gen="{GEN}"></script>"#
     )
 }
 
@@ -174,33 +192,46 @@ fn handle(req: Request, shared: &Shared) {
         }
         _ => {}
     }
-    let store = shared.store.read().unwrap().clone();
+    let (store, generation) = shared.store.read().unwrap().clone();
     let key = if rel.is_empty() || rel.ends_with('/') {
         format!("{rel}index.html")
     } else {
         rel.clone()
     };
     if let Some(out) = store.get(&key) {
+        // HTML carries the generation it was served from, so its ETag does.
+        let html = key.ends_with(".html");
+        let etag = if html {
+            format!("{}-{generation}\"", out.etag.trim_end_matches('"'))
+        } else {
+            out.etag.clone()
+        };
         let inm = req
             .headers()
             .iter()
             .find(|h| h.field.equiv("If-None-Match"))
             .map(|h| h.value.as_str().to_string());
         let common = |r: Response<std::io::Cursor<Vec<u8>>>| {
-            r.with_header(header("ETag", &out.etag))
+            r.with_header(header("ETag", &etag))
                 .with_header(header("Cache-Control", "no-cache"))
                 .with_header(header("X-Content-Type-Options", "nosniff"))
         };
-        if inm.as_deref().is_some_and(|v| {
-            v.split(',')
-                .any(|t| t.trim() == out.etag || t.trim() == "*")
-        }) {
+        if inm
+            .as_deref()
+            .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+        {
             let _ = req.respond(common(Response::from_data(Vec::new())).with_status_code(304));
             return;
         }
+        let body = if html {
+            String::from_utf8_lossy(&out.bytes)
+                .replace(GEN, &generation.to_string())
+                .into_bytes()
+        } else {
+            out.bytes.to_vec()
+        };
         let _ = req.respond(
-            common(Response::from_data(out.bytes.to_vec()))
-                .with_header(header("Content-Type", mime(&key))),
+            common(Response::from_data(body)).with_header(header("Content-Type", mime(&key))),
         );
         return;
     }
@@ -211,7 +242,7 @@ fn handle(req: Request, shared: &Shared) {
     }
     if store.is_empty() {
         // No good build yet: a page that shows the errors and reloads.
-        let page = format!("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>构建失败</title></head><body><h1>exemplar serve：还没有成功的构建</h1>{}</body></html>", snippet(&base));
+        let page = format!("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>构建失败</title></head><body><h1>exemplar serve：还没有成功的构建</h1>{}</body></html>", snippet(&base).replace(GEN, &generation.to_string()));
         let _ = req.respond(
             Response::from_string(page)
                 .with_status_code(500)
@@ -223,7 +254,7 @@ fn handle(req: Request, shared: &Shared) {
 }
 
 fn not_found(req: Request, shared: &Shared) {
-    let store = shared.store.read().unwrap().clone();
+    let store = shared.store.read().unwrap().0.clone();
     let body = store
         .get("404.html")
         .map(|o| o.bytes.to_vec())
@@ -241,13 +272,16 @@ fn events(req: Request, shared: &Shared) {
     let (tx, rx): (Sender<String>, Receiver<String>) = mpsc::channel();
     let mut w = req.into_writer();
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nConnection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\n: exemplar live reload\n\n";
+    // Register before greeting: once the page sees the greeting, no later
+    // rebuild can be missed; `hello` tells it which build is current.
+    shared.clients.lock().unwrap().push(tx);
+    let head = format!("{head}event: hello\ndata: {}\n\n", shared.generation());
     if w.write_all(head.as_bytes())
         .and_then(|_| w.flush())
         .is_err()
     {
         return;
     }
-    shared.clients.lock().unwrap().push(tx);
     loop {
         let msg = match rx.recv_timeout(Duration::from_secs(15)) {
             Ok(event) => format!("event: {event}\ndata: {event}\n\n"),

@@ -4,6 +4,7 @@
   "use strict";
   var me = document.currentScript;
   var base = (me && me.getAttribute("data-base")) || "/";
+  var gen = me && me.getAttribute("data-gen");
   var ID = "exemplar-error-overlay";
   function overlay(errors) {
     var old = document.getElementById(ID);
@@ -34,6 +35,8 @@
   }
   function connect() {
     var es = new EventSource(base + "__exemplar/events");
+    // A rebuild that happened before this page connected: reload now.
+    es.addEventListener("hello", function (e) { if (gen && e.data !== gen) { location.reload(); } });
     es.addEventListener("reload", function () { location.reload(); });
     es.addEventListener("errors", check);
     es.addEventListener("css", function () {

@@ -137,9 +137,12 @@ pub fn run(opts: ServeOptions) -> Result<(), Failure> {
                 for ev in events {
                     // Reading files (ours included) raises access and
                     // metadata events; only content changes count.
-                    use notify::event::{EventKind, ModifyKind};
+                    // A write seen half-way is followed by its close event,
+                    // so the finished file is always read again.
+                    use notify::event::{AccessKind, AccessMode, EventKind, ModifyKind};
                     match ev.event.kind {
                         EventKind::Create(_) | EventKind::Remove(_) => {}
+                        EventKind::Access(AccessKind::Close(AccessMode::Write)) => {}
                         EventKind::Modify(ModifyKind::Metadata(_)) => continue,
                         EventKind::Modify(_) => {}
                         _ => continue,
@@ -174,7 +177,10 @@ pub fn run(opts: ServeOptions) -> Result<(), Failure> {
             eprintln!("[timing] event received for {} path(s)", paths.len());
         }
         let change = engine.update(&paths);
-        *shared.store.write().unwrap() = engine.store();
+        shared.publish(
+            engine.store(),
+            engine.errors.is_empty() && change != Change::None,
+        );
         *shared.errors.write().unwrap() = engine.errors.clone();
         if !engine.errors.is_empty() {
             shared.broadcast("errors");

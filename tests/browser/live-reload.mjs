@@ -83,5 +83,6 @@ try {
   server.kill();
   rmSync(site, { recursive: true, force: true });
 }
+if (failed) console.log('--- exemplar serve said:\n' + log.split('\n').slice(-40).join('\n'));
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
