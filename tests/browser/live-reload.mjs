@@ -27,6 +27,16 @@ function check(name, ok, detail = '') {
   if (ok) { passed++; console.log(`ok   ${name}`); } else { failed++; console.log(`FAIL ${name} ${detail}`); }
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Poll `fn` in the page until it returns true; a reload in between (the
+// thing under test) only makes one poll fail.
+async function until(page, fn, ms = 15000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try { if (await page.evaluate(fn)) return true; } catch { /* navigating */ }
+    await sleep(100);
+  }
+  return false;
+}
 
 const server = spawn(bin, ['serve', '--root', site, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
 let log = '';
@@ -54,23 +64,28 @@ try {
   const md = path.join(site, 'content/deeds/huling-jiedui.md');
   const original = readFileSync(md, 'utf8');
   writeFileSync(md, original + '\n浏览器测试新增的一段话。\n');
-  const changed = await page.waitForFunction(() => document.body.innerText.includes('浏览器测试新增的一段话'), null, { timeout: 10000 }).then(() => true, () => false);
+  const changed = await until(page, () => document.body.innerText.includes('浏览器测试新增的一段话'));
   check('page follows a Markdown edit without a manual reload', changed);
 
   writeFileSync(md, original.replace('date: 2024-12-10 15:00', 'date: 2024-13-10'));
-  const overlay = await page.waitForSelector('#exemplar-error-overlay', { timeout: 10000 }).then(() => true, () => false);
+  const overlay = await until(page, () => !!document.getElementById('exemplar-error-overlay'));
   const text = overlay ? await page.textContent('#exemplar-error-overlay') : '';
   check('a build error shows as an overlay naming file and line', overlay && text.includes('content/deeds/huling-jiedui.md:') && text.includes('2024-13-10'), text);
   check('the last good page stays under the overlay', (await page.textContent('main')).includes('浏览器测试新增的一段话'));
 
   writeFileSync(md, original);
-  const gone = await page.waitForFunction(() => !document.getElementById('exemplar-error-overlay') && !document.body.innerText.includes('浏览器测试新增的一段话'), null, { timeout: 10000 }).then(() => true, () => false);
+  const gone = await until(page, () => !document.getElementById('exemplar-error-overlay') && !document.body.innerText.includes('浏览器测试新增的一段话'));
   check('fixing the file removes the overlay', gone);
 
-  await page.evaluate(() => { window.__notReloaded = true; });
+  // Let trailing rebuilds of the last save settle: the marker must survive 1 s.
+  for (let i = 0; i < 10; i++) {
+    try { await page.evaluate(() => { window.__notReloaded = true; }); } catch { /* reloading */ }
+    await sleep(1000);
+    if (await page.evaluate(() => window.__notReloaded === true).catch(() => false)) break;
+  }
   const css = path.join(site, 'themes/default/static/css/site.css');
   writeFileSync(css, readFileSync(css, 'utf8') + '\nbody { outline: 7px solid rgb(1, 2, 3); }\n');
-  const styled = await page.waitForFunction(() => getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)', null, { timeout: 10000 }).then(() => true, () => false);
+  const styled = await until(page, () => getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)');
   const kept = await page.evaluate(() => window.__notReloaded === true).catch(() => false);
   check('a stylesheet change applies without reloading the page', styled && kept, `styled=${styled} notReloaded=${kept}`);
 
