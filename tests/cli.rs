@@ -1016,8 +1016,32 @@ impl Events {
         while r.read_line(&mut line).unwrap() > 0 && !line.starts_with(": exemplar") {
             line.clear();
         }
-        Events(r)
+        let mut events = Events(r);
+        assert_eq!(
+            events.next(),
+            "hello",
+            "the stream opens with the current build generation"
+        );
+        events
     }
+    /// Wait for `name`, skipping others (a save seen half-written may
+    /// first report an error, then the finished file).
+    fn until(&mut self, name: &str) {
+        let start = std::time::Instant::now();
+        let mut seen = Vec::new();
+        loop {
+            let ev = self.next();
+            if ev == name {
+                return;
+            }
+            seen.push(ev);
+            assert!(
+                start.elapsed().as_secs() < 20,
+                "no `{name}` event within 20 s; saw {seen:?}"
+            );
+        }
+    }
+
     fn next(&mut self) -> String {
         use std::io::BufRead;
         let mut line = String::new();
@@ -1027,6 +1051,9 @@ impl Events {
                 self.0.read_line(&mut line).unwrap() > 0,
                 "event stream closed"
             );
+            if line.starts_with(": ping") {
+                return "ping".into();
+            }
             if let Some(ev) = line.strip_prefix("event: ") {
                 return ev.trim().to_string();
             }
@@ -1058,7 +1085,7 @@ fn serve_reloads_after_an_edit_and_shows_errors_until_fixed() {
         .read("content/brands/a.md")
         .replace("内容。", "刚刚改过的内容。");
     std::fs::write(s.dir.join("content/brands/a.md"), text).unwrap();
-    assert_eq!(events.next(), "reload");
+    events.until("reload");
     assert!(String::from_utf8(get(&sv.addr, &page).2)
         .unwrap()
         .contains("刚刚改过的内容。"));
@@ -1069,7 +1096,7 @@ fn serve_reloads_after_an_edit_and_shows_errors_until_fixed() {
         "---\ntitle: 坏\ndate: 2024-02-30\n---\n",
     )
     .unwrap();
-    assert_eq!(events.next(), "errors");
+    events.until("errors");
     let errors =
         String::from_utf8(get(&sv.addr, &format!("{}__exemplar/errors", sv.base)).2).unwrap();
     assert!(
@@ -1084,7 +1111,7 @@ fn serve_reloads_after_an_edit_and_shows_errors_until_fixed() {
         "---\ntitle: 好了\ndate: 2024-02-28\n---\n",
     )
     .unwrap();
-    assert_eq!(events.next(), "reload");
+    events.until("reload");
     assert_eq!(
         get(&sv.addr, &format!("{}__exemplar/errors", sv.base)).2,
         b"[]"
@@ -1094,7 +1121,7 @@ fn serve_reloads_after_an_edit_and_shows_errors_until_fixed() {
     // A stylesheet change swaps CSS without a reload.
     std::fs::create_dir_all(s.dir.join("static/css")).unwrap();
     std::fs::write(s.dir.join("static/css/site.css"), "body { color: #000 }").unwrap();
-    assert_eq!(events.next(), "css");
+    events.until("css");
     assert_eq!(
         get(&sv.addr, &format!("{}css/site.css", sv.base)).2,
         b"body { color: #000 }"
