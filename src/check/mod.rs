@@ -142,18 +142,15 @@ pub fn findings(
     headers::waiting_for_review(&docs, &mut out);
 
     // The build's own validation: what `build` would refuse.
-    let templates = theme.templates.iter().map(|t| t.name.clone()).collect();
-    let statics = theme.statics.keys().cloned().collect();
-    let resolved = resolve::resolve(Input {
-        cfg: &cfg,
-        registry: &registry,
+    let resolved = resolve::resolve(Input::new(
+        &cfg,
+        &registry,
+        &theme,
         docs,
-        assets: content.assets,
-        statics,
-        templates,
-        drafts: false,
-        markdown: &resolve::plain_markdown,
-    });
+        content.assets,
+        false,
+        &resolve::plain_markdown,
+    ));
     match &resolved {
         Ok(site) => {
             content::check_anchors(site, &mut out);

@@ -1,7 +1,6 @@
 //! `exemplar build`: load → parse → resolve → render → write, with every
 //! content error of the build collected and reported together.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -97,18 +96,15 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     errs.extend(content.errors);
     let (docs, parse_errs) = parse_files(content.docs, cfg.offset());
     errs.extend(parse_errs);
-    let templates: BTreeSet<String> = theme.templates.iter().map(|t| t.name.clone()).collect();
-    let statics: BTreeSet<String> = theme.statics.keys().cloned().collect();
-    let site = match resolve::resolve(Input {
-        cfg: &cfg,
-        registry: &registry,
+    let site = match resolve::resolve(Input::new(
+        &cfg,
+        &registry,
+        &theme,
         docs,
-        assets: content.assets,
-        statics,
-        templates,
-        drafts: opts.drafts,
-        markdown: &resolve::plain_markdown,
-    }) {
+        content.assets,
+        opts.drafts,
+        &resolve::plain_markdown,
+    )) {
         Ok(site) => Some(site),
         Err(e) => {
             errs.extend(e.0);

@@ -139,6 +139,33 @@ pub struct Input<'a> {
     pub markdown: &'a MarkdownFn<'a>,
 }
 
+impl<'a> Input<'a> {
+    /// The input for a site whose templates and static files come from
+    /// `theme` (build, check and serve all resolve this way).
+    pub fn new(
+        cfg: &'a Config,
+        registry: &'a Registry,
+        theme: &crate::load::theme::Theme,
+        docs: Vec<SourceDoc>,
+        assets: Vec<Asset>,
+        drafts: bool,
+        markdown: &'a MarkdownFn<'a>,
+    ) -> Input<'a> {
+        let templates = theme.templates.iter().map(|t| t.name.clone()).collect();
+        let statics = theme.statics.keys().cloned().collect();
+        Input {
+            cfg,
+            registry,
+            docs,
+            assets,
+            statics,
+            templates,
+            drafts,
+            markdown,
+        }
+    }
+}
+
 /// Renders one document's body with links resolved.
 pub type MarkdownFn<'a> = dyn Fn(&SourceDoc, &links::Resolver) -> Rendered + Sync + 'a;
 

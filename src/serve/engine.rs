@@ -252,21 +252,15 @@ impl Engine {
             .collect();
         let cache = &self.md;
         let md = |doc: &SourceDoc, links: &links::Resolver| cached_markdown(cache, doc, links);
-        let resolved = resolve::resolve(Input {
-            cfg: &self.cfg,
-            registry: &self.registry,
+        let resolved = resolve::resolve(Input::new(
+            &self.cfg,
+            &self.registry,
+            &self.theme,
             docs,
             assets,
-            statics: self.theme.statics.keys().cloned().collect(),
-            templates: self
-                .theme
-                .templates
-                .iter()
-                .map(|t| t.name.clone())
-                .collect(),
-            drafts: self.opts.drafts,
-            markdown: &md,
-        });
+            self.opts.drafts,
+            &md,
+        ));
         let site = match resolved {
             Ok(site) if errors.is_empty() => site,
             Ok(_) => {
