@@ -89,6 +89,22 @@ pub fn run(opts: ServeOptions) -> Result<(), Failure> {
     };
     let base_path = cfg.base_path();
     let base_url = format!("http://{host}:{port}{base_path}");
+    // Watch before the first build: a change made while it runs, or right
+    // after the URL is printed, is never missed.
+    let (tx, rx) = std::sync::mpsc::channel::<DebounceEventResult>();
+    let mut debouncer = new_debouncer(Duration::from_millis(10), None, tx)
+        .map_err(|e| Failure::Other(format!("无法监视文件 (watch failed): {e}")))?;
+    debouncer
+        .watch(&root, RecursiveMode::NonRecursive)
+        .map_err(|e| Failure::Other(format!("watch {}: {e}", root.display())))?;
+    for dir in WATCHED {
+        let d = root.join(dir);
+        if d.is_dir() {
+            debouncer
+                .watch(&d, RecursiveMode::Recursive)
+                .map_err(|e| Failure::Other(format!("watch {}: {e}", d.display())))?;
+        }
+    }
     let started = Instant::now();
     let mut engine = Engine::start(Options {
         root: root.clone(),
@@ -116,20 +132,6 @@ pub fn run(opts: ServeOptions) -> Result<(), Failure> {
         }
     );
 
-    let (tx, rx) = std::sync::mpsc::channel::<DebounceEventResult>();
-    let mut debouncer = new_debouncer(Duration::from_millis(10), None, tx)
-        .map_err(|e| Failure::Other(format!("无法监视文件 (watch failed): {e}")))?;
-    debouncer
-        .watch(&root, RecursiveMode::NonRecursive)
-        .map_err(|e| Failure::Other(format!("watch {}: {e}", root.display())))?;
-    for dir in WATCHED {
-        let d = root.join(dir);
-        if d.is_dir() {
-            debouncer
-                .watch(&d, RecursiveMode::Recursive)
-                .map_err(|e| Failure::Other(format!("watch {}: {e}", d.display())))?;
-        }
-    }
     while let Ok(first) = rx.recv() {
         let mut paths: Vec<PathBuf> = Vec::new();
         let mut collect = |r: DebounceEventResult| {
