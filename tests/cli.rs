@@ -1127,6 +1127,21 @@ fn serve_reloads_after_an_edit_and_shows_errors_until_fixed() {
         b"body { color: #000 }"
     );
 
+    // An editor that saves through a temp file and a rename.
+    let text = s
+        .read("content/brands/a.md")
+        .replace("刚刚改过的内容。", "通过改名保存的内容。");
+    std::fs::write(s.dir.join("content/brands/.a.md.swp-tmp"), text).unwrap();
+    std::fs::rename(
+        s.dir.join("content/brands/.a.md.swp-tmp"),
+        s.dir.join("content/brands/a.md"),
+    )
+    .unwrap();
+    events.until("reload");
+    assert!(String::from_utf8(get(&sv.addr, &page).2)
+        .unwrap()
+        .contains("通过改名保存的内容。"));
+
     // Drafts are shown with a banner.
     let draft = String::from_utf8(get(&sv.addr, &format!("{}deeds/draft/", sv.base)).2).unwrap();
     assert!(draft.contains("草稿 · 未发布"));
