@@ -302,7 +302,7 @@ impl Engine {
         self.cards = ctx.cards;
         self.card_hashes = ctx.card_hashes;
         self.site = Some(site);
-        self.render_changed(Scope::All { reread: true })
+        self.render_changed(Scope::All)
     }
 
     /// Re-read content files that are new or whose stamp changed; forget
@@ -367,7 +367,7 @@ impl Engine {
     }
 
     /// Sign every job, render those whose signature changed, and swap in
-    /// the new store. Copied files are re-read when `reread` (else kept).
+    /// the new store. `Scope::All` also re-reads copied files; `Only` keeps them.
     fn render_changed(&mut self, scope: Scope) -> Change {
         let Some(site) = self.site.as_ref() else {
             return Change::None;
@@ -434,7 +434,7 @@ impl Engine {
         self.card_hashes = card_hashes;
         let mut store = match scope {
             Scope::Only(_) => (*self.store).clone(),
-            Scope::All { .. } => Store::with_capacity(results.len() + 64),
+            Scope::All => Store::with_capacity(results.len() + 64),
         };
         let mut errors = Vec::new();
         let mut changed = false;
@@ -452,16 +452,10 @@ impl Engine {
             self.errors = errors;
             return Change::Reload;
         }
-        if let Scope::All { reread: true } = scope {
+        if let Scope::All = scope {
             let (c, keys) = copy_files(&mut store, &self.theme.statics, site, &self.store);
             changed |= c || keys != self.static_keys;
             self.static_keys = keys;
-        } else if let Scope::All { reread: false } = scope {
-            for k in &self.static_keys {
-                if let Some(o) = self.store.get(k) {
-                    store.insert(k.clone(), o.clone());
-                }
-            }
         }
         changed |=
             store.len() != self.store.len() || store.keys().any(|k| !self.store.contains_key(k));
@@ -478,8 +472,8 @@ impl Engine {
 
 /// Which jobs an update re-signs.
 enum Scope {
-    /// Every job; copied files re-read from disk when `reread`.
-    All { reread: bool },
+    /// Every job, and copied files re-read from disk.
+    All,
     /// Only the jobs that can show one page whose body changed; every other
     /// output is kept as it is.
     Only(Box<Affected>),
