@@ -1,0 +1,12 @@
+//! Integration tests: run the real `exemplar` binary on fixture sites under
+//! tests/fixtures and look at what a user would see — files in public/,
+//! links, messages on stderr and exit codes. One test binary, one module
+//! per area.
+//!
+//! Golden files under tests/golden are refreshed with
+//! `UPDATE_GOLDEN=1 cargo test`.
+
+mod build;
+mod check;
+mod common;
+mod serve;
