@@ -565,4 +565,3 @@ fn the_sample_site_builds_with_the_content_the_readme_promises() {
     );
     let _ = std::fs::remove_dir_all(&out);
 }
-

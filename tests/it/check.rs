@@ -258,4 +258,3 @@ fn check_external_links_with_a_cache() {
     assert_eq!(hits.get("/ok"), Some(&1), "a working link is cached");
     assert_eq!(hits.get("/gone"), Some(&2), "a broken link is asked again");
 }
-

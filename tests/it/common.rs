@@ -125,4 +125,3 @@ pub fn good() -> Site {
     assert_ok(&s.build(&[]));
     s
 }
-

@@ -555,4 +555,3 @@ fn serve_moves_to_the_next_port_when_taken() {
     assert_ne!(sv.addr, format!("127.0.0.1:{port}"));
     assert_eq!(get(&sv.addr, &sv.base).0, 200);
 }
-
