@@ -28,6 +28,9 @@ pub enum Command {
         /// Output folder (default: public/ in the site root)
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
+        /// Replace an output folder that is not empty and was not made by exemplar
+        #[arg(long)]
+        force: bool,
         /// Site root (default: the current folder)
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,

@@ -5,8 +5,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::Diagnostic;
-use crate::parse::yaml::YamlDoc;
+use crate::diagnostics::{codes, decode_utf8, Diagnostic};
+use crate::parse::yaml::{Limits, YamlDoc};
 
 /// The taxonomies exemplar knows; site.yaml `taxonomies:` picks from these.
 pub const TAXONOMIES: &[&str] = &["tags", "district", "school", "measures", "year"];
@@ -164,18 +164,10 @@ impl Config {
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         let file = "site.yaml";
         let text = match std::fs::read(root.join(file)) {
-            Ok(b) => match String::from_utf8(b) {
-                Ok(t) => t,
-                Err(_) => {
-                    return Err(vec![Diagnostic::file(
-                        file,
-                        "文件不是 UTF-8 编码 (not UTF-8)",
-                    )
-                    .hint("用 UTF-8 编码重新保存该文件")])
-                }
-            },
+            Ok(b) => decode_utf8(file, b).map_err(|d| vec![d])?,
             Err(e) => {
                 return Err(vec![Diagnostic::file(
+                    codes::UNREADABLE,
                     file,
                     format!("读不到站点配置 (cannot read site.yaml): {e}"),
                 )
@@ -197,10 +189,12 @@ impl Config {
         if let Some(d) = doc.check_tabs() {
             return Err(vec![d]);
         }
+        doc.guard(Limits::DATA).map_err(|d| vec![d])?;
         let map: serde_norway::Mapping = match serde_norway::from_str(text) {
             Ok(serde_norway::Value::Mapping(m)) => m,
             Ok(_) => {
                 return Err(vec![doc.error(
+                    codes::YAML_SYNTAX,
                     1,
                     1,
                     "site.yaml 必须是 `键: 值` 的映射 (must be a mapping)",
@@ -218,7 +212,11 @@ impl Config {
         };
         for t in &cfg.taxonomies {
             if !TAXONOMIES.contains(&t.as_str()) {
-                let mut d = doc.at_key("taxonomies", format!("未知分类 `{t}` (unknown taxonomy)"));
+                let mut d = doc.at_key(
+                    codes::SITE_SETTING,
+                    "taxonomies",
+                    format!("未知分类 `{t}` (unknown taxonomy)"),
+                );
                 d = d.hint(match closest_tax(t) {
                     Some(s) => format!("did you mean `{s}`? 可用: {}", TAXONOMIES.join(", ")),
                     None => format!("可用 (available): {}", TAXONOMIES.join(", ")),
@@ -230,6 +228,7 @@ impl Config {
             if crate::model::Kind::parse(kind).is_none() {
                 errs.push(
                     doc.at_key(
+                        codes::SITE_SETTING,
                         "check",
                         format!("check.required 里的类型 `{kind}` 不存在 (unknown kind)"),
                     )
@@ -242,26 +241,34 @@ impl Config {
                         .iter()
                         .any(|x| x.own_keys().contains(&k.as_str()));
                 if !known {
-                    errs.push(doc.at_key("check", format!("check.required 里的字段 `{k}` 不是页面头部字段 (unknown header key)")).hint("写页面头部的字段名，例如 cover、summary、source"));
+                    errs.push(doc.at_key(codes::SITE_SETTING, "check", format!("check.required 里的字段 `{k}` 不是页面头部字段 (unknown header key)")).hint("写页面头部的字段名，例如 cover、summary、source"));
                 }
             }
         }
         if cfg.paginate_by == 0 {
             errs.push(
-                doc.at_key("paginate_by", "paginate_by 必须大于 0")
+                doc.at_key(codes::SITE_SETTING, "paginate_by", "paginate_by 必须大于 0")
                     .hint("例如 paginate_by: 20"),
             );
         }
         if parse_offset(&cfg.timezone).is_none() {
             errs.push(
-                doc.at_key("timezone", format!("无法识别的时区 `{}`", cfg.timezone))
-                    .hint("写成 +08:00 的形式"),
+                doc.at_key(
+                    codes::SITE_SETTING,
+                    "timezone",
+                    format!("无法识别的时区 `{}`", cfg.timezone),
+                )
+                .hint("写成 +08:00 的形式"),
             );
         }
         if !(cfg.language == "zh-CN" || cfg.language == "en") {
             errs.push(
-                doc.at_key("language", format!("不支持的语言 `{}`", cfg.language))
-                    .hint("可用: zh-CN, en"),
+                doc.at_key(
+                    codes::SITE_SETTING,
+                    "language",
+                    format!("不支持的语言 `{}`", cfg.language),
+                )
+                .hint("可用: zh-CN, en"),
             );
         }
         if !cfg.base_url.ends_with('/') {
@@ -273,6 +280,7 @@ impl Config {
         {
             errs.push(
                 doc.at_key(
+                    codes::SITE_SETTING,
                     "base_url",
                     format!("base_url `{}` 不是网址 (not a URL)", cfg.base_url),
                 )

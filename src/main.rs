@@ -10,7 +10,7 @@ use exemplar::diagnostics::Failure;
 fn report(f: Failure) -> ExitCode {
     match f {
         Failure::Content(ds) => {
-            for d in &ds {
+            for d in exemplar::diagnostics::for_display(&ds) {
                 eprintln!("{}\n", d.render());
             }
             eprintln!(
@@ -31,6 +31,7 @@ fn main() -> ExitCode {
             drafts,
             base_url,
             output,
+            force,
             root,
         } => {
             let root = cmd::build::site_root(root.as_deref());
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
                 out: out.clone(),
                 drafts,
                 base_url,
+                force,
             };
             match cmd::build::run(&opts) {
                 Ok(r) => {

@@ -81,7 +81,7 @@ impl Finding {
     /// A build error as a finding (its own code, or E001).
     pub fn from_diagnostic(d: &Diagnostic) -> Finding {
         Finding::new(
-            d.code.unwrap_or("E001"),
+            d.code,
             &d.file,
             d.line,
             d.col,
@@ -121,8 +121,9 @@ pub fn findings(
     let mut out: Vec<Finding> = Vec::new();
     let content = load::content(root);
     out.extend(content.errors.iter().map(Finding::from_diagnostic));
-    let (docs, errs) = parse_files(content.docs, cfg.offset());
+    let (parsed, errs) = parse_files(content.docs, cfg.offset());
     out.extend(errs.iter().map(Finding::from_diagnostic));
+    let docs = &parsed.docs;
 
     // Checks of each file, whatever its status: catch it before review.
     let per_doc: Vec<Vec<Finding>> = docs
@@ -138,33 +139,47 @@ pub fn findings(
         })
         .collect();
     out.extend(per_doc.into_iter().flatten());
-    headers::duplicate_titles(&docs, &mut out);
-    headers::waiting_for_review(&docs, &mut out);
+    headers::duplicate_titles(docs, &mut out);
+    headers::waiting_for_review(docs, &mut out);
 
     // The build's own validation: what `build` would refuse.
     let resolved = resolve::resolve(Input::new(
+        root,
         &cfg,
         &registry,
         &theme,
-        docs,
+        parsed,
         content.assets,
         false,
         &resolve::plain_markdown,
     ));
-    match &resolved {
-        Ok(site) => {
-            content::check_anchors(site, &mut out);
-            headers::registry(&registry, site, root, &mut out);
-            privacy::scan_images(&theme, site, root, &mut out);
-            if let Some(timeout) = external {
-                external::check(site, root, timeout, &mut out);
-            }
-        }
-        Err(e) => out.extend(e.0.iter().map(Finding::from_diagnostic)),
+    let (site, errs) = resolved;
+    out.extend(errs.0.iter().map(Finding::from_diagnostic));
+    content::check_anchors(&site, &mut out);
+    headers::registry(&registry, &site, root, &mut out);
+    privacy::scan_images(&site, root, &mut out);
+    if let Some(timeout) = external {
+        external::check(&site, root, timeout, &mut out);
     }
     out.sort();
     out.dedup();
-    Ok(out)
+    Ok(crate::diagnostics::cap(
+        out,
+        |f| (f.file.as_str(), f.code),
+        |f, n| {
+            Finding::new(
+                crate::diagnostics::codes::MORE,
+                &f.file,
+                0,
+                0,
+                format!(
+                    "同类问题 [{}] 还有 {n} 处未列出 (and {n} more of the same)",
+                    f.code
+                ),
+                "先改正上面列出的几处，再重新运行 exemplar check",
+            )
+        },
+    ))
 }
 
 /// Run `check`; Ok(true) when the site may be published.

@@ -9,7 +9,7 @@ use regex::Regex;
 
 use crate::check::Finding;
 use crate::diagnostics::line_col;
-use crate::load::theme::{Bytes, Theme};
+use crate::load::theme::Bytes;
 use crate::model::SourceDoc;
 use crate::resolve::Resolved;
 
@@ -117,18 +117,19 @@ fn has_gps(bytes: &[u8]) -> bool {
 const IMAGE_EXT: &[&str] = &["jpg", "jpeg", "png", "webp", "tif", "tiff", "heic", "heif"];
 
 /// Images copied verbatim from static/ or a page bundle must not carry GPS.
-pub fn scan_images(theme: &Theme, site: &Resolved, root: &std::path::Path, out: &mut Vec<Finding>) {
+pub fn scan_images(site: &Resolved, root: &std::path::Path, out: &mut Vec<Finding>) {
     let is_image = |p: &std::path::Path| {
         p.extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| IMAGE_EXT.contains(&e.to_lowercase().as_str()))
     };
-    let files = theme.statics.values().filter_map(|b| match b {
-        Bytes::Disk(p) => Some(p.clone()),
-        Bytes::Embedded(_) => None,
-    });
-    let files: Vec<std::path::PathBuf> = files
-        .chain(site.assets.iter().map(|(src, _)| src.clone()))
+    let files: Vec<std::path::PathBuf> = site
+        .copies
+        .iter()
+        .filter_map(|c| match &c.src {
+            Bytes::Disk(p) => Some(p.clone()),
+            Bytes::Embedded(_) => None,
+        })
         .filter(|p| is_image(p))
         .collect();
     for p in files {

@@ -7,19 +7,20 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics, Failure};
+use crate::diagnostics::{codes, Diagnostic, Diagnostics, Failure};
 use crate::load;
 use crate::model::registry;
-use crate::parse::header::parse_doc;
 use crate::render::{self, context::Ctx, jobs};
 use crate::resolve::{self, Input};
-use crate::write::{Sink, Staging};
+use crate::write::{self, Staging};
 
 pub struct BuildOptions {
     pub root: PathBuf,
     pub out: PathBuf,
     pub drafts: bool,
     pub base_url: Option<String>,
+    /// Replace a non-empty output folder exemplar did not make.
+    pub force: bool,
 }
 
 pub struct Report {
@@ -61,31 +62,13 @@ pub fn inputs(root: &Path, base_url: Option<&str>) -> Result<Inputs, Vec<Diagnos
     }
 }
 
-/// Parse loaded content files in parallel: documents and the errors.
-pub fn parse_files(
-    files: Vec<load::TextFile>,
-    offset: chrono::FixedOffset,
-) -> (Vec<crate::model::SourceDoc>, Vec<Diagnostic>) {
-    let parsed: Vec<_> = files
-        .into_par_iter()
-        .map(|f| {
-            let is_section = f.rel == "_index.md" || f.rel.ends_with("/_index.md");
-            parse_doc(&f.file, &f.rel, f.text, offset, is_section)
-        })
-        .collect();
-    let (mut docs, mut errs) = (Vec::with_capacity(parsed.len()), Vec::new());
-    for p in parsed {
-        match p {
-            Ok(d) => docs.push(d),
-            Err(e) => errs.extend(e),
-        }
-    }
-    (docs, errs)
-}
+pub use crate::parse::parse_files;
 
 pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     let started = Instant::now();
     let root = &opts.root;
+    // Before any work: where the output goes must be safe to replace.
+    let target = write::check_target(root, &opts.out, opts.force)?;
     let Inputs {
         cfg,
         registry,
@@ -94,60 +77,51 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     let mut errs = Diagnostics::default();
     let content = load::content(root);
     errs.extend(content.errors);
-    let (docs, parse_errs) = parse_files(content.docs, cfg.offset());
+    let (parsed, parse_errs) = parse_files(content.docs, cfg.offset());
     errs.extend(parse_errs);
-    let site = match resolve::resolve(Input::new(
+    let (site, resolve_errs) = resolve::resolve(Input::new(
+        root,
         &cfg,
         &registry,
         &theme,
-        docs,
+        parsed,
         content.assets,
         opts.drafts,
         &resolve::plain_markdown,
-    )) {
-        Ok(site) => Some(site),
-        Err(e) => {
-            errs.extend(e.0);
-            None
-        }
-    };
-    let (Some(site), true) = (site, errs.is_empty()) else {
+    ));
+    errs.extend(resolve_errs.0);
+    if !errs.is_empty() {
         return Err(errs.into());
-    };
+    }
     let nav = navigation(&site, &cfg, &theme.strings, registry.schools.is_some());
     let tera = render::setup(&cfg, &theme, &nav).map_err(Failure::Content)?;
     let ctx = Ctx::new(&cfg, &site, &registry, &theme.strings);
-    let job_list = jobs::list(&ctx);
-    let staging = Staging::new(&opts.out)?;
-    let render_errors: Vec<Diagnostic> = job_list
+    let staging = Staging::new(&target)?;
+    let render_errors: Vec<Diagnostic> = site
+        .jobs
         .par_iter()
         .filter_map(|job| match jobs::run(&ctx, &tera, job) {
-            Ok((out, text)) => staging
-                .write(&out, text.as_bytes())
-                .err()
-                .map(|e| Diagnostic::file(out, format!("写入失败 (write failed): {e}"))),
+            Ok((out, text)) => staging.write(&out, text.as_bytes()).err().map(|e| {
+                Diagnostic::file(codes::WRITE, out, format!("写入失败 (write failed): {e}"))
+            }),
             Err(d) => Some(d),
         })
         .collect();
-    let copies: Vec<(String, load::theme::Bytes)> = theme
-        .statics
-        .iter()
-        .map(|(rel, b)| (rel.clone(), b.clone()))
-        .chain(
-            site.assets
-                .iter()
-                .map(|(src, out)| (out.clone(), load::theme::Bytes::Disk(src.clone()))),
-        )
-        .collect();
-    let copy_errors: Vec<Diagnostic> = copies
+    let copy_errors: Vec<Diagnostic> = site
+        .copies
         .par_iter()
-        .filter_map(|(rel, src)| {
-            let r = match src {
-                load::theme::Bytes::Disk(p) => staging.copy(rel, p),
-                load::theme::Bytes::Embedded(b) => staging.write(rel, b),
+        .filter_map(|c| {
+            let r = match &c.src {
+                load::theme::Bytes::Disk(p) => staging.copy(&c.out, p),
+                load::theme::Bytes::Embedded(b) => staging.write(&c.out, b),
             };
-            r.err()
-                .map(|e| Diagnostic::file(rel.clone(), format!("复制失败 (copy failed): {e}")))
+            r.err().map(|e| {
+                Diagnostic::file(
+                    codes::WRITE,
+                    &c.from,
+                    format!("复制失败 (copy failed): {e}"),
+                )
+            })
         })
         .collect();
     let mut all: Vec<Diagnostic> = render_errors;
@@ -161,7 +135,7 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     staging.commit()?;
     Ok(Report {
         pages: site.pages.len(),
-        files: job_list.len() + copies.len(),
+        files: site.jobs.len() + site.copies.len(),
         millis: started.elapsed().as_millis(),
     })
 }

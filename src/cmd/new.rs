@@ -68,6 +68,7 @@ pub fn run(root: &Path, kind: &str, title: &str, school: Option<&str>) -> Result
         if reg.schools.is_some() && reg.school(s).is_none() {
             let sugg = reg.school_suggestions(s);
             let mut d = Diagnostic::file(
+                crate::diagnostics::codes::UNKNOWN_SCHOOL,
                 "data/schools.yaml",
                 format!("学校 `{s}` 没有登记 (unknown school)"),
             );

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::diagnostics::{line_col, Diagnostic};
+use crate::diagnostics::{codes, decode_utf8, Diagnostic};
 
 pub mod theme;
 
@@ -43,7 +43,7 @@ pub fn is_ignored(name: &str) -> bool {
         || name.starts_with('#')
 }
 
-fn rel_string(p: &Path) -> String {
+pub fn rel_string(p: &Path) -> String {
     p.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
@@ -70,16 +70,14 @@ pub fn walk_files(dir: &Path) -> Vec<(PathBuf, String)> {
 
 /// Read a file as UTF-8, or explain where it is not.
 pub fn read_text(path: &Path, file: &str) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::file(file, format!("读取失败 (cannot read): {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
-        let good = e.utf8_error().valid_up_to();
-        let bytes = e.into_bytes();
-        let text = String::from_utf8_lossy(&bytes[..good]).into_owned();
-        let (line, col) = line_col(&text, good);
-        Diagnostic::new(file, line, col, "文件不是 UTF-8 编码 (file is not UTF-8)")
-            .hint("用 UTF-8 编码另存该文件（记事本：另存为 → 编码选 UTF-8；WPS/Word 请导出为纯文本 UTF-8）")
-    })
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::file(
+            codes::UNREADABLE,
+            file,
+            format!("读取失败 (cannot read): {e}"),
+        )
+    })?;
+    decode_utf8(file, bytes)
 }
 
 /// Walk content/ and read every Markdown file in parallel.

@@ -6,8 +6,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{codes, Diagnostic};
 use crate::load::{read_text, walk_files};
+use crate::parse::yaml::{Limits, YamlDoc};
 
 macro_rules! embed {
     ($($path:literal),* $(,)?) => {
@@ -41,7 +42,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed!(
     "i18n/en.yaml",
 );
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Bytes {
     Disk(PathBuf),
     Embedded(&'static [u8]),
@@ -121,6 +122,7 @@ pub fn load(root: &Path, name: &str, lang: &str) -> Result<Theme, Vec<Diagnostic
         }
     } else {
         return Err(vec![Diagnostic::file(
+            codes::THEME,
             "site.yaml",
             format!("找不到主题 `{name}` (theme not found in themes/{name}/)"),
         )
@@ -137,19 +139,27 @@ pub fn load(root: &Path, name: &str, lang: &str) -> Result<Theme, Vec<Diagnostic
     }
     let lang_file = format!("{lang}.yaml");
     let strings = match i18n.get(&lang_file) {
-        Some(text) => match serde_norway::from_str::<BTreeMap<String, String>>(text) {
-            Ok(m) => m,
-            Err(e) => {
-                errs.push(Diagnostic::file(
-                    format!("{theme_prefix}/i18n/{lang_file}"),
-                    format!("界面文字文件格式错误: {e}"),
-                ));
+        Some(text) => {
+            let file = format!("{theme_prefix}/i18n/{lang_file}");
+            let doc = YamlDoc {
+                file: &file,
+                text,
+                first_line: 1,
+                whole: text,
+            };
+            let parsed = doc.guard(Limits::DATA).and_then(|()| {
+                serde_norway::from_str::<BTreeMap<String, String>>(text)
+                    .map_err(|e| doc.convert_error(&e, "界面文字文件写成 `键: 文字`"))
+            });
+            parsed.unwrap_or_else(|d| {
+                errs.push(d.code(codes::THEME));
                 BTreeMap::new()
-            }
-        },
+            })
+        }
         None => {
             errs.push(
                 Diagnostic::file(
+                    codes::THEME,
                     "site.yaml",
                     format!("主题没有 `{lang}` 的界面文字 (no i18n/{lang_file})"),
                 )

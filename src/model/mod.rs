@@ -1,6 +1,7 @@
 //! The data the pipeline passes between stages: page headers, pages,
 //! sections and the registry. Plain data, no behaviour beyond small helpers.
 pub mod page;
+pub mod paths;
 pub mod registry;
 
 pub use page::*;

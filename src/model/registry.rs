@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::{closest, Diagnostic};
-use crate::parse::yaml::YamlDoc;
+use crate::diagnostics::{closest, codes, Diagnostic};
+use crate::parse::yaml::{Limits, YamlDoc};
 
 pub const STAGES: &[&str] = &[
     "小学",
@@ -120,6 +120,7 @@ impl Registry {
         if let Some(d) = doc.check_tabs() {
             return Err(vec![d]);
         }
+        doc.guard(Limits::DATA).map_err(|d| vec![d])?;
         let list: Vec<School> = serde_norway::from_str(text)
             .map_err(|e| vec![doc.convert_error(&e, "每所学校写成一项 `- id: ...`，字段: id, name, short, district, stage, ownership, party_org, intro, clean_tiers")])?;
         let mut errs = Vec::new();
@@ -130,8 +131,13 @@ impl Registry {
                 if !allowed.contains(&value) {
                     let l = find_line_after(text, line, &format!("{field}:")).unwrap_or(line);
                     errs.push(
-                        doc.error(l, 1, format!("学校 `{}` 的 {field} 不能是 `{value}`", s.id))
-                            .hint(format!("可用的值 (allowed): {}", allowed.join(", "))),
+                        doc.error(
+                            codes::REGISTRY,
+                            l,
+                            1,
+                            format!("学校 `{}` 的 {field} 不能是 `{value}`", s.id),
+                        )
+                        .hint(format!("可用的值 (allowed): {}", allowed.join(", "))),
                     );
                 }
             };
@@ -144,6 +150,7 @@ impl Registry {
             if let Some(prev) = seen.insert(s.id.clone(), line) {
                 errs.push(
                     doc.error(
+                        codes::REGISTRY,
                         line,
                         1,
                         format!(
@@ -162,6 +169,7 @@ impl Registry {
             {
                 errs.push(
                     doc.error(
+                        codes::REGISTRY,
                         line,
                         1,
                         format!("学校 id `{}` 只能由小写字母、数字和 - 组成", s.id),
@@ -187,6 +195,7 @@ impl Registry {
         if let Some(d) = doc.check_tabs() {
             return Err(vec![d]);
         }
+        doc.guard(Limits::DATA).map_err(|d| vec![d])?;
         let mf: MeasuresFile = serde_norway::from_str(text).map_err(|e| {
             vec![doc.convert_error(
                 &e,
@@ -202,6 +211,7 @@ impl Registry {
                 let line = find_line(text, &format!("id: {}", m.id)).unwrap_or(1);
                 if !(1..=15).contains(&m.id) || seen.contains(&m.id) {
                     errs.push(doc.error(
+                        codes::REGISTRY,
                         line,
                         1,
                         format!(

@@ -5,9 +5,9 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 use serde_norway::{Mapping, Value};
 
-use crate::diagnostics::{line_col, Diagnostic};
+use crate::diagnostics::{codes, line_col, Diagnostic};
 use crate::model::{Header, Kind, SourceDoc, Status, COMMON_KEYS, SECTION_KEYS, TIERS};
-use crate::parse::yaml::YamlDoc;
+use crate::parse::yaml::{Limits, YamlDoc};
 
 /// Where the header and the body are in a file's text.
 pub struct Split<'a> {
@@ -22,12 +22,15 @@ pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     let t = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bom = text.len() - t.len();
     if t.trim().is_empty() {
-        return Err(Diagnostic::file(file, "文件是空的 (empty file)")
-            .hint("至少写一个头部：\n---\ntitle: 标题\n---\n或删除这个文件"));
+        return Err(
+            Diagnostic::file(codes::HEADER_SHAPE, file, "文件是空的 (empty file)")
+                .hint("至少写一个头部：\n---\ntitle: 标题\n---\n或删除这个文件"),
+        );
     }
     let first_end = t.find('\n').unwrap_or(t.len());
     if t[..first_end].trim_end() != "---" {
         return Err(Diagnostic::new(
+            codes::HEADER_SHAPE,
             file,
             1,
             1,
@@ -64,11 +67,15 @@ pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         }
         offset = end + 1;
     }
-    Err(
-        Diagnostic::new(file, 1, 1, "YAML 头部没有结束的 `---` (header not closed)")
-            .with_source(text)
-            .hint("在头部最后一个字段之后加一行 `---`，再写正文"),
+    Err(Diagnostic::new(
+        codes::HEADER_SHAPE,
+        file,
+        1,
+        1,
+        "YAML 头部没有结束的 `---` (header not closed)",
     )
+    .with_source(text)
+    .hint("在头部最后一个字段之后加一行 `---`，再写正文"))
 }
 
 /// Parse one content file. `is_section` for `_index.md`.
@@ -99,6 +106,10 @@ pub fn parse_doc(
     })
 }
 
+/// Years a page may carry: anything else is a typo (`20224`) or a value
+/// that would silently wrap.
+pub const YEARS: std::ops::RangeInclusive<i64> = 1900..=2200;
+
 fn all_page_keys() -> Vec<&'static str> {
     let mut keys: Vec<&str> = COMMON_KEYS.to_vec();
     for k in Kind::ALL {
@@ -115,6 +126,7 @@ pub fn parse_header(
     if let Some(d) = doc.check_tabs() {
         return Err(vec![d]);
     }
+    doc.guard(Limits::HEADER).map_err(|d| vec![d])?;
     let map: Mapping = if doc.text.trim().is_empty() {
         Mapping::new()
     } else {
@@ -124,6 +136,7 @@ pub fn parse_header(
             Ok(_) => {
                 return Err(vec![doc
                     .error(
+                        codes::YAML_SYNTAX,
                         1,
                         1,
                         "头部必须是 `字段: 值` 的形式 (header must be a mapping)",
@@ -177,9 +190,9 @@ pub fn parse_header(
         Some(t) => h.title = t,
         _ => {
             let d = if map.contains_key("title") {
-                doc.at_key("title", "title 不能为空")
+                doc.at_key(codes::NO_TITLE, "title", "title 不能为空")
             } else {
-                doc.error(1, 1, "头部缺少 title (missing title)")
+                doc.error(codes::NO_TITLE, 1, 1, "头部缺少 title (missing title)")
             };
             f.errs.push(d.hint("加一行 title: 你的标题"));
         }
@@ -195,8 +208,12 @@ pub fn parse_header(
                     None => format!("可用的 kind: {}", names.join(", ")),
                 };
                 f.errs.push(
-                    doc.at_value("kind", format!("未知的内容类型 `{k}` (unknown kind)"))
-                        .hint(hint),
+                    doc.at_value(
+                        codes::BAD_VALUE,
+                        "kind",
+                        format!("未知的内容类型 `{k}` (unknown kind)"),
+                    )
+                    .hint(hint),
                 );
             }
         }
@@ -206,12 +223,24 @@ pub fn parse_header(
     h.weight = f.int("weight");
     h.extra = f.json("extra");
     if is_section {
-        h.paginate_by = f.int("paginate_by").map(|n| n.max(1) as usize);
+        if let Some(n) = f.int("paginate_by") {
+            match usize::try_from(n) {
+                Ok(n @ 1..=10_000) => h.paginate_by = Some(n),
+                _ => f.errs.push(
+                    doc.at_value(
+                        codes::BAD_VALUE,
+                        "paginate_by",
+                        format!("paginate_by 必须在 1 到 10000 之间，这里是 {n}"),
+                    )
+                    .hint("例如 paginate_by: 10"),
+                ),
+            }
+        }
         h.sort_by = f.text("sort_by");
         if let Some(s) = &h.sort_by {
             if !["date", "weight", "title"].contains(&s.as_str()) {
                 f.errs.push(
-                    doc.at_value("sort_by", format!("sort_by 不能是 `{s}`"))
+                    doc.at_value(codes::BAD_VALUE, "sort_by", format!("sort_by 不能是 `{s}`"))
                         .hint("可用: date, weight, title"),
                 );
             }
@@ -223,18 +252,41 @@ pub fn parse_header(
     }
     if let Some(d) = f.text("date") {
         match parse_date(&d, offset) {
+            Some(dt) if !YEARS.contains(&i64::from(chrono::Datelike::year(&dt))) => {
+                f.errs.push(
+                    doc.at_value(
+                        codes::BAD_VALUE,
+                        "date",
+                        format!(
+                            "日期 `{d}` 的年份超出范围 (year out of range {}–{})",
+                            YEARS.start(),
+                            YEARS.end()
+                        ),
+                    )
+                    .hint("写成 2024-05-12 这样的四位年份日期"),
+                )
+            }
             Some(dt) => h.date = Some(dt),
-            None => f.errs.push(doc.at_value("date", format!("无法识别的日期 `{d}` (invalid date)")).hint(
+            None => f.errs.push(doc.at_value(codes::BAD_VALUE, "date", format!("无法识别的日期 `{d}` (invalid date)")).hint(
                 "日期写成 2024-05-12、2024-05-12 09:30 或 2024-05-12T09:30:00+08:00，并确认月份和日子存在",
             )),
         }
     }
-    h.year = f.int("year").map(|y| y as i32);
-    if let Some(y) = h.year {
-        if !(1900..=2200).contains(&y) {
+    if let Some(y) = f.int("year") {
+        if YEARS.contains(&y) {
+            h.year = Some(y as i32);
+        } else {
             f.errs.push(
-                doc.at_value("year", format!("年份 {y} 不合理"))
-                    .hint("写四位年份，例如 year: 2024"),
+                doc.at_value(
+                    codes::BAD_VALUE,
+                    "year",
+                    format!(
+                        "年份 {y} 超出范围 (year out of range {}–{})",
+                        YEARS.start(),
+                        YEARS.end()
+                    ),
+                )
+                .hint("写四位年份，例如 year: 2024"),
             );
         }
     }
@@ -249,6 +301,7 @@ pub fn parse_header(
             }
             _ => f.errs.push(
                 doc.at_value(
+                    codes::BAD_VALUE,
                     "measures",
                     format!("举措编号 `{m}` 无效 (measures must be ids 1–15)"),
                 )
@@ -278,8 +331,12 @@ pub fn parse_header(
             h.tier = Some(t);
         } else {
             f.errs.push(
-                doc.at_value("tier", format!("清廉学校层级不能是 `{t}`"))
-                    .hint(format!("可用 (allowed): {}", TIERS.join("、"))),
+                doc.at_value(
+                    codes::BAD_VALUE,
+                    "tier",
+                    format!("清廉学校层级不能是 `{t}`"),
+                )
+                .hint(format!("可用 (allowed): {}", TIERS.join("、"))),
             );
         }
     }
@@ -287,7 +344,7 @@ pub fn parse_header(
         match Status::parse(&s) {
             Some(st) => h.status = Some(st),
             None => f.errs.push(
-                doc.at_value("status", format!("status 不能是 `{s}`"))
+                doc.at_value(codes::BAD_VALUE, "status", format!("status 不能是 `{s}`"))
                     .hint("可用: draft（草稿）、review（待审核）、published（已发布）"),
             ),
         }
@@ -362,7 +419,11 @@ impl Fields<'_, '_> {
             None => {
                 self.errs.push(
                     self.doc
-                        .at_value(key, format!("`{key}` 应该是一段文字 (expected text)"))
+                        .at_value(
+                            codes::BAD_VALUE,
+                            key,
+                            format!("`{key}` 应该是一段文字 (expected text)"),
+                        )
                         .hint(format!("写成 {key}: 文字；列表和嵌套结构请放在 extra: 下")),
                 );
                 None
@@ -380,7 +441,11 @@ impl Fields<'_, '_> {
             None => {
                 self.errs.push(
                     self.doc
-                        .at_value(key, format!("`{key}` 应该是整数 (expected a whole number)"))
+                        .at_value(
+                            codes::BAD_VALUE,
+                            key,
+                            format!("`{key}` 应该是整数 (expected a whole number)"),
+                        )
                         .hint(format!("例如 {key}: 10")),
                 );
                 None
@@ -395,7 +460,11 @@ impl Fields<'_, '_> {
             None => {
                 self.errs.push(
                     self.doc
-                        .at_value(key, format!("`{key}` 应该是 true 或 false"))
+                        .at_value(
+                            codes::BAD_VALUE,
+                            key,
+                            format!("`{key}` 应该是 true 或 false"),
+                        )
                         .hint(format!("写成 {key}: true 或 {key}: false")),
                 );
                 None
@@ -420,7 +489,11 @@ impl Fields<'_, '_> {
             None => {
                 self.errs.push(
                     self.doc
-                        .at_value(key, format!("`{key}` 应该是文字列表 (expected a list)"))
+                        .at_value(
+                            codes::BAD_VALUE,
+                            key,
+                            format!("`{key}` 应该是文字列表 (expected a list)"),
+                        )
                         .hint(format!("写成 {key}: [甲, 乙]")),
                 );
                 vec![]
@@ -437,7 +510,7 @@ impl Fields<'_, '_> {
             Err(e) => {
                 self.errs.push(
                     self.doc
-                        .at_key(key, format!("`{key}` 无法读取: {e}"))
+                        .at_key(codes::BAD_VALUE, key, format!("`{key}` 无法读取: {e}"))
                         .hint("extra 下的键请用文字"),
                 );
                 serde_json::Value::Null

@@ -7,14 +7,26 @@ use std::collections::HashMap;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
-use crate::diagnostics::{line_col, Diagnostic};
+use std::cell::OnceCell;
+use std::sync::LazyLock;
+
+use crate::diagnostics::{Diagnostic, Positions};
 use crate::model::{SourceDoc, TocEntry};
 use crate::parse::slug::slugify;
 
 /// Maps a link destination written in content to the URL to emit.
 pub trait LinkResolver: Sync {
-    /// Ok(Some(url)): rewrite; Ok(None): keep as written; Err((what, how to fix)).
-    fn resolve(&self, from_file: &str, dest: &str) -> Result<Option<String>, (String, String)>;
+    /// `from` is the content file (relative to content/); `image` when the
+    /// destination is an image. Ok(Some(url)): rewrite; Ok(None): keep.
+    fn resolve(&self, from: &str, dest: &str, image: bool) -> Result<Option<String>, LinkError>;
+}
+
+/// Why a destination does not resolve, and how to fix it.
+#[derive(Debug, Clone)]
+pub struct LinkError {
+    pub code: &'static str,
+    pub message: String,
+    pub hint: String,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -25,10 +37,7 @@ pub struct Rendered {
     /// Plain text: text before `<!-- more -->`, else the first characters.
     pub auto_summary: String,
     pub reading_minutes: u32,
-    pub chars: usize,
     pub errors: Vec<Diagnostic>,
-    /// The body holds raw HTML (which `sanitize` must clean unless trusted).
-    pub raw_html: bool,
     /// Hash of the whole source file and the HTML made from it: what
     /// `serve` compares to decide whether a page changed.
     pub fingerprint: u64,
@@ -59,55 +68,49 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
     let mut all_words = 0usize;
     let mut in_word = false;
 
+    // Positions are computed only when a body has a problem to report.
+    let positions: OnceCell<Positions> = OnceCell::new();
+    let mut fix = Fixer {
+        doc,
+        links,
+        positions: &positions,
+        errors: &mut out.errors,
+    };
     for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let at = doc.body_start + range.start;
         let ev = match ev {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let dest_url = fix_link(doc, links, body, range.start, dest_url, &mut out.errors);
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: fix.url(at, dest_url, false),
+                title,
+                id,
+            }),
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let dest_url = fix_link(doc, links, body, range.start, dest_url, &mut out.errors);
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: fix.url(at, dest_url, true),
+                title,
+                id,
+            }),
             Event::Html(ref h) | Event::InlineHtml(ref h) if h.trim() == MORE => {
                 if more_at.is_none() {
                     more_at = Some(summary_text.len());
                 }
                 continue;
             }
+            Event::Html(h) => Event::Html(fix.raw_html(at, h)),
+            Event::InlineHtml(h) => Event::InlineHtml(fix.raw_html(at, h)),
             other => other,
         };
-        match &ev {
-            Event::Html(_) | Event::InlineHtml(_) => out.raw_html = true,
-            // A script URL in Markdown syntax is as dangerous as raw HTML.
-            Event::Start(Tag::Link { dest_url, .. })
-            | Event::Start(Tag::Image { dest_url, .. })
-                if is_script_url(dest_url) =>
-            {
-                out.raw_html = true
-            }
-            _ => {}
-        }
         match &ev {
             Event::Start(Tag::Heading { .. })
             | Event::Start(Tag::CodeBlock(_))
@@ -180,11 +183,14 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
                         id: id.clone(),
                         title: text.trim().to_string(),
                     });
+                    // `{#id .class}` only: other attributes (`onfocus=…`,
+                    // `autofocus`) are never written, trusted site or not.
+                    let _ = attrs;
                     events.push(Event::Start(Tag::Heading {
                         level: lvl,
                         id: Some(CowStr::from(id)),
                         classes,
-                        attrs,
+                        attrs: vec![],
                     }));
                     events.extend(buffered);
                     events.push(Event::End(TagEnd::Heading(level)));
@@ -204,7 +210,6 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
         None => truncate_chars(summary_text.trim(), SUMMARY_CHARS),
     };
     out.auto_summary = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    out.chars = all_text_han;
     let minutes = (all_text_han as f64 / 400.0 + all_words as f64 / 200.0).ceil() as u32;
     out.reading_minutes = minutes.max(1);
     out.fingerprint = {
@@ -217,28 +222,95 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
     out
 }
 
-fn fix_link<'a>(
-    doc: &SourceDoc,
-    links: &dyn LinkResolver,
-    body: &str,
-    at: usize,
-    dest: CowStr<'a>,
-    errors: &mut Vec<Diagnostic>,
-) -> CowStr<'a> {
-    match links.resolve(&doc.file, &dest) {
-        Ok(Some(url)) => CowStr::from(url),
-        Ok(None) => dest,
-        Err((msg, hint)) => {
-            let (l, c) = line_col(body, at);
-            let line = doc.body_line + l - 1;
-            errors.push(
-                Diagnostic::new(&doc.file, line, c, msg)
-                    .hint(hint)
-                    .with_source(&doc.text),
-            );
-            dest
+/// Rewrites link and image destinations (Markdown and raw HTML) through
+/// the resolver and records what does not resolve.
+struct Fixer<'d, 'p> {
+    doc: &'d SourceDoc,
+    links: &'d dyn LinkResolver,
+    positions: &'p OnceCell<Positions<'d>>,
+    errors: &'p mut Vec<Diagnostic>,
+}
+
+/// `href`, `src` and `poster` attributes in raw HTML.
+static URL_ATTR: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r#"(?i)\b(href|src|poster)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"#)
+        .expect("valid regex")
+});
+
+impl<'d> Fixer<'d, '_> {
+    /// The destination to write for `dest`, found at file offset `at`.
+    fn url<'a>(&mut self, at: usize, dest: CowStr<'a>, image: bool) -> CowStr<'a> {
+        match self.links.resolve(&self.doc.rel, &dest, image) {
+            Ok(Some(url)) => CowStr::from(url),
+            Ok(None) => dest,
+            Err(e) => {
+                self.report(at, e);
+                dest
+            }
         }
     }
+
+    /// Raw HTML with the URLs of its `href`/`src` attributes resolved like
+    /// Markdown links, so they too get the base_url's sub-path and are
+    /// checked to exist.
+    fn raw_html<'a>(&mut self, at: usize, html: CowStr<'a>) -> CowStr<'a> {
+        if !URL_ATTR.is_match(&html) {
+            return html;
+        }
+        let mut out = String::with_capacity(html.len() + 32);
+        let mut last = 0;
+        for c in URL_ATTR.captures_iter(&html) {
+            let attr = c.get(1).expect("group 1");
+            let Some(value) = c.get(2).or(c.get(3)).or(c.get(4)) else {
+                continue;
+            };
+            let image = !attr.as_str().eq_ignore_ascii_case("href");
+            let decoded = decode_entities(value.as_str());
+            let url = match self.links.resolve(&self.doc.rel, &decoded, image) {
+                Ok(Some(url)) => url,
+                Ok(None) => continue,
+                Err(e) => {
+                    self.report(at + value.start(), e);
+                    continue;
+                }
+            };
+            out.push_str(&html[last..value.start()]);
+            out.push_str(
+                &url.replace('&', "&amp;")
+                    .replace('"', "&quot;")
+                    .replace('\'', "&#39;"),
+            );
+            last = value.end();
+        }
+        if last == 0 {
+            return html;
+        }
+        out.push_str(&html[last..]);
+        CowStr::from(out)
+    }
+
+    fn report(&mut self, at: usize, e: LinkError) {
+        let pos = self
+            .positions
+            .get_or_init(|| Positions::new(&self.doc.text));
+        self.errors.push(
+            pos.diagnostic(e.code, &self.doc.file, at, e.message)
+                .hint(e.hint),
+        );
+    }
+}
+
+/// The few character references a URL in an attribute may hold.
+fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('&') {
+        return s.into();
+    }
+    s.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .into()
 }
 
 fn unique_id(ids: &mut HashMap<String, usize>, base: String) -> String {
@@ -256,20 +328,6 @@ fn unique_id(ids: &mut HashMap<String, usize>, base: String) -> String {
             return candidate;
         }
     }
-}
-
-/// `javascript:`, `vbscript:` and `data:` URLs (browsers ignore case,
-/// whitespace and control characters in the scheme).
-fn is_script_url(url: &str) -> bool {
-    let scheme: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .take(12)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    scheme.starts_with("javascript:")
-        || scheme.starts_with("vbscript:")
-        || scheme.starts_with("data:")
 }
 
 /// First `n` characters, never cutting a character; `…` when cut.
@@ -290,11 +348,15 @@ mod tests {
 
     struct NoLinks;
     impl LinkResolver for NoLinks {
-        fn resolve(&self, _: &str, d: &str) -> Result<Option<String>, (String, String)> {
-            if d == "/missing/" {
-                Err(("no such page".into(), "fix it".into()))
-            } else {
-                Ok(None)
+        fn resolve(&self, _: &str, d: &str, _: bool) -> Result<Option<String>, LinkError> {
+            match d {
+                "/missing/" => Err(LinkError {
+                    code: "E130",
+                    message: "no such page".into(),
+                    hint: "fix it".into(),
+                }),
+                "/ok/" => Ok(Some("/base/ok/".into())),
+                _ => Ok(None),
             }
         }
     }

@@ -5,3 +5,47 @@ pub mod markdown;
 pub mod sanitize;
 pub mod slug;
 pub mod yaml;
+
+use rayon::prelude::*;
+
+use crate::diagnostics::Diagnostic;
+use crate::load::TextFile;
+use crate::model::SourceDoc;
+
+/// The documents whose header parsed, and the content files (relative to
+/// content/) whose header did not.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub docs: Vec<SourceDoc>,
+    pub failed: Vec<String>,
+}
+
+/// Parse loaded content files in parallel: documents and the errors.
+pub fn parse_files(files: Vec<TextFile>, offset: chrono::FixedOffset) -> (Parsed, Vec<Diagnostic>) {
+    let parsed: Vec<_> = files
+        .into_par_iter()
+        .map(|f| {
+            let is_section = f.rel == "_index.md" || f.rel.ends_with("/_index.md");
+            let rel = f.rel.clone();
+            (
+                rel,
+                header::parse_doc(&f.file, &f.rel, f.text, offset, is_section),
+            )
+        })
+        .collect();
+    let mut out = Parsed {
+        docs: Vec::with_capacity(parsed.len()),
+        failed: Vec::new(),
+    };
+    let mut errs = Vec::new();
+    for (rel, p) in parsed {
+        match p {
+            Ok(d) => out.docs.push(d),
+            Err(e) => {
+                out.failed.push(rel);
+                errs.extend(e);
+            }
+        }
+    }
+    (out, errs)
+}

@@ -1,7 +1,7 @@
 //! YAML helpers shared by site.yaml, data/ and page headers: syntax errors
 //! mapped to file lines, tab detection, unknown keys with "did you mean".
 
-use crate::diagnostics::{closest, Diagnostic};
+use crate::diagnostics::{closest, codes, Diagnostic};
 
 /// A YAML document cut out of a file: `text` starts at file line `first_line`.
 pub struct YamlDoc<'a> {
@@ -13,8 +13,15 @@ pub struct YamlDoc<'a> {
 }
 
 impl<'a> YamlDoc<'a> {
-    pub fn error(&self, line_in_doc: usize, col: usize, msg: impl Into<String>) -> Diagnostic {
+    pub fn error(
+        &self,
+        code: &'static str,
+        line_in_doc: usize,
+        col: usize,
+        msg: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic::new(
+            code,
             self.file,
             self.first_line + line_in_doc.max(1) - 1,
             col.max(1),
@@ -31,6 +38,7 @@ impl<'a> YamlDoc<'a> {
             if let Some(pos) = indent.chars().position(|c| c == '\t') {
                 return Some(
                     self.error(
+                        codes::YAML_SYNTAX,
                         i + 1,
                         pos + 1,
                         "YAML 头部用了 Tab 缩进 (tab in YAML indentation)",
@@ -51,8 +59,13 @@ impl<'a> YamlDoc<'a> {
             .location()
             .map(|l| (l.line(), l.column()))
             .unwrap_or((1, 1));
-        self.error(line, col, format!("YAML 格式错误 (YAML error): {msg}"))
-            .hint(hint)
+        self.error(
+            codes::YAML_SYNTAX,
+            line,
+            col,
+            format!("YAML 格式错误 (YAML error): {msg}"),
+        )
+        .hint(hint)
     }
 
     /// Line (1-based, in the document) and column of top-level `key:`.
@@ -76,15 +89,15 @@ impl<'a> YamlDoc<'a> {
     }
 
     /// An error positioned at the value of top-level `key`.
-    pub fn at_value(&self, key: &str, msg: impl Into<String>) -> Diagnostic {
+    pub fn at_value(&self, code: &'static str, key: &str, msg: impl Into<String>) -> Diagnostic {
         let (col, len) = self.value_span(key);
-        self.error(self.key_line(key), col, msg).span(len)
+        self.error(code, self.key_line(key), col, msg).span(len)
     }
 
     /// An error positioned at top-level `key`.
-    pub fn at_key(&self, key: &str, msg: impl Into<String>) -> Diagnostic {
+    pub fn at_key(&self, code: &'static str, key: &str, msg: impl Into<String>) -> Diagnostic {
         let line = self.key_line(key);
-        self.error(line, 1, msg)
+        self.error(code, line, 1, msg)
     }
 
     /// Unknown top-level keys of `map`, each an error with a hint.
@@ -98,6 +111,7 @@ impl<'a> YamlDoc<'a> {
         for k in map.keys() {
             let Some(k) = k.as_str() else {
                 out.push(self.error(
+                    codes::UNKNOWN_KEY,
                     1,
                     1,
                     format!("{what} 的字段名必须是文字 (keys must be strings)"),
@@ -115,8 +129,12 @@ impl<'a> YamlDoc<'a> {
                     ),
                 };
                 out.push(
-                    self.at_key(k, format!("未知字段 `{k}` (unknown key) in {what}"))
-                        .hint(hint),
+                    self.at_key(
+                        codes::UNKNOWN_KEY,
+                        k,
+                        format!("未知字段 `{k}` (unknown key) in {what}"),
+                    )
+                    .hint(hint),
                 );
             }
         }
@@ -141,4 +159,241 @@ pub fn value_span(line: &str) -> (usize, usize) {
         line[..start].chars().count() + 1,
         value.chars().count().max(1),
     )
+}
+
+/// How much YAML a document may make the parser build. A page header is a
+/// handful of fields, so it may not use aliases at all; site.yaml and data/
+/// may, within a bound on what they expand to. Without these bounds a few
+/// kilobytes of nested aliases (`a1: &a1 [*a0, *a0, …]`) expand to
+/// gigabytes before the parser gives up.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest text accepted, in bytes.
+    pub max_bytes: usize,
+    /// Whether `*alias` may appear at all.
+    pub aliases: bool,
+    /// Most nodes the document may expand to, aliases counted in full.
+    pub max_nodes: usize,
+}
+
+impl Limits {
+    pub const HEADER: Limits = Limits {
+        max_bytes: 64 * 1024,
+        aliases: false,
+        max_nodes: 20_000,
+    };
+    pub const DATA: Limits = Limits {
+        max_bytes: 8 * 1024 * 1024,
+        aliases: true,
+        max_nodes: 1_000_000,
+    };
+}
+
+impl YamlDoc<'_> {
+    /// Refuse a document that is too large or expands too far, before any
+    /// deserialiser sees it. Uses libyaml's event parser — the same one
+    /// serde_norway runs — so what passes here parses the same there.
+    pub fn guard(&self, limits: Limits) -> Result<(), Diagnostic> {
+        if self.text.len() > limits.max_bytes {
+            return Err(self
+                .error(
+                    codes::YAML_LIMIT,
+                    1,
+                    1,
+                    format!(
+                        "YAML 太大 (too large): {} KiB，上限 {} KiB",
+                        self.text.len() / 1024,
+                        limits.max_bytes / 1024
+                    ),
+                )
+                .hint("头部只写字段；长文字写进正文，大量数据拆成几个文件"));
+        }
+        match events::scan(self.text, limits) {
+            Ok(()) => Ok(()),
+            Err(events::Refused::Alias { line, col, name }) => Err(self
+                .error(
+                    codes::YAML_LIMIT,
+                    line,
+                    col,
+                    format!(
+                        "页面头部不能使用 YAML 别名 `*{name}` (aliases are not allowed in headers)"
+                    ),
+                )
+                .hint("把要重复的值直接写出来；头部不支持 & 锚点和 * 别名")),
+            Err(events::Refused::Expansion { line, col, nodes }) => Err(self
+                .error(
+                    codes::YAML_LIMIT,
+                    line,
+                    col,
+                    format!("YAML 别名展开得太大 (alias expansion too large): 超过 {nodes} 个节点"),
+                )
+                .hint("不要让 * 别名层层引用；把数据直接写出来")),
+        }
+    }
+}
+
+/// A minimal, safe wrapper over libyaml's event parser: only what `guard`
+/// needs (event kinds, anchors, positions).
+mod events {
+    use std::collections::HashMap;
+    use std::mem::MaybeUninit;
+
+    use unsafe_libyaml_norway as unsafe_yaml;
+
+    use super::Limits;
+
+    pub enum Refused {
+        Alias {
+            line: usize,
+            col: usize,
+            name: String,
+        },
+        Expansion {
+            line: usize,
+            col: usize,
+            nodes: usize,
+        },
+    }
+
+    enum Event {
+        /// A node begins: (is a collection, anchor).
+        Start(bool, Option<Vec<u8>>),
+        /// A collection ends.
+        End,
+        Alias(Vec<u8>),
+        Other,
+        Done,
+    }
+
+    struct Parser<'a> {
+        // Boxed and never moved: libyaml keeps pointers into the struct.
+        sys: Box<MaybeUninit<unsafe_yaml::yaml_parser_t>>,
+        _input: &'a [u8],
+        failed: bool,
+    }
+
+    impl<'a> Parser<'a> {
+        fn new(input: &'a [u8]) -> Option<Parser<'a>> {
+            let mut sys = Box::new(MaybeUninit::<unsafe_yaml::yaml_parser_t>::uninit());
+            // SAFETY: initialize fills the struct in place; the input slice
+            // outlives the parser (`_input` borrows it for 'a).
+            unsafe {
+                let p = sys.as_mut_ptr();
+                if unsafe_yaml::yaml_parser_initialize(p).fail {
+                    return None;
+                }
+                unsafe_yaml::yaml_parser_set_encoding(p, unsafe_yaml::YAML_UTF8_ENCODING);
+                unsafe_yaml::yaml_parser_set_input_string(p, input.as_ptr(), input.len() as _);
+            }
+            Some(Parser {
+                sys,
+                _input: input,
+                failed: false,
+            })
+        }
+
+        /// The next event and its (line, column), both 0-based; `None` on a
+        /// syntax error (serde_norway reports it, from the same parser).
+        fn next(&mut self) -> Option<(Event, usize, usize)> {
+            if self.failed {
+                return None;
+            }
+            let mut ev = MaybeUninit::<unsafe_yaml::yaml_event_t>::uninit();
+            // SAFETY: the parser was initialised in `new`; a successfully
+            // parsed event is read, then freed with yaml_event_delete.
+            unsafe {
+                let p = self.sys.as_mut_ptr();
+                if unsafe_yaml::yaml_parser_parse(p, ev.as_mut_ptr()).fail {
+                    self.failed = true;
+                    return None;
+                }
+                let e = &*ev.as_ptr();
+                let anchor = |ptr: *const u8| {
+                    (!ptr.is_null())
+                        .then(|| std::ffi::CStr::from_ptr(ptr.cast()).to_bytes().to_vec())
+                };
+                let kind = match e.type_ {
+                    unsafe_yaml::YAML_STREAM_END_EVENT => Event::Done,
+                    unsafe_yaml::YAML_ALIAS_EVENT => {
+                        Event::Alias(anchor(e.data.alias.anchor).unwrap_or_default())
+                    }
+                    unsafe_yaml::YAML_SCALAR_EVENT => {
+                        Event::Start(false, anchor(e.data.scalar.anchor))
+                    }
+                    unsafe_yaml::YAML_SEQUENCE_START_EVENT => {
+                        Event::Start(true, anchor(e.data.sequence_start.anchor))
+                    }
+                    unsafe_yaml::YAML_MAPPING_START_EVENT => {
+                        Event::Start(true, anchor(e.data.mapping_start.anchor))
+                    }
+                    unsafe_yaml::YAML_SEQUENCE_END_EVENT | unsafe_yaml::YAML_MAPPING_END_EVENT => {
+                        Event::End
+                    }
+                    _ => Event::Other,
+                };
+                let (line, col) = (e.start_mark.line as usize, e.start_mark.column as usize);
+                unsafe_yaml::yaml_event_delete(ev.as_mut_ptr());
+                Some((kind, line, col))
+            }
+        }
+    }
+
+    impl Drop for Parser<'_> {
+        fn drop(&mut self) {
+            // SAFETY: initialised in `new` (a failed init never builds a Parser).
+            unsafe { unsafe_yaml::yaml_parser_delete(self.sys.as_mut_ptr()) }
+        }
+    }
+
+    /// Walk the events counting nodes, each alias counted as the size of
+    /// what it names; refuse at the first alias (when not allowed) or at
+    /// the alias that takes the count over the limit.
+    pub fn scan(text: &str, limits: Limits) -> Result<(), Refused> {
+        let Some(mut p) = Parser::new(text.as_bytes()) else {
+            return Ok(());
+        };
+        let mut nodes = 0usize;
+        let mut sizes: HashMap<Vec<u8>, usize> = HashMap::new();
+        // Open collections: (anchor, node count when they started).
+        let mut open: Vec<(Option<Vec<u8>>, usize)> = Vec::new();
+        while let Some((ev, line, col)) = p.next() {
+            match ev {
+                Event::Done => break,
+                Event::Start(true, anchor) => {
+                    open.push((anchor, nodes));
+                    nodes += 1;
+                }
+                Event::Start(false, anchor) => {
+                    nodes += 1;
+                    if let Some(a) = anchor {
+                        sizes.insert(a, 1);
+                    }
+                }
+                Event::End => {
+                    if let Some((Some(a), start)) = open.pop() {
+                        sizes.insert(a, nodes - start);
+                    }
+                }
+                Event::Alias(name) => {
+                    if !limits.aliases {
+                        return Err(Refused::Alias {
+                            line: line + 1,
+                            col: col + 1,
+                            name: String::from_utf8_lossy(&name).into_owned(),
+                        });
+                    }
+                    nodes = nodes.saturating_add(sizes.get(&name).copied().unwrap_or(1));
+                }
+                Event::Other => {}
+            }
+            if nodes > limits.max_nodes {
+                return Err(Refused::Expansion {
+                    line: line + 1,
+                    col: col + 1,
+                    nodes: limits.max_nodes,
+                });
+            }
+        }
+        Ok(())
+    }
 }

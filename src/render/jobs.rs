@@ -9,105 +9,9 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{Kind, TIERS};
 use crate::render::context::{page_value, related, Ctx, Link};
 use crate::render::{render, value};
+use crate::resolve::outputs::pager_count;
+pub use crate::resolve::outputs::{out_file, pager_path, Job};
 use crate::resolve::Term;
-
-#[derive(Debug, Clone)]
-pub enum Job {
-    Home,
-    Page(usize),
-    Section { key: String, n: usize },
-    TaxonomyIndex(usize),
-    Term { tax: usize, term: usize, n: usize },
-    Schools,
-    School { idx: usize, n: usize },
-    Measures,
-    Measure { idx: usize, n: usize },
-    Alias(usize),
-    Feed(Option<String>),
-    Sitemap,
-    Robots,
-    NotFound,
-}
-
-fn pager_count(len: usize, per: usize) -> usize {
-    len.div_ceil(per).max(1)
-}
-
-/// Path of pager `n` (1-based) of a list at `base`.
-pub fn pager_path(base: &str, n: usize) -> String {
-    if n <= 1 {
-        base.to_string()
-    } else {
-        format!("{base}page/{n}/")
-    }
-}
-
-/// Output file for a URL path: `/a/b/` → `a/b/index.html`.
-pub fn out_file(path: &str) -> String {
-    let p = path.trim_start_matches('/');
-    if p.is_empty() {
-        "index.html".into()
-    } else if p.ends_with('/') {
-        format!("{p}index.html")
-    } else {
-        p.to_string()
-    }
-}
-
-pub fn list(ctx: &Ctx) -> Vec<Job> {
-    let site = ctx.site;
-    let per = ctx.cfg.paginate_by;
-    let mut jobs = vec![
-        Job::Home,
-        Job::NotFound,
-        Job::Sitemap,
-        Job::Robots,
-        Job::Feed(None),
-    ];
-    jobs.extend((0..site.pages.len()).map(Job::Page));
-    for (key, s) in &site.sections {
-        if key.is_empty() {
-            continue;
-        }
-        for n in 1..=pager_count(s.pages.len(), s.paginate_by) {
-            jobs.push(Job::Section {
-                key: key.clone(),
-                n,
-            });
-        }
-        if !s.pages.is_empty() {
-            jobs.push(Job::Feed(Some(key.clone())));
-        }
-    }
-    for (ti, t) in site.taxonomies.iter().enumerate() {
-        jobs.push(Job::TaxonomyIndex(ti));
-        for (i, term) in t.terms.iter().enumerate() {
-            for n in 1..=pager_count(term.pages.len(), per) {
-                jobs.push(Job::Term {
-                    tax: ti,
-                    term: i,
-                    n,
-                });
-            }
-        }
-    }
-    if !site.schools.is_empty() {
-        jobs.push(Job::Schools);
-    }
-    for (i, s) in site.schools.iter().enumerate() {
-        for n in 1..=pager_count(s.pages.len(), per) {
-            jobs.push(Job::School { idx: i, n });
-        }
-    }
-    jobs.push(Job::Measures);
-    for (i, m) in site.measures.iter().enumerate() {
-        for n in 1..=pager_count(m.pages.len(), per) {
-            jobs.push(Job::Measure { idx: i, n });
-        }
-    }
-    jobs.extend((0..site.aliases.len()).map(Job::Alias));
-    jobs
-}
 
 #[derive(Serialize)]
 struct PagerLink {
@@ -248,29 +152,6 @@ pub fn feed_entries(ctx: &Ctx, section: Option<&str>) -> Vec<usize> {
     idx
 }
 
-/// The file a job writes, relative to the output root.
-pub fn out_path(ctx: &Ctx, job: &Job) -> String {
-    let site = ctx.site;
-    let path = match job {
-        Job::Home => "/".to_string(),
-        Job::Page(i) => site.pages[*i].path.clone(),
-        Job::Section { key, n } => pager_path(&site.sections[key].path, *n),
-        Job::TaxonomyIndex(t) => site.taxonomies[*t].path.clone(),
-        Job::Term { tax, term, n } => pager_path(&site.taxonomies[*tax].terms[*term].path, *n),
-        Job::Schools => "/schools/".into(),
-        Job::School { idx, n } => pager_path(&site.schools[*idx].path, *n),
-        Job::Measures => "/measures/".into(),
-        Job::Measure { idx, n } => pager_path(&site.measures[*idx].path, *n),
-        Job::Alias(i) => site.aliases[*i].0.clone(),
-        Job::Feed(None) => "/atom.xml".into(),
-        Job::Feed(Some(k)) => format!("{}atom.xml", site.sections[k].path),
-        Job::Sitemap => "/sitemap.xml".into(),
-        Job::Robots => "/robots.txt".into(),
-        Job::NotFound => "/404.html".into(),
-    };
-    out_file(&path)
-}
-
 /// Render one job: (output file relative to the output root, bytes).
 pub fn run(ctx: &Ctx, tera: &Tera, job: &Job) -> Result<(String, String), Diagnostic> {
     let site = ctx.site;
@@ -400,10 +281,10 @@ pub fn run(ctx: &Ctx, tera: &Tera, job: &Job) -> Result<(String, String), Diagno
             go("measure.html", &c, &path)
         }
         Job::Alias(i) => {
-            let (from, to) = &site.aliases[*i];
-            let mut c = base_ctx(ctx, to, "");
-            c.insert("target", &ctx.urls.href(to));
-            go("alias.html", &c, from)
+            let a = &site.aliases[*i];
+            let mut c = base_ctx(ctx, &a.to, "");
+            c.insert("target", &ctx.urls.href(&a.to));
+            go("alias.html", &c, &a.from)
         }
         Job::Home => {
             let home = &site.sections[""];

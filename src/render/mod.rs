@@ -9,7 +9,7 @@ use serde::Serialize;
 use tera::{Context, Tera, Value};
 
 use crate::config::Config;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{codes, Diagnostic};
 use crate::load::theme::Theme;
 use crate::parse::slug::encode_path;
 
@@ -94,8 +94,12 @@ pub fn setup(
             ) && !e.to_string().contains("not found")
             {
                 errs.push(
-                    Diagnostic::file(&t.file, format!("模板语法错误 (template error): {e}"))
-                        .hint("检查 {{ }} 与 {% %} 是否成对；见 Tera 2 文档"),
+                    Diagnostic::file(
+                        codes::TEMPLATE,
+                        &t.file,
+                        format!("模板语法错误 (template error): {e}"),
+                    )
+                    .hint("检查 {{ }} 与 {% %} 是否成对；见 Tera 2 文档"),
                 );
             }
         }
@@ -110,6 +114,7 @@ pub fn setup(
             .map(|t| (t.name.as_str(), t.text.as_str())),
     ) {
         return Err(vec![Diagnostic::file(
+            codes::TEMPLATE,
             "templates/",
             format!("模板错误 (template error): {e}"),
         )
@@ -159,6 +164,7 @@ pub fn render(tera: &Tera, template: &str, ctx: &Context, out: &str) -> Result<S
             src = s.source();
         }
         Diagnostic::file(
+            codes::TEMPLATE,
             format!("templates/{template}"),
             format!("渲染 {out} 时模板出错 (render error): {msg}"),
         )

@@ -4,19 +4,21 @@
 //! Everything here is a function of read-only inputs returning data.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::diagnostics::{closest, Diagnostic, Diagnostics};
+use crate::diagnostics::{closest, codes, Diagnostic, Diagnostics};
+use crate::load::theme::Bytes;
 use crate::load::Asset;
 use crate::model::{Kind, Registry, SourceDoc, Status};
 use crate::parse::markdown::{self, Rendered};
 use crate::parse::slug::slugify;
 
 pub mod links;
+pub mod outputs;
 
 /// A school as shown on a page: registered (with id) or free text.
 #[derive(Debug, Clone)]
@@ -39,6 +41,8 @@ pub struct Page {
     pub year: Option<i32>,
     pub school: Option<SchoolRef>,
     pub district: Option<String>,
+    /// Site path of the cover image, checked to exist.
+    pub cover: Option<String>,
     pub rendered: Rendered,
 }
 
@@ -100,10 +104,11 @@ pub struct Resolved {
     /// One per registered school (or per school named, without a registry).
     pub schools: Vec<Term>,
     pub measures: Vec<Term>,
-    /// (alias path, target path)
-    pub aliases: Vec<(String, String)>,
-    /// (source, output path relative to the output root)
-    pub assets: Vec<(PathBuf, String)>,
+    pub aliases: Vec<outputs::Alias>,
+    /// Every file rendered from a template, in a fixed order.
+    pub jobs: Vec<outputs::Job>,
+    /// Every file copied as it is (statics, bundle files).
+    pub copies: Vec<outputs::Copy>,
     /// How links in bodies were resolved; reused to re-render one body.
     pub links: links::Resolver,
 }
@@ -128,11 +133,15 @@ impl Resolved {
 }
 
 pub struct Input<'a> {
+    pub root: &'a Path,
     pub cfg: &'a Config,
     pub registry: &'a Registry,
     pub docs: Vec<SourceDoc>,
+    /// Content files (relative to content/) whose header could not be read.
+    pub failed: Vec<String>,
     pub assets: Vec<Asset>,
-    pub statics: BTreeSet<String>,
+    /// Output path → source of every static file (theme and site).
+    pub statics: &'a BTreeMap<String, Bytes>,
     pub templates: BTreeSet<String>,
     pub drafts: bool,
     /// Markdown → HTML for one document (a cache may stand in front of it).
@@ -142,23 +151,26 @@ pub struct Input<'a> {
 impl<'a> Input<'a> {
     /// The input for a site whose templates and static files come from
     /// `theme` (build, check and serve all resolve this way).
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
+        root: &'a Path,
         cfg: &'a Config,
         registry: &'a Registry,
-        theme: &crate::load::theme::Theme,
-        docs: Vec<SourceDoc>,
+        theme: &'a crate::load::theme::Theme,
+        parsed: crate::parse::Parsed,
         assets: Vec<Asset>,
         drafts: bool,
         markdown: &'a MarkdownFn<'a>,
     ) -> Input<'a> {
         let templates = theme.templates.iter().map(|t| t.name.clone()).collect();
-        let statics = theme.statics.keys().cloned().collect();
         Input {
+            root,
             cfg,
             registry,
-            docs,
+            docs: parsed.docs,
+            failed: parsed.failed,
             assets,
-            statics,
+            statics: &theme.statics,
             templates,
             drafts,
             markdown,
@@ -206,11 +218,16 @@ fn section_path(key: &str, pinyin: bool) -> String {
     p
 }
 
-pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
+/// The site's structure, outputs and rendered bodies, and every content
+/// error found on the way. The structure is complete even with errors, so
+/// `check` can go on looking for more.
+pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
     let Input {
+        root,
         cfg,
         registry,
         docs,
+        failed,
         assets,
         statics,
         templates,
@@ -375,6 +392,7 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
                 if *owner != kind {
                     errs.push(
                         Diagnostic::new(
+                            codes::OTHER_KIND_KEY,
                             &doc.file,
                             *line,
                             1,
@@ -405,6 +423,7 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
         if slug.is_empty() {
             errs.push(
                 Diagnostic::new(
+                    codes::BAD_PATH,
                     &doc.file,
                     h.line_of("slug"),
                     1,
@@ -450,6 +469,7 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
                             "school",
                             format!("学校 `{name}` 没有在 data/schools.yaml 登记 (unknown school)"),
                         )
+                        .code(codes::UNKNOWN_SCHOOL)
                         .hint(hint)
                         .with_source(&doc.text),
                     );
@@ -471,6 +491,7 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
                         "measures",
                         format!("举措 {m} 不在 data/measures.yaml 中"),
                     )
+                    .code(codes::UNKNOWN_MEASURE)
                     .hint("measures 写 data/measures.yaml 里的编号")
                     .with_source(&doc.text),
                 );
@@ -487,6 +508,7 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
             year,
             school,
             district,
+            cover: None,
             rendered: Rendered::default(),
         });
     }
@@ -622,85 +644,48 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
         sections.get_mut(&k).unwrap().subsections = list;
     }
 
-    // 5. Every URL has one owner.
-    let mut owners: BTreeMap<String, String> = BTreeMap::new();
-    let mut claim =
-        |errs: &mut Diagnostics, path: &str, who: &str, line: usize, text: Option<&str>| {
-            if let Some(prev) = owners.get(path) {
-                let mut d = Diagnostic::new(
-                    who,
-                    line,
-                    1,
-                    format!("网址 {path} 被两个文件占用 (two pages on one URL): {prev} 和 {who}"),
-                )
-                .hint("给其中一页写不同的 slug:，或改文件名");
-                if let Some(t) = text {
-                    d = d.with_source(t);
-                }
-                errs.push(d);
-            } else {
-                owners.insert(path.to_string(), who.to_string());
-            }
-        };
-    for tax in &taxonomies {
-        claim(
-            &mut errs,
-            &tax.path,
-            &format!("(taxonomy {})", tax.name),
-            0,
-            None,
-        );
-    }
-    if school_pages {
-        claim(&mut errs, "/schools/", "(school profiles)", 0, None);
-    }
-    claim(&mut errs, "/measures/", "(measure pages)", 0, None);
-    for s in sections.values() {
-        let who = s
-            .doc
-            .as_ref()
-            .map(|d| d.file.clone())
-            .unwrap_or_else(|| format!("content/{}/", s.key));
-        claim(
-            &mut errs,
-            &s.path,
-            &who,
-            if s.doc.is_some() { 1 } else { 0 },
-            s.doc.as_ref().map(|d| d.text.as_ref()),
-        );
-    }
+    // 5. Aliases: old URLs of a page, checked where they are made.
     let mut aliases = Vec::new();
-    for p in &pages {
-        claim(
-            &mut errs,
-            &p.path,
-            &p.doc.file,
-            p.doc.header.line_of("slug").max(1),
-            Some(&p.doc.text),
-        );
+    for (i, p) in pages.iter().enumerate() {
         for a in &p.doc.header.aliases {
-            let mut ap = if a.starts_with('/') {
-                a.clone()
-            } else {
-                format!("/{a}")
-            };
-            if !ap.ends_with('/') && !ap.ends_with(".html") {
-                ap.push('/');
+            match alias_path(a) {
+                Ok(from) => aliases.push(outputs::Alias {
+                    from,
+                    to: p.path.clone(),
+                    page: i,
+                }),
+                Err(why) => errs.push(
+                    at_value(
+                        &p.doc.file,
+                        &p.doc.header,
+                        "aliases",
+                        format!("别名 `{a}` 不能用 (invalid alias): {why}"),
+                    )
+                    .code(codes::BAD_PATH)
+                    .hint("aliases 写本站的旧网址，例如 /old/path/ 或 /2019/news.html；不要用 .. 或完整网址")
+                    .with_source(&p.doc.text),
+                ),
             }
-            claim(
-                &mut errs,
-                &ap,
-                &p.doc.file,
-                p.doc.header.line_of("aliases"),
-                Some(&p.doc.text),
-            );
-            aliases.push((ap, p.path.clone()));
         }
     }
-    aliases.sort();
+    aliases.sort_by(|a, b| (&a.from, a.page).cmp(&(&b.from, b.page)));
 
-    // 6. Assets: bundle files beside their page, other files where they are.
-    let mut out_assets = Vec::new();
+    // 6. Copied files: statics, then bundle files beside their page and
+    // other files under content/ where they are.
+    let mut copies: Vec<outputs::Copy> = statics
+        .iter()
+        .map(|(rel, src)| outputs::Copy {
+            out: rel.clone(),
+            from: match src {
+                Bytes::Disk(p) => p
+                    .strip_prefix(root)
+                    .map(crate::load::rel_string)
+                    .unwrap_or_else(|_| p.display().to_string()),
+                Bytes::Embedded(_) => format!("themes/{}/static/{rel} (built in)", cfg.theme),
+            },
+            src: src.clone(),
+        })
+        .collect();
     let bundle_of: BTreeMap<String, usize> = page_assets
         .iter()
         .filter_map(|(b, i)| b.clone().map(|b| (b, *i)))
@@ -711,79 +696,164 @@ pub fn resolve(input: Input) -> Result<Resolved, Diagnostics> {
             .iter()
             .filter(|(b, _)| dir == b.as_str() || dir.starts_with(&format!("{b}/")))
             .max_by_key(|(b, _)| b.len());
-        match owner {
+        let out = match owner {
             Some((b, &i)) => {
                 let inner = &a.rel[b.len() + 1..];
-                out_assets.push((a.src, format!("{}{}", &pages[i].path[1..], inner)));
+                format!("{}{}", &pages[i].path[1..], inner)
             }
             None if all_bundles
                 .iter()
-                .any(|b| dir == b || dir.starts_with(&format!("{b}/"))) => {} // bundle of an unpublished page
-            None => out_assets.push((a.src, a.rel.clone())),
-        }
+                .any(|b| dir == b || dir.starts_with(&format!("{b}/"))) =>
+            {
+                continue; // bundle of an unpublished page
+            }
+            None => a.rel.clone(),
+        };
+        copies.push(outputs::Copy {
+            out,
+            from: format!("content/{}", a.rel),
+            src: Bytes::Disk(a.src),
+        });
     }
 
-    // 7. Render bodies with links resolved (parallel).
-    let mut known: BTreeSet<String> = owners.keys().cloned().collect();
-    for t in taxonomies
-        .iter()
-        .flat_map(|t| t.terms.iter())
-        .chain(schools.values())
-        .chain(measures.iter())
-    {
-        known.insert(t.path.clone());
-    }
-    known.insert("/".into());
-    for s in &statics {
-        known.insert(format!("/{s}"));
-    }
-    for (_, out) in &out_assets {
-        known.insert(format!("/{out}"));
-    }
-    let mut files: BTreeMap<String, String> = BTreeMap::new();
-    for p in &pages {
-        files.insert(p.doc.rel.clone(), p.path.clone());
-    }
-    for s in sections.values() {
-        if let Some(d) = &s.doc {
-            files.insert(d.rel.clone(), s.path.clone());
-        }
-    }
-    let resolver = links::Resolver::new(cfg.base_path(), known, files);
-    let rendered: Vec<Rendered> = pages
-        .par_iter()
-        .map(|p| clean(render_md(&p.doc, &resolver), cfg.trust_html))
-        .collect();
-    for (p, r) in pages.iter_mut().zip(rendered) {
-        errs.extend(r.errors.iter().cloned());
-        p.rendered = r;
-    }
-    for s in sections.values_mut() {
-        if let Some(d) = &s.doc {
-            let r = clean(render_md(d, &resolver), cfg.trust_html);
-            errs.extend(r.errors.iter().cloned());
-            s.html = r.html;
-        }
-    }
-    if !errs.is_empty() {
-        return Err(errs);
-    }
-    Ok(Resolved {
+    // 7. The plan of outputs: every path checked, once, for all of them.
+    let school_list: Vec<Term> = schools.into_values().collect();
+    let mut site = Resolved {
         pages,
         sections,
         by_date,
         taxonomies,
-        schools: schools.into_values().collect(),
+        schools: school_list,
         measures,
         aliases,
-        assets: out_assets,
-        links: resolver,
-    })
+        jobs: vec![],
+        copies,
+        links: links::Resolver::default(),
+    };
+    site.jobs = outputs::list(&site, cfg.paginate_by);
+    let plan = outputs::planned(&site);
+    errs.extend(outputs::check(&plan));
+
+    // 8. Links resolve against exactly what the plan writes. Pages whose
+    // header failed to parse are not in it; links to them are not
+    // reported again (their header error is the cause).
+    let known: BTreeSet<String> = plan.iter().map(|(p, _)| outputs::site_path(p)).collect();
+    let mut files: BTreeMap<String, String> = BTreeMap::new();
+    for p in &site.pages {
+        files.insert(p.doc.rel.clone(), p.path.clone());
+    }
+    for s in site.sections.values() {
+        if let Some(d) = &s.doc {
+            files.insert(d.rel.clone(), s.path.clone());
+        }
+    }
+    let shadow = failed.iter().map(|rel| default_path(rel, pinyin)).collect();
+    site.links = links::Resolver::new(cfg.base_path(), known, files)
+        .with_unparsed(failed.into_iter().collect(), shadow);
+
+    // 9. Covers name files the site has.
+    for p in &mut site.pages {
+        let Some(cover) = &p.doc.header.cover else {
+            continue;
+        };
+        match site.links.locate(&p.doc.rel, cover, true) {
+            Ok(links::Located::Site(path, _)) => p.cover = Some(path),
+            Ok(links::Located::Unparsed) => {}
+            Ok(_) => errs.push(
+                at_value(
+                    &p.doc.file,
+                    &p.doc.header,
+                    "cover",
+                    format!("封面 `{cover}` 不是本站的图片文件 (cover must be a file of the site)"),
+                )
+                .code(codes::MISSING_FILE)
+                .hint("把图片放在页面文件夹（page bundle）里写 cover: 文件名，或放进 static/ 写 cover: /images/文件名；不能引用外站图片")
+                .with_source(&p.doc.text),
+            ),
+            Err(e) => errs.push(
+                at_value(&p.doc.file, &p.doc.header, "cover", e.message)
+                    .code(e.code)
+                    .hint(e.hint)
+                    .with_source(&p.doc.text),
+            ),
+        }
+    }
+
+    // 10. Render bodies with links resolved (parallel); every body is
+    // sanitised unless the site trusts its HTML.
+    let rendered: Vec<Rendered> = site
+        .pages
+        .par_iter()
+        .map(|p| clean(render_md(&p.doc, &site.links), cfg.trust_html))
+        .collect();
+    for (p, r) in site.pages.iter_mut().zip(rendered) {
+        errs.extend(r.errors.iter().cloned());
+        p.rendered = r;
+    }
+    let section_html: Vec<(String, Rendered)> = site
+        .sections
+        .values()
+        .filter_map(|s| {
+            s.doc.as_ref().map(|d| {
+                (
+                    s.key.clone(),
+                    clean(render_md(d, &site.links), cfg.trust_html),
+                )
+            })
+        })
+        .collect();
+    for (k, r) in section_html {
+        errs.extend(r.errors.iter().cloned());
+        site.sections.get_mut(&k).expect("section exists").html = r.html;
+    }
+    (site, errs)
 }
 
-/// Sanitise a body that holds raw HTML, unless the site trusts it.
+/// The site path of an alias as written: `old/x`, `/old/x/`, `/x.html` or
+/// percent-encoded; refused when it would leave the site or is not a path.
+pub fn alias_path(a: &str) -> Result<String, String> {
+    let a = a.trim();
+    if a.contains("://") || a.starts_with("//") {
+        return Err("写本站路径，不要写完整网址 (write a path, not a URL)".into());
+    }
+    if a.contains(['?', '#']) {
+        return Err("别名不能带 ? 或 # (no query or fragment)".into());
+    }
+    let decoded = crate::parse::slug::decode_path(a);
+    let mut p = if decoded.starts_with('/') {
+        decoded
+    } else {
+        format!("/{decoded}")
+    };
+    if !p.ends_with('/') && !p.ends_with(".html") {
+        p.push('/');
+    }
+    crate::model::paths::check_out_path(&outputs::out_file(&p))?;
+    Ok(p)
+}
+
+/// The URL a content file would have with no `slug:` (for a file whose
+/// header could not be read).
+fn default_path(rel: &str, pinyin: bool) -> String {
+    let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    let (section, stem) = if name == "index.md" && !dir.is_empty() {
+        dir.rsplit_once('/').unwrap_or(("", dir))
+    } else if name == "_index.md" {
+        return section_path(dir, pinyin);
+    } else {
+        (dir, name.strip_suffix(".md").unwrap_or(name))
+    };
+    format!(
+        "{}{}/",
+        section_path(section, pinyin),
+        slugify(stem, pinyin)
+    )
+}
+
+/// Sanitise a body, unless the site trusts its HTML. Every body, whatever
+/// it contains: Markdown alone can carry attributes and URLs.
 pub fn clean(mut r: Rendered, trust_html: bool) -> Rendered {
-    if r.raw_html && !trust_html {
+    if !trust_html {
         r.html = crate::parse::sanitize::sanitize(&r.html).into();
     }
     r
@@ -818,9 +888,8 @@ pub fn review_gate(cfg: &Config, doc: &SourceDoc, status: Status) -> Option<Diag
         1
     };
     Some(
-        Diagnostic::new(&doc.file, line, 1, format!("已发布的页面缺少审核记录 {} (published without review)", missing.join("、")))
+        Diagnostic::new(codes::REVIEW, &doc.file, line, 1, format!("已发布的页面缺少审核记录 {} (published without review)", missing.join("、")))
             .hint("审核通过后填写 reviewed_by: 审核人 和 review_date: 2024-05-12；未审核的稿件请写 status: review")
-            .code("E060")
             .with_source(&doc.text),
     )
 }
@@ -845,6 +914,7 @@ fn check_template(
                 "template",
                 format!("找不到模板 `{name}` (unknown template)"),
             )
+            .code(codes::UNKNOWN_TEMPLATE)
             .hint(hint)
             .with_source(&doc.text),
         );
@@ -862,5 +932,5 @@ pub fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
 /// A diagnostic at the value of header `key`.
 fn at_value(file: &str, h: &crate::model::Header, key: &str, msg: String) -> Diagnostic {
     let (line, col, len) = h.value_of(key);
-    Diagnostic::new(file, line, col, msg).span(len)
+    Diagnostic::new(codes::BAD_VALUE, file, line, col, msg).span(len)
 }

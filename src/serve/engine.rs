@@ -19,14 +19,14 @@ use tera::Tera;
 use crate::cmd::build::{inputs, navigation, parse_files, Inputs};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::load::{self, theme::Bytes, theme::Theme};
+use crate::load::{self, theme::Theme};
 use crate::model::{Registry, SourceDoc};
 use crate::parse::header::{parse_doc, split};
 use crate::parse::markdown::{self, Rendered};
 use crate::render::context::{card, Ctx};
 use crate::render::jobs::{self, Job};
 use crate::render::signature::{global_hash, Signer};
-use crate::resolve::{self, links, Input, Resolved};
+use crate::resolve::{self, links, outputs, Input, Resolved};
 
 /// One output file as served.
 #[derive(Clone, Debug)]
@@ -165,7 +165,9 @@ impl Engine {
             return match self.refresh_statics() {
                 Some(true) if css => Change::Css,
                 Some(true) => Change::Reload,
-                _ => Change::None,
+                Some(false) => Change::None,
+                // A static file came or went: the plan of outputs changed.
+                None => self.rebuild(false),
             };
         }
         if !full && content.len() == 1 {
@@ -238,11 +240,14 @@ impl Engine {
         }
         let mut errors = Vec::new();
         self.rescan_content();
-        let mut docs = Vec::with_capacity(self.docs.len());
-        for (_, d) in self.docs.values() {
+        let mut parsed = crate::parse::Parsed::default();
+        for (rel, (_, d)) in &self.docs {
             match d {
-                Ok(d) => docs.push(d.clone()),
-                Err(e) => errors.extend(e.iter().cloned()),
+                Ok(d) => parsed.docs.push(d.clone()),
+                Err(e) => {
+                    parsed.failed.push(rel.clone());
+                    errors.extend(e.iter().cloned());
+                }
             }
         }
         let assets = load::walk_files(&self.opts.root.join("content"))
@@ -253,27 +258,22 @@ impl Engine {
         let cache = &self.md;
         let md = |doc: &SourceDoc, links: &links::Resolver| cached_markdown(cache, doc, links);
         let resolved = resolve::resolve(Input::new(
+            &self.opts.root,
             &self.cfg,
             &self.registry,
             &self.theme,
-            docs,
+            parsed,
             assets,
             self.opts.drafts,
             &md,
         ));
-        let site = match resolved {
-            Ok(site) if errors.is_empty() => site,
-            Ok(_) => {
-                self.errors = errors;
-                return Change::Reload;
-            }
-            Err(e) => {
-                errors.extend(e.0);
-                errors.sort();
-                self.errors = errors;
-                return Change::Reload;
-            }
-        };
+        let (site, resolve_errors) = resolved;
+        errors.extend(resolve_errors.0);
+        if !errors.is_empty() {
+            errors.sort();
+            self.errors = errors;
+            return Change::Reload;
+        }
         if full || self.site.is_none() {
             let nav = navigation(
                 &site,
@@ -336,7 +336,7 @@ impl Engine {
                             offset,
                         );
                         if e.is_empty() {
-                            Ok(d.remove(0))
+                            Ok(d.docs.remove(0))
                         } else {
                             Err(e)
                         }
@@ -352,14 +352,26 @@ impl Engine {
     }
 
     /// Re-read static files and bundle assets into the store. Some(true)
-    /// when any output changed.
+    /// when any output changed; None when the set of static files changed
+    /// (or there is no build yet), which takes a rebuild.
     fn refresh_statics(&mut self) -> Option<bool> {
-        let site = self.site.as_ref()?;
         let theme = load::theme::load(&self.opts.root, &self.cfg.theme, &self.cfg.language).ok()?;
+        let same = theme.statics.keys().eq(self.theme.statics.keys());
         self.theme.statics = theme.statics;
+        let site = self.site.as_mut().filter(|_| same)?;
+        // Same files, perhaps from elsewhere (a site file now overrides
+        // the theme's): the plan is unchanged, only its sources.
+        for c in &mut site.copies {
+            if let Some(src) = self.theme.statics.get(&c.out) {
+                if *src != c.src {
+                    c.src = src.clone();
+                }
+            }
+        }
+        let site = self.site.as_ref()?;
         let mut store = (*self.store).clone();
         store.retain(|k, _| !self.static_keys.contains(k));
-        let (changed, keys) = copy_files(&mut store, &self.theme.statics, site, &self.store);
+        let (changed, keys) = copy_files(&mut store, site, &self.store);
         let changed = changed || keys != self.static_keys;
         self.static_keys = keys;
         self.store = Arc::new(store);
@@ -381,7 +393,7 @@ impl Engine {
             std::mem::take(&mut self.cards),
             std::mem::take(&mut self.card_hashes),
         );
-        let mut list = jobs::list(&ctx);
+        let mut list = site.jobs.clone();
         if let Scope::Only(a) = &scope {
             list.retain(|j| a.shows(j));
         }
@@ -391,7 +403,7 @@ impl Engine {
             .map(|job: &Job| {
                 let sig = self.signer.sign(&ctx, job);
                 if let Some(s) = sig {
-                    let out = jobs::out_path(&ctx, job);
+                    let out = outputs::out_path(site, job);
                     if let Some(o) = old.get(&out) {
                         if o.sig == Some(s) {
                             return Ok((out, o.clone(), false));
@@ -453,7 +465,7 @@ impl Engine {
             return Change::Reload;
         }
         if let Scope::All = scope {
-            let (c, keys) = copy_files(&mut store, &self.theme.statics, site, &self.store);
+            let (c, keys) = copy_files(&mut store, site, &self.store);
             changed |= c || keys != self.static_keys;
             self.static_keys = keys;
         }
@@ -552,24 +564,16 @@ impl Affected {
 
 /// Copy theme/site statics and bundle assets into `store`, reading each
 /// file: whether any bytes differ from `old`, and the keys copied.
-fn copy_files(
-    store: &mut Store,
-    statics: &BTreeMap<String, Bytes>,
-    site: &Resolved,
-    old: &Store,
-) -> (bool, BTreeSet<String>) {
-    let files: Vec<(String, Bytes)> = statics
-        .iter()
-        .map(|(k, b)| (k.clone(), b.clone()))
-        .chain(
-            site.assets
-                .iter()
-                .map(|(src, out)| (out.clone(), Bytes::Disk(src.clone()))),
-        )
-        .collect();
-    let read: Vec<(String, Vec<u8>)> = files
+fn copy_files(store: &mut Store, site: &Resolved, old: &Store) -> (bool, BTreeSet<String>) {
+    let read: Vec<(String, Vec<u8>)> = site
+        .copies
         .par_iter()
-        .filter_map(|(k, b)| b.read().ok().map(|bytes| (k.clone(), bytes.into_owned())))
+        .filter_map(|c| {
+            c.src
+                .read()
+                .ok()
+                .map(|bytes| (c.out.clone(), bytes.into_owned()))
+        })
         .collect();
     let mut changed = false;
     let mut keys = BTreeSet::new();

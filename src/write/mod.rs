@@ -1,31 +1,46 @@
 //! Write: every output goes into a staging folder beside the output folder;
 //! only a complete, error-free build is swapped into place, so a failed
-//! build leaves the previous output byte-identical.
+//! build leaves the previous output byte-identical, and a reader of the
+//! output folder (a web server) never sees it missing: on Linux the two
+//! folders are exchanged in one step (`renameat2(RENAME_EXCHANGE)`).
 //!
 //! Deleting a 12k-file tree costs seconds on ext4, so the swapped-out
 //! output is not deleted: it is kept as `.<name>.prev` and recycled as the
 //! next build's staging folder. Files whose bytes are unchanged are not
 //! rewritten, files the new build does not produce are pruned before the
 //! swap, so the result is exactly the new build whatever was there.
+//!
+//! The output folder is checked before any work: it may not be the site,
+//! contain it or lie inside its sources, and a non-empty folder exemplar
+//! did not make (no `paths::MARKER` in it) is refused unless forced. A
+//! lock beside it makes a second build of the same output wait. Every path
+//! written is checked again here, whatever made it.
 
 use std::collections::HashSet;
+use std::fs::File;
 use std::io::ErrorKind;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
 use walkdir::WalkDir;
 
 use crate::diagnostics::Failure;
+use crate::model::paths::{check_out_path, MARKER};
 
-/// Where rendered files go. The build writes through this trait so that
-/// `serve` can later keep a build in memory instead.
-pub trait Sink: Sync {
-    fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()>;
-    fn copy(&self, rel: &str, src: &Path) -> std::io::Result<()> {
-        let bytes = std::fs::read(src)?;
-        self.write(rel, &bytes)
-    }
-}
+/// Folders of a site that hold sources: an output may never be inside one.
+pub const SOURCE_DIRS: &[&str] = &[
+    "content",
+    "data",
+    "themes",
+    "static",
+    "templates",
+    "archive",
+    ".git",
+];
+
+/// What the marker file says to whoever finds it.
+const MARKER_TEXT: &str =
+    "exemplar build writes this folder and replaces all of its contents on every build.\n";
 
 /// A staging folder beside the final output folder.
 pub struct Staging {
@@ -33,38 +48,178 @@ pub struct Staging {
     pub target: PathBuf,
     prev: PathBuf,
     written: Mutex<HashSet<PathBuf>>,
+    /// Held until the build ends: one build per output at a time.
+    _lock: File,
+}
+
+/// `p` made absolute and free of `.`/`..`, with symlinks of the part that
+/// exists resolved (so two spellings of one folder compare equal).
+fn real_path(p: &Path) -> std::io::Result<PathBuf> {
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(p)
+    };
+    let mut clean = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::ParentDir => {
+                clean.pop();
+            }
+            Component::CurDir => {}
+            c => clean.push(c),
+        }
+    }
+    // Resolve the longest existing ancestor, keep the rest as written.
+    let mut existing = clean.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (
+            existing.file_name().map(|n| n.to_os_string()),
+            existing.parent(),
+        ) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing.canonicalize().unwrap_or(existing);
+    for name in rest.into_iter().rev() {
+        out.push(name);
+    }
+    Ok(out)
+}
+
+/// Why `out` may not be the output folder of the site at `root`, if so.
+/// Checked before any work is done.
+pub fn check_target(root: &Path, out: &Path, force: bool) -> Result<PathBuf, Failure> {
+    let shown = out.display().to_string();
+    let refuse = |why: String, hint: &str| {
+        Err(Failure::Other(format!(
+            "不能输出到 {shown} (refusing output folder): {why}\n  修改建议: {hint}"
+        )))
+    };
+    let io = |e: std::io::Error| Failure::io(&shown, e);
+    // A symlinked output is followed: the folder it names is replaced.
+    let meta = std::fs::symlink_metadata(out);
+    let target = match &meta {
+        Ok(m) if m.file_type().is_symlink() => match out.canonicalize() {
+            Ok(t) => t,
+            Err(_) => {
+                return refuse(
+                    "它是一个指向不存在位置的符号链接 (dangling symlink)".into(),
+                    "删除这个链接，或让它指向一个存在的文件夹",
+                )
+            }
+        },
+        _ => real_path(out).map_err(io)?,
+    };
+    let root = real_path(root).map_err(io)?;
+    if target == root {
+        return refuse(
+            "它就是站点目录 (it is the site folder)".into(),
+            "用 -o public 或站点外的另一个空文件夹",
+        );
+    }
+    if root.starts_with(&target) {
+        return refuse(
+            format!("它包含站点目录 {} (it contains the site)", root.display()),
+            "用 -o public 或站点外的另一个空文件夹",
+        );
+    }
+    for src in SOURCE_DIRS {
+        if target.starts_with(root.join(src)) {
+            return refuse(
+                format!("它在源文件夹 {src}/ 里面 (it lies inside the sources)"),
+                "输出目录不能放在 content/、data/、static/、templates/、themes/ 里；用 -o public",
+            );
+        }
+    }
+    match std::fs::metadata(&target) {
+        Ok(m) if !m.is_dir() => refuse(
+            "它是一个文件，不是文件夹 (it is a file)".into(),
+            "删除或改名这个文件，或用 -o 指定另一个文件夹",
+        ),
+        Ok(m) => {
+            if m.permissions().readonly() {
+                return refuse(
+                    "它是只读的 (it is read-only)".into(),
+                    "给这个文件夹加上写权限（chmod u+w），或用 -o 指定另一个文件夹",
+                );
+            }
+            let foreign = !target.join(MARKER).is_file()
+                && std::fs::read_dir(&target).map_err(io)?.next().is_some();
+            if foreign && !force {
+                return refuse(
+                    "它不是空文件夹，也不是 exemplar 建立的 (a non-empty folder exemplar did not create)".into(),
+                    "换一个空文件夹，或确认其中的文件可以全部替换后加 --force",
+                );
+            }
+            Ok(target)
+        }
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(target),
+        Err(e) => Err(io(e)),
+    }
 }
 
 impl Staging {
+    /// Take the lock for `target` (already checked by `check_target`) and
+    /// make the staging folder, recycling the previous output.
     pub fn new(target: &Path) -> Result<Staging, Failure> {
-        let target = absolute(target);
+        let target = target.to_path_buf();
         let parent = target
             .parent()
             .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from("."));
+            .unwrap_or_else(|| PathBuf::from("/"));
         std::fs::create_dir_all(&parent).map_err(|e| Failure::io(parent.display(), e))?;
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
+        let lock = lock(&parent.join(format!(".{name}.lock")), &target)?;
         let dir = parent.join(format!(".{name}.staging"));
         let prev = parent.join(format!(".{name}.prev"));
-        if dir.exists() {
-            // Left by an interrupted build: recycle it, drop the older copy.
-            if prev.exists() {
-                std::fs::remove_dir_all(&prev).map_err(|e| Failure::io(prev.display(), e))?;
+        let is_dir = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
+        let remove = |p: &Path| -> Result<(), Failure> {
+            match std::fs::symlink_metadata(p) {
+                Ok(m) if m.is_dir() => {
+                    std::fs::remove_dir_all(p).map_err(|e| Failure::io(p.display(), e))
+                }
+                Ok(_) => std::fs::remove_file(p).map_err(|e| Failure::io(p.display(), e)),
+                Err(_) => Ok(()),
             }
-        } else if prev.is_dir() {
-            std::fs::rename(&prev, &dir).map_err(|e| Failure::io(prev.display(), e))?;
+        };
+        if is_dir(&dir) {
+            // Left by an interrupted build: recycle it, drop the older copy.
+            remove(&prev)?;
         } else {
-            std::fs::create_dir_all(&dir).map_err(|e| Failure::io(dir.display(), e))?;
+            remove(&dir)?;
+            if is_dir(&prev) && !std::fs::metadata(&prev).is_ok_and(|m| m.permissions().readonly())
+            {
+                std::fs::rename(&prev, &dir).map_err(|e| Failure::io(prev.display(), e))?;
+            } else {
+                remove(&prev)?;
+                std::fs::create_dir_all(&dir).map_err(|e| Failure::io(dir.display(), e))?;
+            }
         }
-        Ok(Staging {
+        // Whatever a recycled folder holds, no write may follow a link out.
+        for entry in WalkDir::new(&dir).min_depth(1).into_iter().flatten() {
+            if entry.path_is_symlink() {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+        let s = Staging {
             dir,
             target,
             prev,
             written: Mutex::new(HashSet::new()),
-        })
+            _lock: lock,
+        };
+        s.put(MARKER, MARKER_TEXT.as_bytes())
+            .map_err(|e| Failure::io(s.dir.join(MARKER).display(), e))?;
+        Ok(s)
     }
 
     /// Prune what this build did not write, then swap the staging folder
@@ -88,15 +243,7 @@ impl Staging {
         for d in stale_dirs {
             let _ = std::fs::remove_dir(&d); // only succeeds when empty
         }
-        if self.target.exists() {
-            std::fs::rename(&self.target, &self.prev)
-                .map_err(|e| Failure::io(self.target.display(), e))?;
-        }
-        if let Err(e) = std::fs::rename(&self.dir, &self.target) {
-            let _ = std::fs::rename(&self.prev, &self.target);
-            return Err(Failure::io(self.target.display(), e));
-        }
-        Ok(())
+        swap(&self.dir, &self.target, &self.prev).map_err(|e| Failure::io(self.target.display(), e))
     }
 
     /// A failed build: the output is untouched; the staging folder is kept
@@ -107,52 +254,23 @@ impl Staging {
         }
     }
 
-    fn write_at(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-        match std::fs::metadata(path) {
-            Ok(m)
-                if m.is_file()
-                    && m.len() == bytes.len() as u64
-                    && std::fs::read(path).is_ok_and(|old| old == bytes) =>
-            {
-                return Ok(());
-            }
-            Ok(m) if m.is_dir() => std::fs::remove_dir_all(path)?,
-            _ => {}
-        }
-        match std::fs::write(path, bytes) {
-            Err(e) if e.kind() == ErrorKind::NotFound || e.kind() == ErrorKind::NotADirectory => {
-                let parent = path.parent().expect("output paths have a parent");
-                make_dir(parent)?;
-                std::fs::write(path, bytes)
-            }
-            r => r,
-        }
+    /// Write `bytes` to `rel` in the staging folder (unchanged files are
+    /// left alone). `rel` must be a plain relative path.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+        check_out_path(rel)
+            .map_err(|why| std::io::Error::new(ErrorKind::InvalidInput, format!("{rel}: {why}")))?;
+        self.put(rel, bytes)
     }
-}
 
-/// create_dir_all, replacing any file that stands where a folder must be.
-fn make_dir(dir: &Path) -> std::io::Result<()> {
-    match std::fs::create_dir_all(dir) {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            let mut p = dir.to_path_buf();
-            loop {
-                if p.is_file() {
-                    std::fs::remove_file(&p)?;
-                    return std::fs::create_dir_all(dir);
-                }
-                if !p.pop() {
-                    return Err(e);
-                }
-            }
-        }
+    /// Copy file `src` to `rel`.
+    pub fn copy(&self, rel: &str, src: &Path) -> std::io::Result<()> {
+        let bytes = std::fs::read(src)?;
+        self.write(rel, &bytes)
     }
-}
 
-impl Sink for Staging {
-    fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+    fn put(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
         let path = self.dir.join(rel);
-        Self::write_at(&path, bytes)?;
+        write_at(&path, bytes)?;
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -161,13 +279,119 @@ impl Sink for Staging {
     }
 }
 
-fn absolute(p: &Path) -> PathBuf {
-    if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map(|d| d.join(p))
-            .unwrap_or_else(|_| p.to_path_buf())
+/// Take the lock file, waiting (and saying so) while another build holds it.
+fn lock(path: &Path, target: &Path) -> Result<File, Failure> {
+    let f = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|e| Failure::io(path.display(), e))?;
+    match f.try_lock() {
+        Ok(()) => Ok(f),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            eprintln!(
+                "另一个 exemplar build 正在写 {}，等它完成… (waiting for another build)",
+                target.display()
+            );
+            f.lock().map_err(|e| Failure::io(path.display(), e))?;
+            Ok(f)
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(Failure::io(path.display(), e)),
+    }
+}
+
+/// Put `staging` in place of `target` and keep the old output as `prev`.
+/// With an existing target, the two are exchanged in one step where the
+/// system can, so `target` is never missing.
+fn swap(staging: &Path, target: &Path, prev: &Path) -> std::io::Result<()> {
+    if std::fs::symlink_metadata(target).is_err() {
+        return std::fs::rename(staging, target);
+    }
+    if exchange(staging, target)? {
+        // `staging` now holds the old output.
+        return std::fs::rename(staging, prev);
+    }
+    std::fs::rename(target, prev)?;
+    if let Err(e) = std::fs::rename(staging, target) {
+        let _ = std::fs::rename(prev, target);
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Exchange two paths atomically; Ok(false) where the system cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: two valid NUL-terminated paths; no memory is shared.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        return Ok(true);
+    }
+    let e = std::io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::EINVAL) | Some(libc::ENOSYS) | Some(libc::ENOTSUP) => Ok(false),
+        _ => Err(e),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<bool> {
+    Ok(false)
+}
+
+fn write_at(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m)
+            if m.is_file()
+                && m.len() == bytes.len() as u64
+                && std::fs::read(path).is_ok_and(|old| old == bytes) =>
+        {
+            return Ok(());
+        }
+        Ok(m) if m.is_dir() => std::fs::remove_dir_all(path)?,
+        Ok(m) if m.file_type().is_symlink() => std::fs::remove_file(path)?,
+        _ => {}
+    }
+    match std::fs::write(path, bytes) {
+        Err(e) if e.kind() == ErrorKind::NotFound || e.kind() == ErrorKind::NotADirectory => {
+            let parent = path.parent().expect("output paths have a parent");
+            make_dir(parent)?;
+            std::fs::write(path, bytes)
+        }
+        r => r,
+    }
+}
+
+/// create_dir_all, replacing any file that stands where a folder must be
+/// (a file of the previous build, inside the staging folder).
+fn make_dir(dir: &Path) -> std::io::Result<()> {
+    match std::fs::create_dir_all(dir) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let mut p = dir.to_path_buf();
+            loop {
+                if std::fs::symlink_metadata(&p).is_ok_and(|m| !m.is_dir()) {
+                    std::fs::remove_file(&p)?;
+                    return std::fs::create_dir_all(dir);
+                }
+                if !p.pop() {
+                    return Err(e);
+                }
+            }
+        }
     }
 }
 
@@ -190,6 +414,7 @@ mod tests {
                     std::fs::read(e.path()).unwrap(),
                 )
             })
+            .filter(|(p, _)| p != MARKER)
             .collect();
         v.sort();
         v
@@ -222,6 +447,7 @@ mod tests {
                 w
             };
             assert_eq!(tree(&out), want, "build {i}");
+            assert!(out.join(MARKER).is_file(), "the output is marked as ours");
         }
         let s = Staging::new(&out).unwrap();
         s.write("junk.html", b"half").unwrap();
@@ -230,6 +456,19 @@ mod tests {
             tree(&out),
             vec![("a/index.html".to_string(), b"2".to_vec())]
         );
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+
+    #[test]
+    fn the_write_boundary_refuses_paths_that_leave_the_output() {
+        let tmp = std::env::temp_dir().join(format!("exemplar-write-b-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        let s = Staging::new(&tmp.join("public")).unwrap();
+        for bad in ["../outside.html", "/etc/x", "a/../../x", MARKER] {
+            assert!(s.write(bad, b"x").is_err(), "{bad}");
+        }
+        assert!(!tmp.join("outside.html").exists());
+        s.abandon();
         let _ = std::fs::remove_dir_all(&tmp);
     }
 }

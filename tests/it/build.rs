@@ -207,7 +207,12 @@ fn bundle_files_are_copied_beside_their_page() {
         page.contains(r#"src="/jyj/ddjs/brands/bundle/photo.svg""#),
         "cover resolved"
     );
-    assert!(page.contains(r#"<img src="photo.svg" alt="示意图""#));
+    // A relative image in the body resolves like a link: under the sub-path,
+    // checked to exist.
+    assert!(
+        page.contains(r#"<img src="/jyj/ddjs/brands/bundle/photo.svg" alt="示意图""#),
+        "{page}"
+    );
 }
 
 #[test]
@@ -275,6 +280,7 @@ fn bad(case: &str, location: &str, words: &[&str]) -> String {
     let s = Site::new(&["base", &format!("bad/{case}")]);
     std::fs::create_dir_all(s.dir.join("public/old")).unwrap();
     std::fs::write(s.dir.join("public/old/index.html"), "previous build").unwrap();
+    std::fs::write(s.dir.join("public/.exemplar-output"), "a previous build").unwrap();
     let before = s.snapshot("public");
     let out = s.build(&[]);
     let err = stderr(&out);

@@ -55,7 +55,7 @@ fn check_reports_each_finding_with_code_file_line_and_column() {
         ("E031", "content/clean/tier.md", 5, 7),           // tier vs registry
         ("E040", "content/deeds/alt.md", 8, 1),            // image without alt
         ("E010", "content/deeds/anchor.md", 8, 2),         // broken anchor
-        ("E001", "content/deeds/bad-date.md", 3, 7),       // a build error
+        ("E105", "content/deeds/bad-date.md", 3, 7),       // a build error: bad value
         ("W023", "content/deeds/dup-b.md", 2, 8),          // duplicate title
         ("E052", "content/deeds/email.md", 8, 4),          // e-mail address
         ("E011", "content/deeds/empty-link.md", 8, 3),     // empty link
@@ -64,6 +64,7 @@ fn check_reports_each_finding_with_code_file_line_and_column() {
         ("W012", "content/deeds/http.md", 8, 2),           // http link
         ("E050", "content/deeds/id.md", 8, 5),             // resident ID (not the order number)
         ("W022", "content/deeds/long-title.md", 2, 8),     // long title
+        ("E131", "content/deeds/missing-image.md", 8, 8),  // image file missing
         ("E051", "content/deeds/mobile.md", 9, 6),         // mobile (not the allowed one)
         ("E021", "content/deeds/no-meta.md", 1, 1),        // editor
         ("E021", "content/deeds/no-meta.md", 1, 1),        // source

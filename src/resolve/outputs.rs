@@ -1,0 +1,425 @@
+//! The plan of outputs: every file a build writes, as a render `Job` or a
+//! copied file, with the path it lands on and where it comes from. Made
+//! from the resolved structure before any body is rendered, so that links
+//! resolve against exactly what will exist, and so that every path is
+//! checked once: a path that would leave the output folder, two outputs on
+//! one path, and a file standing where another output needs a folder are
+//! errors naming their sources — in build, serve and check alike.
+
+use std::collections::HashMap;
+
+use crate::diagnostics::{codes, Diagnostic};
+use crate::load::theme::Bytes;
+use crate::model::paths::check_out_path;
+use crate::resolve::Resolved;
+
+/// One file rendered from a template.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Job {
+    Home,
+    Page(usize),
+    Section { key: String, n: usize },
+    TaxonomyIndex(usize),
+    Term { tax: usize, term: usize, n: usize },
+    Schools,
+    School { idx: usize, n: usize },
+    Measures,
+    Measure { idx: usize, n: usize },
+    Alias(usize),
+    Feed(Option<String>),
+    Sitemap,
+    Robots,
+    NotFound,
+}
+
+/// A file copied as it is: a theme or site static file, or a page bundle's file.
+#[derive(Debug, Clone)]
+pub struct Copy {
+    /// Output path, relative to the output root.
+    pub out: String,
+    pub src: Bytes,
+    /// The source, relative to the site root, for messages.
+    pub from: String,
+}
+
+/// An old URL of a page that redirects to it.
+#[derive(Debug, Clone, Hash)]
+pub struct Alias {
+    /// Site path of the alias (`/old/x/` or `/old/x.html`), unencoded.
+    pub from: String,
+    /// Site path of the page.
+    pub to: String,
+    /// Index of the page in `Resolved::pages`.
+    pub page: usize,
+}
+
+pub fn pager_count(len: usize, per: usize) -> usize {
+    len.div_ceil(per.max(1)).max(1)
+}
+
+/// Path of pager `n` (1-based) of a list at `base`.
+pub fn pager_path(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+/// Output file for a site path: `/a/b/` → `a/b/index.html`.
+pub fn out_file(path: &str) -> String {
+    let p = path.trim_start_matches('/');
+    if p.is_empty() {
+        "index.html".into()
+    } else if p.ends_with('/') {
+        format!("{p}index.html")
+    } else {
+        p.to_string()
+    }
+}
+
+/// The site path a file is reached at: `a/b/index.html` → `/a/b/`.
+pub fn site_path(out: &str) -> String {
+    match out.strip_suffix("index.html") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("/{dir}"),
+        _ => format!("/{out}"),
+    }
+}
+
+/// Every render job of the site, in a fixed order.
+pub fn list(site: &Resolved, per: usize) -> Vec<Job> {
+    let mut jobs = vec![
+        Job::Home,
+        Job::NotFound,
+        Job::Sitemap,
+        Job::Robots,
+        Job::Feed(None),
+    ];
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    for (key, s) in &site.sections {
+        if key.is_empty() {
+            continue;
+        }
+        for n in 1..=pager_count(s.pages.len(), s.paginate_by) {
+            jobs.push(Job::Section {
+                key: key.clone(),
+                n,
+            });
+        }
+        if !s.pages.is_empty() {
+            jobs.push(Job::Feed(Some(key.clone())));
+        }
+    }
+    for (ti, t) in site.taxonomies.iter().enumerate() {
+        jobs.push(Job::TaxonomyIndex(ti));
+        for (i, term) in t.terms.iter().enumerate() {
+            for n in 1..=pager_count(term.pages.len(), per) {
+                jobs.push(Job::Term {
+                    tax: ti,
+                    term: i,
+                    n,
+                });
+            }
+        }
+    }
+    if !site.schools.is_empty() {
+        jobs.push(Job::Schools);
+    }
+    for (i, s) in site.schools.iter().enumerate() {
+        for n in 1..=pager_count(s.pages.len(), per) {
+            jobs.push(Job::School { idx: i, n });
+        }
+    }
+    jobs.push(Job::Measures);
+    for (i, m) in site.measures.iter().enumerate() {
+        for n in 1..=pager_count(m.pages.len(), per) {
+            jobs.push(Job::Measure { idx: i, n });
+        }
+    }
+    jobs.extend((0..site.aliases.len()).map(Job::Alias));
+    jobs
+}
+
+/// The file a job writes, relative to the output root.
+pub fn out_path(site: &Resolved, job: &Job) -> String {
+    let path = match job {
+        Job::Home => "/".to_string(),
+        Job::Page(i) => site.pages[*i].path.clone(),
+        Job::Section { key, n } => pager_path(&site.sections[key].path, *n),
+        Job::TaxonomyIndex(t) => site.taxonomies[*t].path.clone(),
+        Job::Term { tax, term, n } => pager_path(&site.taxonomies[*tax].terms[*term].path, *n),
+        Job::Schools => "/schools/".into(),
+        Job::School { idx, n } => pager_path(&site.schools[*idx].path, *n),
+        Job::Measures => "/measures/".into(),
+        Job::Measure { idx, n } => pager_path(&site.measures[*idx].path, *n),
+        Job::Alias(i) => site.aliases[*i].from.clone(),
+        Job::Feed(None) => "/atom.xml".into(),
+        Job::Feed(Some(k)) => format!("{}atom.xml", site.sections[k].path),
+        Job::Sitemap => "/sitemap.xml".into(),
+        Job::Robots => "/robots.txt".into(),
+        Job::NotFound => "/404.html".into(),
+    };
+    out_file(&path)
+}
+
+/// Where an output comes from, for messages: a file (and line) a
+/// contributor can change, or a page exemplar generates.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    /// Relative to the site root; empty for generated pages.
+    pub file: String,
+    pub line: usize,
+    pub what: String,
+    /// The source text, for an excerpt of the line.
+    pub text: Option<std::sync::Arc<str>>,
+}
+
+impl Origin {
+    fn generated(what: impl Into<String>) -> Origin {
+        Origin {
+            file: String::new(),
+            line: 0,
+            what: what.into(),
+            text: None,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match (self.file.is_empty(), self.line) {
+            (true, _) => self.what.clone(),
+            (false, 0) => format!("{}（{}）", self.what, self.file),
+            (false, l) => format!("{}（{}:{l}）", self.what, self.file),
+        }
+    }
+}
+
+pub fn origin(site: &Resolved, job: &Job) -> Origin {
+    let page_n = |n: usize| {
+        if n > 1 {
+            format!("第 {n} 页")
+        } else {
+            String::new()
+        }
+    };
+    match job {
+        Job::Page(i) => {
+            let d = &site.pages[*i].doc;
+            Origin {
+                file: d.file.clone(),
+                line: d.header.line_of("slug"),
+                what: "页面 (page)".into(),
+                text: Some(d.text.clone()),
+            }
+        }
+        Job::Section { key, n } => {
+            let s = &site.sections[key];
+            let what = format!("栏目列表{} (section list)", page_n(*n));
+            match &s.doc {
+                Some(d) => Origin {
+                    file: d.file.clone(),
+                    line: 1,
+                    what,
+                    text: Some(d.text.clone()),
+                },
+                None => Origin {
+                    file: format!("content/{key}/"),
+                    line: 0,
+                    what,
+                    text: None,
+                },
+            }
+        }
+        Job::Alias(i) => {
+            let a = &site.aliases[*i];
+            let d = &site.pages[a.page].doc;
+            Origin {
+                file: d.file.clone(),
+                line: d.header.line_of("aliases"),
+                what: format!("别名 (alias) {}", a.from),
+                text: Some(d.text.clone()),
+            }
+        }
+        Job::School { idx, n } => Origin {
+            file: "data/schools.yaml".into(),
+            line: 0,
+            what: format!("学校主页 {}{}", site.schools[*idx].name, page_n(*n)),
+            text: None,
+        },
+        Job::Measure { idx, n } => Origin {
+            file: "data/measures.yaml".into(),
+            line: 0,
+            what: format!("举措页 {}{}", site.measures[*idx].slug, page_n(*n)),
+            text: None,
+        },
+        Job::Term { tax, term, n } => {
+            let t = &site.taxonomies[*tax];
+            Origin::generated(format!(
+                "分类页 {} «{}»{}",
+                t.name,
+                t.terms[*term].name,
+                page_n(*n)
+            ))
+        }
+        Job::TaxonomyIndex(t) => {
+            Origin::generated(format!("分类索引 {}", site.taxonomies[*t].name))
+        }
+        Job::Home => Origin::generated("首页 (home)"),
+        Job::Schools => Origin::generated("学校列表 (schools)"),
+        Job::Measures => Origin::generated("举措列表 (measures)"),
+        Job::Feed(None) => Origin::generated("全站 Atom 订阅 (feed)"),
+        Job::Feed(Some(k)) => Origin::generated(format!("栏目 {k} 的 Atom 订阅 (feed)")),
+        Job::Sitemap => Origin::generated("sitemap.xml"),
+        Job::Robots => Origin::generated("robots.txt"),
+        Job::NotFound => Origin::generated("404 页面"),
+    }
+}
+
+/// Every output path with its origin: jobs first, then copied files.
+pub fn planned(site: &Resolved) -> Vec<(String, Origin)> {
+    let mut out: Vec<(String, Origin)> = site
+        .jobs
+        .iter()
+        .map(|j| (out_path(site, j), origin(site, j)))
+        .collect();
+    out.extend(site.copies.iter().map(|c| {
+        (
+            c.out.clone(),
+            Origin {
+                file: c.from.clone(),
+                line: 0,
+                what: "复制的文件 (copied file)".into(),
+                text: None,
+            },
+        )
+    }));
+    out
+}
+
+/// Errors for outputs that leave the output folder, share a path, or
+/// stand where another output needs a folder. Deterministic: reported in
+/// the order of `plan`, which is fixed.
+pub fn check(plan: &[(String, Origin)]) -> Vec<Diagnostic> {
+    let mut errs = Vec::new();
+    let mut first: HashMap<&str, usize> = HashMap::with_capacity(plan.len());
+    for (i, (path, origin)) in plan.iter().enumerate() {
+        if let Err(why) = check_out_path(path) {
+            errs.push(
+                at(
+                    origin,
+                    format!("输出路径 `{path}` 不可用 (invalid output path): {why}"),
+                )
+                .code(codes::BAD_PATH)
+                .hint("网址和文件名只用文字、数字、- 和 /，不要用 .. 或 \\"),
+            );
+            continue;
+        }
+        if let Some(&j) = first.get(path.as_str()) {
+            errs.push(collision(
+                &plan[j].1,
+                origin,
+                format!(
+                    "网址 {} 被两处占用 (two outputs on one path: {path})",
+                    site_path(path)
+                ),
+            ));
+        } else {
+            first.insert(path, i);
+        }
+    }
+    for (path, origin) in plan {
+        let mut end = 0;
+        while let Some(k) = path[end..].find('/') {
+            end += k;
+            if let Some(&j) = first.get(&path[..end]) {
+                errs.push(collision(&plan[j].1, origin, format!(
+                    "`{}` 既要是文件又要是文件夹 (a file where another output needs a folder: {path})",
+                    &path[..end]
+                )));
+                break;
+            }
+            end += 1;
+        }
+    }
+    errs
+}
+
+/// A diagnostic at `o`, when it names a place in a file.
+fn at(o: &Origin, msg: String) -> Diagnostic {
+    let mut d = Diagnostic::new(codes::COLLISION, &o.file, o.line, 1, msg);
+    if let Some(t) = &o.text {
+        d = d.with_source(t);
+    }
+    d
+}
+
+/// Two origins on one path: the error goes where a contributor can fix it
+/// (a content line rather than a generated page) and names both.
+fn collision(a: &Origin, b: &Origin, what: String) -> Diagnostic {
+    let (here, other) = if b.line > 0 || a.file.is_empty() {
+        (b, a)
+    } else {
+        (a, b)
+    };
+    let file_label = if here.file.is_empty() {
+        "(生成的页面 generated)".to_string()
+    } else {
+        here.file.clone()
+    };
+    let mut d = at(
+        &Origin {
+            file: file_label,
+            ..here.clone()
+        },
+        format!("{what}：{} 与 {}", other.describe(), here.describe()),
+    );
+    d = d.hint("给其中一个换 slug:、aliases: 或文件名；栏目的第 N 页占用 栏目/page/N/，404.html、atom.xml、sitemap.xml、robots.txt 由 exemplar 生成");
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn o(file: &str, line: usize) -> Origin {
+        Origin {
+            file: file.into(),
+            line,
+            what: file.into(),
+            text: None,
+        }
+    }
+
+    #[test]
+    fn paths_round_trip() {
+        for p in ["/", "/a/b/", "/atom.xml", "/a/x.html"] {
+            assert_eq!(site_path(&out_file(p)), p);
+        }
+    }
+
+    #[test]
+    fn duplicates_and_file_folder_clashes_name_both_sources() {
+        let plan = vec![
+            ("404.html".to_string(), Origin::generated("404 页面")),
+            (
+                "deeds/page/2/index.html".to_string(),
+                o("content/deeds/_index.md", 1),
+            ),
+            ("404.html/index.html".to_string(), o("content/a.md", 5)),
+            (
+                "deeds/page/2/index.html".to_string(),
+                o("content/deeds/page/2.md", 2),
+            ),
+            ("../../x".to_string(), o("content/b.md", 3)),
+        ];
+        let errs = check(&plan);
+        assert_eq!(errs.len(), 3, "{errs:#?}");
+        assert!(errs.iter().any(|e| e.file == "content/deeds/page/2.md"
+            && e.message.contains("content/deeds/_index.md")));
+        assert!(errs
+            .iter()
+            .any(|e| e.file == "content/a.md" && e.message.contains("404")));
+        assert!(errs
+            .iter()
+            .any(|e| e.file == "content/b.md" && e.code == codes::BAD_PATH));
+    }
+}
