@@ -115,6 +115,39 @@ impl Excerpt {
     }
 }
 
+impl Excerpt {
+    /// Cut `line` around byte `at`, looking at no more of the line than
+    /// the excerpt shows (so long lines cost what short ones do).
+    pub fn around(line: &str, at: usize) -> Excerpt {
+        let mut at = at.min(line.len());
+        while !line.is_char_boundary(at) {
+            at -= 1;
+        }
+        let start = line[..at]
+            .char_indices()
+            .rev()
+            .nth(EXCERPT_BEFORE - 1)
+            .map(|(i, _)| i)
+            .unwrap_or(0);
+        let end = line[at..]
+            .char_indices()
+            .nth(EXCERPT_AFTER + 1)
+            .map(|(i, _)| at + i);
+        let mut text = String::new();
+        if start > 0 {
+            text.push('…');
+        }
+        text.push_str(&line[start..end.unwrap_or(line.len())]);
+        if end.is_some() {
+            text.push('…');
+        }
+        Excerpt {
+            col: line[start..at].chars().count() + 1 + usize::from(start > 0),
+            text,
+        }
+    }
+}
+
 impl Diagnostic {
     pub fn new(
         code: &'static str,
@@ -291,8 +324,12 @@ impl<'a> Positions<'a> {
         message: impl Into<String>,
     ) -> Diagnostic {
         let (line, col) = self.at(offset);
+        let start = self.starts[line - 1];
         let mut d = Diagnostic::new(code, file, line, col, message);
-        d.excerpt = Some(Excerpt::of(self.line(line), col, 1));
+        d.excerpt = Some(Excerpt::around(
+            self.line(line),
+            offset.saturating_sub(start),
+        ));
         d
     }
 }
@@ -507,6 +544,8 @@ mod tests {
         let e = Excerpt::of(&line, 5001, 3);
         assert!(e.text.chars().count() < 250, "{}", e.text.chars().count());
         assert_eq!(e.text.chars().nth(e.col - 1), Some('['));
+        let byte = line.find('[').unwrap();
+        assert_eq!(Excerpt::around(&line, byte), Excerpt::of(&line, 5001, 1));
         let short = Excerpt::of("title: x", 8, 1);
         assert_eq!((short.text.as_str(), short.col), ("title: x", 8));
     }

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use crate::check::Finding;
-use crate::diagnostics::line_col;
+use crate::diagnostics::Positions;
 use crate::model::SourceDoc;
 use crate::parse::markdown::options;
 use crate::parse::slug::decode_path;
@@ -31,13 +31,9 @@ const VAGUE: &[&str] = &[
     "read more",
 ];
 
-fn pos(d: &SourceDoc, at: usize) -> (usize, usize) {
-    let (l, c) = line_col(d.body(), at);
-    (d.body_line + l - 1, c)
-}
-
-pub fn check_body(d: &SourceDoc, out: &mut Vec<Finding>) {
+pub fn check_body(d: &SourceDoc, positions: &Positions, out: &mut Vec<Finding>) {
     let f = &d.file;
+    let pos = |_: &SourceDoc, at: usize| positions.at(d.body_start + at);
     let mut last_level: usize = 1; // the page title is the h1
     let mut link: Option<(usize, String, String)> = None; // start, dest, text
     let mut image: Option<(usize, String)> = None; // start, alt
@@ -159,16 +155,15 @@ pub fn check_body(d: &SourceDoc, out: &mut Vec<Finding>) {
                     }
                 }
             }
-            Event::Html(h) | Event::InlineHtml(h) => raw_html(d, range.start, &h, out),
+            Event::Html(h) | Event::InlineHtml(h) => raw_html(d, pos(d, range.start), &h, out),
             _ => {}
         }
     }
 }
 
 /// The same checks for raw HTML written into Markdown.
-fn raw_html(d: &SourceDoc, at: usize, html: &str, out: &mut Vec<Finding>) {
+fn raw_html(d: &SourceDoc, (l, c): (usize, usize), html: &str, out: &mut Vec<Finding>) {
     let lower = html.to_lowercase();
-    let (l, c) = pos(d, at);
     if lower.contains("<img") && !lower.contains("alt=") {
         out.push(Finding::new(
             "E040",
@@ -218,6 +213,8 @@ pub fn check_anchors(site: &Resolved, out: &mut Vec<Finding>) {
         if !d.body().contains('#') {
             continue;
         }
+        let positions = Positions::new(&d.text);
+        let pos = |_: &SourceDoc, at: usize| positions.at(d.body_start + at);
         for (ev, range) in Parser::new_ext(d.body(), options()).into_offset_iter() {
             let Event::Start(Tag::Link { dest_url, .. }) = ev else {
                 continue;

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use crate::check::Finding;
 use crate::config::Config;
 use crate::model::{Header, Kind, Registry, SourceDoc, Status};
+use crate::resolve::place::Kinds;
 use crate::resolve::Resolved;
 
 /// Whether `key` has a non-empty value in the header.
@@ -37,16 +38,10 @@ fn present(h: &Header, key: &str) -> bool {
     }
 }
 
-/// The page's kind as the build sees it (header, else its folder).
-pub fn kind_of(d: &SourceDoc) -> Kind {
-    d.header.kind.unwrap_or_else(|| {
-        Kind::from_section(d.rel.rsplit_once('/').map(|(dir, _)| dir).unwrap_or(""))
-    })
-}
-
-pub fn check(cfg: &Config, d: &SourceDoc, out: &mut Vec<Finding>) {
+/// Header checks of one page, judged by the kind `build` gives it.
+pub fn check(cfg: &Config, kinds: &Kinds, d: &SourceDoc, out: &mut Vec<Finding>) {
     let h = &d.header;
-    let kind = kind_of(d);
+    let kind = kinds.page(d);
     let status = h.status.unwrap_or(Status::Published);
     let at = |key: &str| h.value_of(key);
     if let Some(keys) = cfg.check.required.get(kind.name()) {

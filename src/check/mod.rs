@@ -124,16 +124,18 @@ pub fn findings(
     let (parsed, errs) = parse_files(content.docs, cfg.offset());
     out.extend(errs.iter().map(Finding::from_diagnostic));
     let docs = &parsed.docs;
+    let kinds = resolve::place::Kinds::new(docs, false);
 
     // Checks of each file, whatever its status: catch it before review.
     let per_doc: Vec<Vec<Finding>> = docs
         .par_iter()
         .map(|d| {
             let mut f = Vec::new();
-            privacy::scan_text(d, &mut f);
+            let positions = crate::diagnostics::Positions::new(&d.text);
+            privacy::scan_text(d, &positions, &mut f);
             if !d.is_section {
-                headers::check(&cfg, d, &mut f);
-                content::check_body(d, &mut f);
+                headers::check(&cfg, &kinds, d, &mut f);
+                content::check_body(d, &positions, &mut f);
             }
             f
         })

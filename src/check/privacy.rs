@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::check::Finding;
-use crate::diagnostics::line_col;
+use crate::diagnostics::Positions;
 use crate::load::theme::Bytes;
 use crate::model::SourceDoc;
 use crate::resolve::Resolved;
@@ -56,12 +56,12 @@ fn standalone(text: &str, start: usize, end: usize) -> bool {
     !before.is_some_and(|c| c.is_ascii_digit()) && !after.is_some_and(|c| c.is_ascii_digit())
 }
 
-pub fn scan_text(d: &SourceDoc, out: &mut Vec<Finding>) {
+pub fn scan_text(d: &SourceDoc, positions: &Positions, out: &mut Vec<Finding>) {
     let text: &str = &d.text;
     let allowed: Vec<String> = d.header.allow_contact.iter().map(|a| digits(a)).collect();
     let ok = |m: &str| allowed.contains(&digits(m));
     let mut push = |code, start: usize, what: &str, hint: &str| {
-        let (l, c) = line_col(text, start);
+        let (l, c) = positions.at(start);
         out.push(Finding::new(
             code,
             &d.file,

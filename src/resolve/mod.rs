@@ -19,6 +19,9 @@ use crate::parse::slug::slugify;
 
 pub mod links;
 pub mod outputs;
+pub mod place;
+
+use place::{parent_key, Kinds};
 
 /// A school as shown on a page: registered (with id) or free text.
 #[derive(Debug, Clone)]
@@ -197,18 +200,6 @@ pub fn taxonomy_path(name: &str) -> &'static str {
     }
 }
 
-fn parent_key(key: &str) -> Option<String> {
-    if key.is_empty() {
-        None
-    } else {
-        Some(
-            key.rsplit_once('/')
-                .map(|(p, _)| p.to_string())
-                .unwrap_or_default(),
-        )
-    }
-}
-
 fn section_path(key: &str, pinyin: bool) -> String {
     let mut p = String::from("/");
     for seg in key.split('/').filter(|s| !s.is_empty()) {
@@ -265,13 +256,9 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
         subsections: vec![],
         parent: None,
     };
+    let kinds = Kinds::new(&section_docs, drafts);
     for d in section_docs {
-        let key = d
-            .rel
-            .strip_suffix("_index.md")
-            .unwrap_or("")
-            .trim_end_matches('/')
-            .to_string();
+        let key = place::section_key(&d.rel);
         if d.header.status == Some(Status::Draft) && !drafts {
             continue;
         }
@@ -284,40 +271,17 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
     // 2. Pages: section, slug, path, kind, status, registry joins.
     struct Placed {
         doc: SourceDoc,
-        section: String,
-        slug_src: String,
-        bundle: Option<String>,
+        place: place::Place,
     }
-    let mut placed = Vec::new();
-    for d in page_docs {
-        let rel = d.rel.clone();
-        let (dir, name) = rel
-            .rsplit_once('/')
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .unwrap_or((String::new(), rel.clone()));
-        if name == "index.md" && !dir.is_empty() {
-            let (sec, bundle) = dir
-                .rsplit_once('/')
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .unwrap_or((String::new(), dir.clone()));
-            placed.push(Placed {
-                doc: d,
-                section: sec,
-                slug_src: bundle,
-                bundle: Some(dir),
-            });
-        } else {
-            let stem = name.strip_suffix(".md").unwrap_or(&name).to_string();
-            placed.push(Placed {
-                doc: d,
-                section: dir,
-                slug_src: stem,
-                bundle: None,
-            });
-        }
-    }
+    let placed: Vec<Placed> = page_docs
+        .into_iter()
+        .map(|doc| Placed {
+            place: place::place(&doc.rel),
+            doc,
+        })
+        .collect();
     for p in &placed {
-        let mut key = p.section.clone();
+        let mut key = p.place.section.clone();
         while !sections.contains_key(&key) {
             sections.insert(key.clone(), new_section(&key, None));
             match parent_key(&key) {
@@ -341,18 +305,8 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
     let keys: Vec<String> = sections.keys().cloned().collect();
     for k in &keys {
         let parent = parent_key(k);
-        let inherited = parent
-            .as_ref()
-            .and_then(|p| sections.get(p))
-            .filter(|p| !p.key.is_empty())
-            .map(|p| p.kind);
         let s = sections.get_mut(k).unwrap();
-        s.kind = s
-            .doc
-            .as_ref()
-            .and_then(|d| d.header.kind)
-            .or(inherited)
-            .unwrap_or_else(|| Kind::from_section(k));
+        s.kind = kinds.section(k);
         s.parent = parent.clone();
         if let Some(p) = parent {
             sections.get_mut(&p).unwrap().subsections.push(k.clone());
@@ -364,15 +318,21 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
         }
     }
 
-    let all_bundles: BTreeSet<String> = placed.iter().filter_map(|p| p.bundle.clone()).collect();
+    let all_bundles: BTreeSet<String> = placed
+        .iter()
+        .filter_map(|p| p.place.bundle.clone())
+        .collect();
     let mut pages: Vec<Page> = Vec::new();
     let mut page_assets: Vec<(Option<String>, usize)> = Vec::new(); // bundle dir, page index
     for p in placed {
         let Placed {
             doc,
-            section,
-            slug_src,
-            bundle,
+            place:
+                place::Place {
+                    section,
+                    slug_src,
+                    bundle,
+                },
         } = p;
         let h = &doc.header;
         let status = h.status.unwrap_or(Status::Published);
@@ -383,7 +343,7 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
             errs.push(d);
         }
         let sec = &sections[&section];
-        let kind = h.kind.unwrap_or(sec.kind);
+        let kind = kinds.page(&doc);
         for (key, line, _) in &h.key_lines {
             if let Some(owner) = Kind::ALL
                 .iter()
@@ -835,18 +795,14 @@ pub fn alias_path(a: &str) -> Result<String, String> {
 /// The URL a content file would have with no `slug:` (for a file whose
 /// header could not be read).
 fn default_path(rel: &str, pinyin: bool) -> String {
-    let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
-    let (section, stem) = if name == "index.md" && !dir.is_empty() {
-        dir.rsplit_once('/').unwrap_or(("", dir))
-    } else if name == "_index.md" {
-        return section_path(dir, pinyin);
-    } else {
-        (dir, name.strip_suffix(".md").unwrap_or(name))
-    };
+    if rel.ends_with("_index.md") {
+        return section_path(&place::section_key(rel), pinyin);
+    }
+    let p = place::place(rel);
     format!(
         "{}{}/",
-        section_path(section, pinyin),
-        slugify(stem, pinyin)
+        section_path(&p.section, pinyin),
+        slugify(&p.slug_src, pinyin)
     )
 }
 

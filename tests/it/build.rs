@@ -534,7 +534,7 @@ fn english_ui_strings_are_selectable() {
 fn the_sample_site_builds_with_the_content_the_readme_promises() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = std::env::temp_dir().join(format!("exemplar-sample-{}", std::process::id()));
-    let o = Command::new(BIN)
+    let o = Command::new(bin())
         .args(["build", "-o"])
         .arg(&out)
         .current_dir(root)

@@ -7,6 +7,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_exemplar");
 
+/// The binary under test: this build's, or `EXEMPLAR_TEST_BIN` (to show
+/// that a regression test fails on an older build).
+pub fn bin() -> String {
+    std::env::var("EXEMPLAR_TEST_BIN").unwrap_or_else(|_| BIN.to_string())
+}
+
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
@@ -59,7 +65,7 @@ impl Site {
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
-        Command::new(BIN)
+        Command::new(bin())
             .args(args)
             .current_dir(&self.dir)
             .output()
@@ -70,6 +76,13 @@ impl Site {
         let mut all = vec!["build"];
         all.extend_from_slice(args);
         self.run(&all)
+    }
+
+    /// Write a file of the site (folders made as needed).
+    pub fn write(&self, rel: &str, text: impl AsRef<[u8]>) {
+        let p = self.dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
     }
 
     pub fn read(&self, rel: &str) -> String {

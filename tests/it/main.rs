@@ -10,3 +10,4 @@ mod build;
 mod check;
 mod common;
 mod serve;
+mod trust;

@@ -259,7 +259,7 @@ fn serve(s: &Site, extra: &[&str]) -> Served {
     } else {
         &["--port", "0"]
     };
-    let mut child = Command::new(BIN)
+    let mut child = Command::new(bin())
         .arg("serve")
         .args(port)
         .args(extra)
