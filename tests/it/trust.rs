@@ -155,11 +155,10 @@ fn aliases_on_generated_files_collide_one_per_page() {
     let out = s.build(&[]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    for i in 0..targets.len() {
+    for (i, t) in targets.iter().enumerate() {
         assert!(
             err.contains(&format!("content/deeds/p{i}.md:6:")),
-            "alias {} not reported:\n{err}",
-            targets[i]
+            "alias {t} not reported:\n{err}"
         );
     }
     let (_, findings) = check_json(&s);
@@ -253,7 +252,7 @@ fn markdown_alone_cannot_carry_script_each_payload_alone() {
 /// `a0: &a0 [x × 9]`, then each level nine aliases of the one before: a
 /// few kilobytes that expand to billions of nodes.
 fn alias_bomb(levels: usize, indent: &str) -> String {
-    let mut y = format!("{indent}a0: &a0 [{}]\n", vec!["x"; 9].join(", "));
+    let mut y = format!("{indent}a0: &a0 [{}]\n", ["x"; 9].join(", "));
     for i in 1..levels {
         let refs = vec![format!("*a{}", i - 1); 9].join(", ");
         y.push_str(&format!("{indent}a{i}: &a{i} [{refs}]\n"));
