@@ -74,6 +74,9 @@ pub struct CheckConfig {
     /// Titles longer than this many characters get a warning.
     #[serde(default = "default_max_title")]
     pub max_title: usize,
+    /// Official phone numbers and addresses site.yaml and data/ may publish.
+    #[serde(default)]
+    pub allow_contact: Vec<String>,
 }
 
 impl Default for CheckConfig {
@@ -83,6 +86,7 @@ impl Default for CheckConfig {
             require_meta: false,
             require_review: false,
             max_title: default_max_title(),
+            allow_contact: Vec::new(),
         }
     }
 }

@@ -132,7 +132,13 @@ pub fn findings(
         .map(|d| {
             let mut f = Vec::new();
             let positions = crate::diagnostics::Positions::new(&d.text);
-            privacy::scan_text(d, &positions, &mut f);
+            privacy::scan(
+                &d.file,
+                &d.text,
+                &d.header.allow_contact,
+                &positions,
+                &mut f,
+            );
             if !d.is_section {
                 headers::check(&cfg, &kinds, d, &mut f);
                 content::check_body(d, &positions, &mut f);
@@ -141,6 +147,21 @@ pub fn findings(
         })
         .collect();
     out.extend(per_doc.into_iter().flatten());
+    // What else gets published: site.yaml (the footer) and data/ (school
+    // intros); official contacts are listed in site.yaml check.allow_contact.
+    let mut published = vec![("site.yaml".to_string(), root.join("site.yaml"))];
+    published.extend(
+        load::walk_files(&root.join("data"))
+            .into_iter()
+            .filter(|(_, rel)| rel.ends_with(".yaml") || rel.ends_with(".yml"))
+            .map(|(p, rel)| (format!("data/{rel}"), p)),
+    );
+    for (file, path) in published {
+        if let Ok(text) = load::read_text(&path, &file) {
+            let positions = crate::diagnostics::Positions::new(&text);
+            privacy::scan(&file, &text, &cfg.check.allow_contact, &positions, &mut out);
+        }
+    }
     headers::duplicate_titles(docs, &mut out);
     headers::waiting_for_review(docs, &mut out);
 

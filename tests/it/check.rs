@@ -259,3 +259,66 @@ fn check_external_links_with_a_cache() {
     assert_eq!(hits.get("/ok"), Some(&1), "a working link is cached");
     assert_eq!(hits.get("/gone"), Some(&2), "a broken link is asked again");
 }
+
+/// tests/fixtures/privacy/content/deeds/forms.md lists, one per line, the
+/// forms people type ID numbers, mobile numbers and e-mail addresses in,
+/// each line starting with the finding it must get (`--`: none).
+#[test]
+fn personal_data_is_caught_in_the_forms_people_type() {
+    let s = Site::new(&["base", "privacy"]);
+    let (code, findings) = check_json(&s, &[]);
+    assert_eq!(code, Some(1));
+    let text = s.read("content/deeds/forms.md");
+    let mut want: Vec<(u64, String)> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if let Some(rest) = line.strip_prefix("- ") {
+            let code = rest.split(' ').next().unwrap();
+            if code != "--" {
+                want.push((i as u64 + 1, code.to_string()));
+            }
+        }
+    }
+    assert!(want.len() >= 24, "the fixture lists the forms");
+    let privacy = ["E050", "E051", "E052", "W054"];
+    let got: Vec<(u64, String)> = findings
+        .iter()
+        .filter(|f| f["file"] == "content/deeds/forms.md")
+        .filter(|f| privacy.contains(&f["code"].as_str().unwrap()))
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let missed: Vec<_> = want.iter().filter(|w| !got.contains(w)).collect();
+    let extra: Vec<_> = got.iter().filter(|g| !want.contains(g)).collect();
+    assert!(
+        missed.is_empty() && extra.is_empty(),
+        "missed {missed:?}\nfalse alarms {extra:?}"
+    );
+    // What else is published: the footer in site.yaml (its allowed number
+    // passes) and a school intro in data/.
+    let elsewhere: Vec<(String, u64, String)> = findings
+        .iter()
+        .filter(|f| f["file"] != "content/deeds/forms.md")
+        .filter(|f| privacy.contains(&f["code"].as_str().unwrap()))
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(elsewhere.len(), 2, "{elsewhere:?}");
+    assert!(
+        elsewhere[0].0 == "data/schools.yaml" && elsewhere[0].1 == 8,
+        "{elsewhere:?}"
+    );
+    assert!(
+        elsewhere[1].0 == "site.yaml" && elsewhere[1].1 == 12,
+        "{elsewhere:?}"
+    );
+    assert!(elsewhere[1].2.contains("13700003333"), "{elsewhere:?}");
+}
