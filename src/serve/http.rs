@@ -1,19 +1,44 @@
-//! The preview's HTTP side (tiny_http): outputs are looked up in memory,
-//! never on disk, so no request can read a file outside the build. Paths
-//! with `..`, encoded slashes or backslashes are refused. Live reload uses
-//! Server-Sent Events on `<base>__exemplar/events`.
+//! The preview's HTTP side: a small HTTP/1.1 server on std's sockets, with
+//! requests parsed by `httparse` (hyper's parser). It answers GET and HEAD
+//! from the outputs in memory, never from disk, so no request can read a
+//! file outside the build; paths with `..`, encoded slashes or backslashes
+//! are refused. Live reload uses Server-Sent Events on
+//! `<base>__exemplar/events`.
+//!
+//! Why not tiny_http (used before): its accept loop ends for good at the
+//! first `accept` error, so running out of file descriptors (a browser, a
+//! crawler, or 250 idle connections) left a process that served nothing;
+//! and it gave no bound on connections or time. A maintained async server
+//! (hyper on tokio) would need a runtime for a preview that serves a few
+//! clients. This server is one thread per connection, bounded:
+//! - at most `MAX_CONNECTIONS` at once; more get `503` and are closed;
+//! - a request head must arrive within `HEAD_TIMEOUT` (slow or idle
+//!   clients are dropped), and a response be taken within `WRITE_TIMEOUT`;
+//! - one request per connection (`Connection: close`), so nothing idles;
+//! - at most `MAX_EVENT_CLIENTS` live-reload streams; a stream whose page
+//!   is gone is noticed within a second; one over the bound is told to
+//!   retry later;
+//! - when `accept` fails (no descriptors left), the server waits a moment
+//!   and goes on: it refuses while starved and recovers by itself.
 
-use std::io::Write;
+use std::io::{ErrorKind, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::Duration;
-
-use tiny_http::{Header, Method, Request, Response, Server};
+use std::time::{Duration, Instant};
 
 use crate::diagnostics::Diagnostic;
 use crate::serve::engine::Store;
 
 const LIVERELOAD: &str = include_str!("livereload.js");
+
+pub const MAX_CONNECTIONS: usize = 128;
+pub const MAX_EVENT_CLIENTS: usize = 32;
+const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+const MAX_HEAD: usize = 16 * 1024;
+const PING_EVERY: Duration = Duration::from_secs(15);
 
 /// What the HTTP threads read and the rebuild loop writes.
 pub struct Shared {
@@ -21,8 +46,12 @@ pub struct Shared {
     /// that open pages must see.
     pub store: RwLock<(Arc<Store>, u64)>,
     pub errors: RwLock<Vec<Diagnostic>>,
-    clients: Mutex<Vec<Sender<String>>>,
+    /// Open live-reload streams, by id.
+    clients: Mutex<Vec<(u64, Sender<String>)>>,
+    next_client: AtomicUsize,
     pub base_path: String,
+    /// Connections being served now.
+    active: AtomicUsize,
 }
 
 impl Shared {
@@ -31,13 +60,15 @@ impl Shared {
             store: RwLock::new((store, 1)),
             errors: RwLock::new(errors),
             clients: Mutex::new(Vec::new()),
+            next_client: AtomicUsize::new(0),
             base_path,
+            active: AtomicUsize::new(0),
         }
     }
 
     /// Publish a new build; `bump` when open pages must update.
     pub fn publish(&self, store: Arc<Store>, bump: bool) {
-        let mut s = self.store.write().unwrap();
+        let mut s = self.store.write().unwrap_or_else(|e| e.into_inner());
         s.0 = store;
         if bump {
             s.1 += 1;
@@ -45,17 +76,13 @@ impl Shared {
     }
 
     fn generation(&self) -> u64 {
-        self.store.read().unwrap().1
+        self.store.read().unwrap_or_else(|e| e.into_inner()).1
     }
 
     /// Send an event (`reload`, `css`, `errors`) to every open page.
     pub fn broadcast(&self, event: &str) {
-        let mut clients = self.clients.lock().unwrap();
-        clients.retain(|c| c.send(event.to_string()).is_ok());
-    }
-
-    pub fn clients(&self) -> usize {
-        self.clients.lock().unwrap().len()
+        let mut clients = self.clients.lock().unwrap_or_else(|e| e.into_inner());
+        clients.retain(|(_, c)| c.send(event.to_string()).is_ok());
     }
 }
 
@@ -69,16 +96,165 @@ pub fn snippet(base_path: &str) -> String {
     )
 }
 
-/// Accept requests until the server is dropped; each on its own thread.
-pub fn run(server: Server, shared: Arc<Shared>) {
-    for req in server.incoming_requests() {
-        let shared = shared.clone();
-        std::thread::spawn(move || handle(req, &shared));
+/// HTML as served: stamped with the generation it is served from, so the
+/// page knows whether a rebuild happened since (every HTML response, the
+/// 404 page included: a page without it would reload forever).
+fn stamped(bytes: &[u8], generation: u64) -> Vec<u8> {
+    String::from_utf8_lossy(bytes)
+        .replace(GEN, &generation.to_string())
+        .into_bytes()
+}
+
+/// Accept connections for as long as the process runs.
+pub fn run(listener: TcpListener, shared: Arc<Shared>) {
+    let mut starved_since: Option<Instant> = None;
+    loop {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                if let Some(t) = starved_since.take() {
+                    eprintln!(
+                        "预览服务器恢复接受连接，停顿了 {} ms (accepting again)",
+                        t.elapsed().as_millis()
+                    );
+                }
+                if shared.active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+                    shared.active.fetch_sub(1, Ordering::SeqCst);
+                    busy(stream);
+                    continue;
+                }
+                let s = shared.clone();
+                let spawned = std::thread::Builder::new()
+                    .name("serve-conn".into())
+                    .stack_size(256 * 1024)
+                    .spawn(move || {
+                        handle(stream, &s);
+                        s.active.fetch_sub(1, Ordering::SeqCst);
+                    });
+                if spawned.is_err() {
+                    shared.active.fetch_sub(1, Ordering::SeqCst);
+                }
+            }
+            Err(e) => {
+                let starved = matches!(
+                    e.raw_os_error(),
+                    Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM)
+                );
+                if starved {
+                    if starved_since.is_none() {
+                        starved_since = Some(Instant::now());
+                        eprintln!(
+                            "警告 (warning)：文件描述符用完了，暂停接受新连接 (out of file descriptors: {e})"
+                        );
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                } else {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+            }
+        }
     }
 }
 
-fn header(k: &str, v: &str) -> Header {
-    Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("valid header")
+/// Too many connections: a short 503, without a thread.
+fn busy(mut stream: TcpStream) {
+    let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
+    let _ = stream.write_all(
+        b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
+}
+
+/// A response about to be written.
+struct Response {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn new(status: u16, body: impl Into<Vec<u8>>) -> Response {
+        Response {
+            status,
+            headers: Vec::new(),
+            body: body.into(),
+        }
+    }
+    fn header(mut self, k: &'static str, v: impl Into<String>) -> Response {
+        self.headers.push((k, v.into()));
+        self
+    }
+    fn send(self, stream: &mut TcpStream, head_only: bool) {
+        let reason = match self.status {
+            200 => "OK",
+            301 => "Moved Permanently",
+            302 => "Found",
+            304 => "Not Modified",
+            400 => "Bad Request",
+            404 => "Not Found",
+            405 => "Method Not Allowed",
+            431 => "Request Header Fields Too Large",
+            500 => "Internal Server Error",
+            _ => "Service Unavailable",
+        };
+        let mut head = format!("HTTP/1.1 {} {reason}\r\n", self.status);
+        for (k, v) in &self.headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        head.push_str(&format!(
+            "Content-Length: {}\r\nConnection: close\r\n\r\n",
+            self.body.len()
+        ));
+        let _ = stream.write_all(head.as_bytes());
+        if !head_only && self.status != 304 {
+            let _ = stream.write_all(&self.body);
+        }
+        let _ = stream.flush();
+    }
+}
+
+/// The request line and the headers a preview needs.
+struct Request {
+    method: String,
+    path: String,
+    if_none_match: Option<String>,
+}
+
+/// Read one request head within `HEAD_TIMEOUT`; Err(status) to answer
+/// with, or Ok(None) when the client went away or stalled.
+fn read_request(stream: &mut TcpStream) -> Result<Option<Request>, u16> {
+    let deadline = Instant::now() + HEAD_TIMEOUT;
+    let mut buf = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 2048];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return Ok(None);
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) => return Ok(None),
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(_) => return Ok(None),
+        }
+        let mut headers = [httparse::EMPTY_HEADER; 64];
+        let mut req = httparse::Request::new(&mut headers);
+        match req.parse(&buf) {
+            Ok(httparse::Status::Complete(_)) => {
+                let if_none_match = req
+                    .headers
+                    .iter()
+                    .find(|h| h.name.eq_ignore_ascii_case("If-None-Match"))
+                    .map(|h| String::from_utf8_lossy(h.value).into_owned());
+                return Ok(Some(Request {
+                    method: req.method.unwrap_or("").to_string(),
+                    path: req.path.unwrap_or("").to_string(),
+                    if_none_match,
+                }));
+            }
+            Ok(httparse::Status::Partial) if buf.len() > MAX_HEAD => return Err(431),
+            Ok(httparse::Status::Partial) => {}
+            Err(_) => return Err(400),
+        }
+    }
 }
 
 fn mime(path: &str) -> &'static str {
@@ -134,65 +310,72 @@ pub fn clean_path(raw: &str, base_path: &str) -> Result<Option<String>, &'static
     Ok(Some(rest.to_string()))
 }
 
-fn handle(req: Request, shared: &Shared) {
-    let base = shared.base_path.clone();
-    if !matches!(req.method(), Method::Get | Method::Head) {
-        let _ = req.respond(
-            Response::from_string("method not allowed")
-                .with_status_code(405)
-                .with_header(header("Allow", "GET, HEAD")),
-        );
+fn handle(mut stream: TcpStream, shared: &Shared) {
+    let _ = stream.set_write_timeout(Some(WRITE_TIMEOUT));
+    let req = match read_request(&mut stream) {
+        Ok(Some(r)) => r,
+        Ok(None) => return,
+        Err(status) => {
+            Response::new(status, format!("{status}")).send(&mut stream, false);
+            return;
+        }
+    };
+    let head_only = req.method == "HEAD";
+    if req.method != "GET" && !head_only {
+        Response::new(405, "method not allowed")
+            .header("Allow", "GET, HEAD")
+            .send(&mut stream, false);
         return;
     }
-    let rel = match clean_path(req.url(), &base) {
+    let base = shared.base_path.clone();
+    let rel = match clean_path(&req.path, &base) {
         Err(why) => {
-            let _ = req.respond(
-                Response::from_string(format!("400 bad request: {why}")).with_status_code(400),
-            );
+            Response::new(400, format!("400 bad request: {why}")).send(&mut stream, head_only);
+            return;
+        }
+        Ok(None) if req.path == "/" => {
+            Response::new(302, "")
+                .header("Location", base)
+                .send(&mut stream, head_only);
             return;
         }
         Ok(None) => {
-            if req.url() == "/" {
-                let _ = req.respond(Response::empty(302).with_header(header("Location", &base)));
-            } else {
-                not_found(req, shared);
-            }
+            not_found(shared).send(&mut stream, head_only);
             return;
         }
         Ok(Some(rel)) => rel,
     };
     match rel.as_str() {
+        "__exemplar/events" => return events(stream, shared),
         "__exemplar/livereload.js" => {
-            let _ = req.respond(
-                Response::from_string(LIVERELOAD)
-                    .with_header(header("Content-Type", mime("x.js")))
-                    .with_header(header("Cache-Control", "no-cache")),
-            );
+            Response::new(200, LIVERELOAD)
+                .header("Content-Type", mime("x.js"))
+                .header("Cache-Control", "no-cache")
+                .send(&mut stream, head_only);
             return;
         }
         "__exemplar/errors" => {
             let list: Vec<serde_json::Value> = shared
                 .errors
                 .read()
-                .unwrap()
+                .unwrap_or_else(|e| e.into_inner())
                 .iter()
                 .map(|d| serde_json::json!({"file": d.file, "line": d.line, "col": d.col, "message": d.message, "hint": d.hint}))
                 .collect();
             let body = serde_json::to_string(&list).unwrap_or_else(|_| "[]".into());
-            let _ = req.respond(
-                Response::from_string(body)
-                    .with_header(header("Content-Type", mime("x.json")))
-                    .with_header(header("Cache-Control", "no-store")),
-            );
-            return;
-        }
-        "__exemplar/events" => {
-            events(req, shared);
+            Response::new(200, body)
+                .header("Content-Type", mime("x.json"))
+                .header("Cache-Control", "no-store")
+                .send(&mut stream, head_only);
             return;
         }
         _ => {}
     }
-    let (store, generation) = shared.store.read().unwrap().clone();
+    let (store, generation) = shared
+        .store
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
     let key = if rel.is_empty() || rel.ends_with('/') {
         format!("{rel}index.html")
     } else {
@@ -206,91 +389,132 @@ fn handle(req: Request, shared: &Shared) {
         } else {
             out.etag.clone()
         };
-        let inm = req
-            .headers()
-            .iter()
-            .find(|h| h.field.equiv("If-None-Match"))
-            .map(|h| h.value.as_str().to_string());
-        let common = |r: Response<std::io::Cursor<Vec<u8>>>| {
-            r.with_header(header("ETag", &etag))
-                .with_header(header("Cache-Control", "no-cache"))
-                .with_header(header("X-Content-Type-Options", "nosniff"))
-        };
-        if inm
+        let fresh = req
+            .if_none_match
             .as_deref()
-            .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
-        {
-            let _ = req.respond(common(Response::from_data(Vec::new())).with_status_code(304));
-            return;
-        }
-        let body = if html {
-            String::from_utf8_lossy(&out.bytes)
-                .replace(GEN, &generation.to_string())
-                .into_bytes()
-        } else {
-            out.bytes.to_vec()
+            .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+        let (status, body) = match (fresh, html) {
+            (true, _) => (304, Vec::new()),
+            (false, true) => (200, stamped(&out.bytes, generation)),
+            (false, false) => (200, out.bytes.to_vec()),
         };
-        let _ = req.respond(
-            common(Response::from_data(body)).with_header(header("Content-Type", mime(&key))),
-        );
+        Response::new(status, body)
+            .header("Content-Type", mime(&key))
+            .header("ETag", etag)
+            .header("Cache-Control", "no-cache")
+            .header("X-Content-Type-Options", "nosniff")
+            .send(&mut stream, head_only);
         return;
     }
     if store.contains_key(&format!("{key}/index.html")) {
         let target = format!("{}{}/", base, crate::parse::slug::encode_path(&rel));
-        let _ = req.respond(Response::empty(301).with_header(header("Location", &target)));
+        Response::new(301, "")
+            .header("Location", target)
+            .send(&mut stream, head_only);
         return;
     }
     if store.is_empty() {
         // No good build yet: a page that shows the errors and reloads.
-        let page = format!("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>构建失败</title></head><body><h1>exemplar serve：还没有成功的构建</h1>{}</body></html>", snippet(&base).replace(GEN, &generation.to_string()));
-        let _ = req.respond(
-            Response::from_string(page)
-                .with_status_code(500)
-                .with_header(header("Content-Type", mime("x.html"))),
-        );
+        let page = format!("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>构建失败</title></head><body><h1>exemplar serve：还没有成功的构建</h1>{}</body></html>", snippet(&base));
+        Response::new(500, stamped(page.as_bytes(), generation))
+            .header("Content-Type", mime("x.html"))
+            .send(&mut stream, head_only);
         return;
     }
-    not_found(req, shared);
+    not_found(shared).send(&mut stream, head_only);
 }
 
-fn not_found(req: Request, shared: &Shared) {
-    let store = shared.store.read().unwrap().0.clone();
+/// The site's 404 page (stamped like every page), status 404.
+fn not_found(shared: &Shared) -> Response {
+    let (store, generation) = shared
+        .store
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
     let body = store
         .get("404.html")
-        .map(|o| o.bytes.to_vec())
+        .map(|o| stamped(&o.bytes, generation))
         .unwrap_or_else(|| b"404 not found".to_vec());
-    let _ = req.respond(
-        Response::from_data(body)
-            .with_status_code(404)
-            .with_header(header("Content-Type", mime("x.html"))),
-    );
+    Response::new(404, body).header("Content-Type", mime("x.html"))
 }
 
 /// Server-Sent Events: one line per rebuild; a comment every 15 s keeps
-/// the connection open through proxies.
-fn events(req: Request, shared: &Shared) {
+/// the connection open through proxies. The socket is looked at every
+/// second, so a closed page frees its place at once.
+fn events(mut stream: TcpStream, shared: &Shared) {
     let (tx, rx): (Sender<String>, Receiver<String>) = mpsc::channel();
-    let mut w = req.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nConnection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\n: exemplar live reload\n\n";
-    // Register before greeting: once the page sees the greeting, no later
-    // rebuild can be missed; `hello` tells it which build is current.
-    shared.clients.lock().unwrap().push(tx);
-    let head = format!("{head}event: hello\ndata: {}\n\n", shared.generation());
-    if w.write_all(head.as_bytes())
-        .and_then(|_| w.flush())
+    let id = shared.next_client.fetch_add(1, Ordering::SeqCst) as u64;
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\nX-Accel-Buffering: no\r\n\r\n";
+    {
+        let mut clients = shared.clients.lock().unwrap_or_else(|e| e.into_inner());
+        if clients.len() >= MAX_EVENT_CLIENTS {
+            drop(clients);
+            // Over the bound: the browser reconnects after `retry`.
+            let _ = stream.write_all(format!("{head}retry: 5000\n\n").as_bytes());
+            return;
+        }
+        // Register before greeting: once the page sees the greeting, no
+        // later rebuild can be missed; `hello` tells it which build is current.
+        clients.push((id, tx));
+    }
+    // However the stream ends, its place is freed.
+    struct Leave<'a>(&'a Shared, u64);
+    impl Drop for Leave<'_> {
+        fn drop(&mut self) {
+            let mut clients = self.0.clients.lock().unwrap_or_else(|e| e.into_inner());
+            clients.retain(|(i, _)| *i != self.1);
+        }
+    }
+    let _leave = Leave(shared, id);
+    let greeting = format!(
+        "{head}: exemplar live reload\n\nevent: hello\ndata: {}\n\n",
+        shared.generation()
+    );
+    if stream
+        .write_all(greeting.as_bytes())
+        .and_then(|_| stream.flush())
         .is_err()
     {
         return;
     }
+    let mut last_write = Instant::now();
     loop {
-        let msg = match rx.recv_timeout(Duration::from_secs(15)) {
-            Ok(event) => format!("event: {event}\ndata: {event}\n\n"),
-            Err(mpsc::RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
+        let msg = match rx.recv_timeout(Duration::from_secs(1)) {
+            Ok(event) => Some(format!("event: {event}\ndata: {event}\n\n")),
+            Err(mpsc::RecvTimeoutError::Timeout) if last_write.elapsed() >= PING_EVERY => {
+                Some(": ping\n\n".to_string())
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => None,
             Err(mpsc::RecvTimeoutError::Disconnected) => return,
         };
-        if w.write_all(msg.as_bytes()).and_then(|_| w.flush()).is_err() {
+        if let Some(m) = msg {
+            if stream
+                .write_all(m.as_bytes())
+                .and_then(|_| stream.flush())
+                .is_err()
+            {
+                return;
+            }
+            last_write = Instant::now();
+        }
+        if gone(&stream) {
             return;
         }
+    }
+}
+
+/// Whether the peer closed its side (a page that was closed or reloaded).
+fn gone(stream: &TcpStream) -> bool {
+    if stream.set_nonblocking(true).is_err() {
+        return true;
+    }
+    let mut b = [0u8; 1];
+    let r = stream.peek(&mut b);
+    let _ = stream.set_nonblocking(false);
+    match r {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => e.kind() != ErrorKind::WouldBlock,
     }
 }
 
@@ -314,6 +538,16 @@ mod tests {
         assert_eq!(
             clean_path("/jyj/ddjs/%E4%B8%AD/", b),
             Ok(Some("中/".into()))
+        );
+    }
+
+    #[test]
+    fn every_html_response_is_stamped_with_its_generation() {
+        let page = format!("<body>{}</body>", snippet("/"));
+        let out = String::from_utf8(stamped(page.as_bytes(), 7)).unwrap();
+        assert!(
+            out.contains("data-gen=\"7\"") && !out.contains(GEN),
+            "{out}"
         );
     }
 }

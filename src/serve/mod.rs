@@ -47,12 +47,12 @@ fn relevant(root: &Path, p: &Path) -> bool {
 }
 
 /// Bind the first free port from `port` on; say so when it moved.
-fn bind(ip: IpAddr, port: u16) -> Result<(tiny_http::Server, u16), Failure> {
+fn bind(ip: IpAddr, port: u16) -> Result<(std::net::TcpListener, u16), Failure> {
     let mut last = String::new();
     for p in port..port.saturating_add(20) {
-        match tiny_http::Server::http((ip, p)) {
+        match std::net::TcpListener::bind((ip, p)) {
             Ok(s) => {
-                let p = s.server_addr().to_ip().map(|a| a.port()).unwrap_or(p);
+                let p = s.local_addr().map(|a| a.port()).unwrap_or(p);
                 if p != port && port != 0 {
                     eprintln!("端口 {port} 已被占用，改用 {p} (port {port} is taken, using {p})");
                 }

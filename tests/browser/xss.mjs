@@ -55,6 +55,10 @@ const BODY = [
   `![" onerror="${X}](x.png)`,
   `[x](https://example.org/" onmouseover="${X})`,
   `<a href="#" onclick="${X}" id="clickme">click</a>`,
+  // Markdown alone, no raw HTML: heading attributes and link titles.
+  `## 标题 {onfocus="${X}" tabindex=0 autofocus}`,
+  `## 标题 {#x onmouseover="${X}" style="position:fixed;inset:0"}`,
+  `[t](https://example.org/ "x\" onmouseover=\"${X}")`,
 ];
 // Payloads for header fields (always escaped by the templates).
 const HEAD = [
@@ -72,9 +76,20 @@ writeFileSync(path.join(site, 'site.yaml'), `title: ${q('XSS ' + HEAD[0])}\ndesc
 writeFileSync(path.join(site, 'data/schools.yaml'), HEAD.map((h, i) => `- id: s${i}\n  name: ${q('学校' + i + h)}\n  short: ${q(h)}\n  district: ${q('学区' + h)}\n  stage: 小学\n  ownership: 公办\n  party_org: 党支部\n  intro: ${q(h)}\n`).join(''));
 writeFileSync(path.join(site, 'content/_index.md'), `---\ntitle: ${q('首页' + HEAD[1])}\ndescription: ${q(HEAD[3])}\n---\n${BODY[0]}\n`);
 writeFileSync(path.join(site, 'content/brands/_index.md'), `---\ntitle: ${q('栏目' + HEAD[0])}\ndescription: ${q(HEAD[2])}\n---\n${BODY[1]}\n`);
+// Payloads point at `x` and `x.png`: files that exist (a missing one is a
+// build error) but are no images, so an `onerror` would fire if it survived.
+const bundle = (name) => {
+  const dir = path.join(site, 'content/brands', name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'x'), 'not an image');
+  writeFileSync(path.join(dir, 'x.png'), 'not an image');
+  return path.join(dir, 'index.md');
+};
+writeFileSync(path.join(site, 'content/brands/x'), 'not an image');
+writeFileSync(path.join(site, 'content/brands/x.png'), 'not an image');
 BODY.forEach((b, i) => {
   const h = HEAD[i % HEAD.length];
-  writeFileSync(path.join(site, `content/brands/p${i}.md`), [
+  writeFileSync(bundle(`p${i}`), [
     '---',
     `title: ${q('案例' + i + h)}`,
     `date: 2024-01-${String((i % 28) + 1).padStart(2, '0')}`,
@@ -87,11 +102,25 @@ BODY.forEach((b, i) => {
     `editor: ${q(h)}`,
     `brand: ${q(h)}`,
     `slogan: ${q(h)}`,
-    `cover: ${q(i % 2 ? 'javascript:' + X : 'x.png')}`,
+    `cover: x.png`,
     `cover_alt: ${q('" onerror="' + X)}`,
     '---',
     '',
     `## ${h.replace(/[<>]/g, '')}`,
+    '',
+    b,
+    '',
+  ].join('\n'));
+});
+// Each body payload also stands alone on a page of its own, with a plain
+// header and nothing else in the body, so no payload can hide behind
+// another (a page's other content must never decide whether it is cleaned).
+BODY.forEach((b, i) => {
+  writeFileSync(bundle(`solo${i}`), [
+    '---',
+    `title: 单独${i}`,
+    `date: 2024-02-${String((i % 28) + 1).padStart(2, '0')}`,
+    '---',
     '',
     b,
     '',
@@ -121,7 +150,7 @@ try {
       const r = await page.evaluate(() => ({
         xss: window.__xss,
         js: [...document.querySelectorAll('a[href], form[action], iframe, object, embed, base')].filter((e) => /^\s*(javascript|data|vbscript):/i.test(e.getAttribute('href') || e.getAttribute('action') || e.getAttribute('src') || e.getAttribute('data') || '') || ['IFRAME', 'OBJECT', 'EMBED', 'BASE'].includes(e.tagName)).length,
-        handlers: [...document.querySelectorAll('main *')].filter((e) => [...e.attributes].some((a) => a.name.startsWith('on'))).length,
+        handlers: [...document.querySelectorAll('main *')].filter((e) => [...e.attributes].some((a) => a.name.startsWith('on') || a.name === 'autofocus')).length,
         scripts: [...document.querySelectorAll('main script, footer script:not([src])')].length,
         elder: document.documentElement.classList.contains('elder'),
       }));

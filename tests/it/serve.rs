@@ -239,10 +239,10 @@ fn serve_incremental_rebuilds_equal_a_full_build() {
 }
 
 /// A `serve` process on a free port, killed when dropped.
-struct Served {
-    child: std::process::Child,
-    addr: String,
-    base: String,
+pub(crate) struct Served {
+    pub(crate) child: std::process::Child,
+    pub(crate) addr: String,
+    pub(crate) base: String,
 }
 
 impl Drop for Served {
@@ -253,20 +253,40 @@ impl Drop for Served {
 }
 
 fn serve(s: &Site, extra: &[&str]) -> Served {
+    serve_limited(s, extra, None)
+}
+
+/// `serve` with at most `nofile` open file descriptors, when given.
+pub(crate) fn serve_limited(s: &Site, extra: &[&str], nofile: Option<u64>) -> Served {
     use std::io::BufRead;
+    use std::os::unix::process::CommandExt;
     let port: &[&str] = if extra.contains(&"--port") {
         &[]
     } else {
         &["--port", "0"]
     };
-    let mut child = Command::new(bin())
-        .arg("serve")
+    let mut cmd = Command::new(bin());
+    cmd.arg("serve")
         .args(port)
         .args(extra)
         .current_dir(&s.dir)
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+        .stderr(std::process::Stdio::piped());
+    if let Some(n) = nofile {
+        // SAFETY: only setrlimit, async-signal-safe, between fork and exec.
+        unsafe {
+            cmd.pre_exec(move || {
+                let lim = libc::rlimit {
+                    rlim_cur: n,
+                    rlim_max: n,
+                };
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    let mut child = cmd.spawn().unwrap();
     let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
     let url = loop {
         let line = lines.next().expect("serve printed its URL").unwrap();
@@ -285,7 +305,7 @@ fn serve(s: &Site, extra: &[&str]) -> Served {
 }
 
 /// A raw HTTP/1.1 request; (status, head, body).
-fn http(addr: &str, req: &str) -> (u16, String, Vec<u8>) {
+pub(crate) fn http(addr: &str, req: &str) -> (u16, String, Vec<u8>) {
     use std::io::{Read, Write};
     let mut c = std::net::TcpStream::connect(addr).unwrap();
     c.set_read_timeout(Some(std::time::Duration::from_secs(10)))
@@ -299,7 +319,7 @@ fn http(addr: &str, req: &str) -> (u16, String, Vec<u8>) {
     (status, head, buf[split + 4..].to_vec())
 }
 
-fn get(addr: &str, path: &str) -> (u16, String, Vec<u8>) {
+pub(crate) fn get(addr: &str, path: &str) -> (u16, String, Vec<u8>) {
     http(
         addr,
         &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),

@@ -700,6 +700,113 @@ fn every_build_error_has_its_own_stable_code() {
     }
 }
 
+// ------------------------------------------------------------ 10. preview server
+
+fn good_served(nofile: Option<u64>) -> (Site, crate::serve::Served) {
+    let s = Site::new(&["good"]);
+    let sv = crate::serve::serve_limited(&s, &[], nofile);
+    (s, sv)
+}
+
+#[test]
+fn serve_survives_running_out_of_descriptors_and_recovers() {
+    use std::net::TcpStream;
+    let (_s, mut sv) = good_served(Some(64));
+    let started = std::time::Instant::now();
+    // Far more idle connections than descriptors: they send nothing.
+    let idle: Vec<TcpStream> = (0..150)
+        .filter_map(|_| TcpStream::connect(&sv.addr).ok())
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(sv.child.try_wait().unwrap().is_none(), "serve exited");
+    // Starved: the idle ones are dropped after the head timeout and a real
+    // request is answered, with the idle connections still open here.
+    let (status, _, _) = crate::serve::get(&sv.addr, &sv.base);
+    let waited = started.elapsed();
+    assert_eq!(status, 200, "served after starvation");
+    eprintln!(
+        "serve descriptor test: {} idle connections against 64 descriptors; answered after {} ms",
+        idle.len(),
+        waited.as_millis()
+    );
+    drop(idle);
+    for _ in 0..20 {
+        let (status, _, _) = crate::serve::get(&sv.addr, &sv.base);
+        assert_eq!(status, 200);
+    }
+    assert!(sv.child.try_wait().unwrap().is_none(), "serve exited");
+}
+
+#[test]
+fn serve_drops_a_client_that_never_finishes_its_request() {
+    use std::io::{Read, Write};
+    let (_s, sv) = good_served(None);
+    let mut c = std::net::TcpStream::connect(&sv.addr).unwrap();
+    c.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    c.set_read_timeout(Some(std::time::Duration::from_secs(15)))
+        .unwrap();
+    let t = std::time::Instant::now();
+    let mut buf = Vec::new();
+    let n = c.read_to_end(&mut buf).unwrap_or(0);
+    assert_eq!(n, 0, "closed without an answer");
+    assert!(t.elapsed().as_secs() < 10, "closed after {:?}", t.elapsed());
+}
+
+#[test]
+fn serve_404_page_carries_its_generation_and_does_not_reload_itself() {
+    let (_s, sv) = good_served(None);
+    let (status, _, body) = crate::serve::get(&sv.addr, &format!("{}no/such/page/", sv.base));
+    let body = String::from_utf8(body).unwrap();
+    assert_eq!(status, 404);
+    assert!(body.contains("data-gen=\"1\""), "{body}");
+    assert!(!body.contains("__EXEMPLAR_GENERATION__"), "{body}");
+}
+
+#[test]
+fn serve_bounds_live_reload_clients_and_frees_closed_ones() {
+    use std::io::{BufRead, Write};
+    let (_s, sv) = good_served(None);
+    let open = |n: usize| -> Vec<(bool, std::net::TcpStream)> {
+        (0..n)
+            .map(|_| {
+                let mut c = std::net::TcpStream::connect(&sv.addr).unwrap();
+                c.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+                    .unwrap();
+                write!(
+                    c,
+                    "GET {}__exemplar/events HTTP/1.1\r\nHost: x\r\n\r\n",
+                    sv.base
+                )
+                .unwrap();
+                let mut r = std::io::BufReader::new(c.try_clone().unwrap());
+                let mut line = String::new();
+                let mut hello = false;
+                while r.read_line(&mut line).unwrap_or(0) > 0 {
+                    if line.starts_with("event: hello") {
+                        hello = true;
+                        break;
+                    }
+                    if line.starts_with("retry:") {
+                        break;
+                    }
+                    line.clear();
+                }
+                (hello, c)
+            })
+            .collect()
+    };
+    let first = open(40);
+    let live = first.iter().filter(|(h, _)| *h).count();
+    assert_eq!(live, 32, "live-reload clients are bounded");
+    drop(first);
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    let again = open(32);
+    assert!(
+        again.iter().all(|(h, _)| *h),
+        "closed pages freed their places"
+    );
+}
+
 // ------------------------------------------------------------ 11. values
 
 #[test]
