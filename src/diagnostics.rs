@@ -338,6 +338,53 @@ impl<'a> Positions<'a> {
 /// are counted in one line.
 pub const MAX_PER_FILE: usize = 20;
 
+/// Findings of one file as they are found: past `MAX_PER_FILE` of one
+/// code only a count is kept, so a file with a hundred thousand problems
+/// costs no more memory than one with twenty.
+pub struct Capped<T> {
+    items: Vec<T>,
+    counts: std::collections::BTreeMap<&'static str, usize>,
+}
+
+impl<T> Default for Capped<T> {
+    fn default() -> Self {
+        Capped {
+            items: Vec::new(),
+            counts: Default::default(),
+        }
+    }
+}
+
+impl<T> Capped<T> {
+    pub fn push(&mut self, code: &'static str, item: T) {
+        self.push_with(code, || item)
+    }
+
+    /// Like `push`, making the item only when it is kept.
+    pub fn push_with(&mut self, code: &'static str, item: impl FnOnce() -> T) {
+        let n = self.counts.entry(code).or_default();
+        *n += 1;
+        if *n <= MAX_PER_FILE {
+            self.items.push(item());
+        }
+    }
+
+    /// The kept items, then one `more(code, dropped)` per code over the cap.
+    pub fn finish(mut self, more: impl Fn(&'static str, usize) -> T) -> Vec<T> {
+        for (code, n) in self.counts {
+            if n > MAX_PER_FILE {
+                self.items.push(more(code, n - MAX_PER_FILE));
+            }
+        }
+        self.items
+    }
+}
+
+/// The message of a count of findings left out.
+pub fn more_message(code: &str, n: usize) -> String {
+    format!("同类问题 [{code}] 还有 {n} 处未列出 (and {n} more of the same)")
+}
+
 /// Keep the first `MAX_PER_FILE` items of each (file, code) of a sorted
 /// list and replace the rest by one item made by `more(first dropped, count)`.
 pub fn cap<T>(

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
-use crate::check::Finding;
+use crate::check::{Finding, Findings};
 use crate::diagnostics::Positions;
 use crate::model::SourceDoc;
 use crate::parse::markdown::options;
@@ -31,7 +31,7 @@ const VAGUE: &[&str] = &[
     "read more",
 ];
 
-pub fn check_body(d: &SourceDoc, positions: &Positions, out: &mut Vec<Finding>) {
+pub fn check_body(d: &SourceDoc, positions: &Positions, out: &mut Findings) {
     let f = &d.file;
     let pos = |_: &SourceDoc, at: usize| positions.at(d.body_start + at);
     let mut last_level: usize = 1; // the page title is the h1
@@ -162,7 +162,7 @@ pub fn check_body(d: &SourceDoc, positions: &Positions, out: &mut Vec<Finding>) 
 }
 
 /// The same checks for raw HTML written into Markdown.
-fn raw_html(d: &SourceDoc, (l, c): (usize, usize), html: &str, out: &mut Vec<Finding>) {
+fn raw_html(d: &SourceDoc, (l, c): (usize, usize), html: &str, out: &mut Findings) {
     let lower = html.to_lowercase();
     if lower.contains("<img") && !lower.contains("alt=") {
         out.push(Finding::new(

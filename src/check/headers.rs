@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::Finding;
+use crate::check::{Finding, Findings};
 use crate::config::Config;
 use crate::model::{Header, Kind, Registry, SourceDoc, Status};
 use crate::resolve::place::Kinds;
@@ -39,7 +39,7 @@ fn present(h: &Header, key: &str) -> bool {
 }
 
 /// Header checks of one page, judged by the kind `build` gives it.
-pub fn check(cfg: &Config, kinds: &Kinds, d: &SourceDoc, out: &mut Vec<Finding>) {
+pub fn check(cfg: &Config, kinds: &Kinds, d: &SourceDoc, out: &mut Findings) {
     let h = &d.header;
     let kind = kinds.page(d);
     let status = h.status.unwrap_or(Status::Published);

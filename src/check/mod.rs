@@ -91,6 +91,30 @@ impl Finding {
     }
 }
 
+/// The findings of one file: past `MAX_PER_FILE` of one code, only counted.
+#[derive(Default)]
+pub struct Findings(crate::diagnostics::Capped<Finding>);
+
+impl Findings {
+    pub fn push(&mut self, f: Finding) {
+        let code = f.code;
+        self.0.push(code, f);
+    }
+
+    pub fn finish(self, file: &str) -> Vec<Finding> {
+        self.0.finish(|code, n| {
+            Finding::new(
+                crate::diagnostics::codes::MORE,
+                file,
+                0,
+                0,
+                crate::diagnostics::more_message(code, n),
+                "先改正上面列出的几处，再重新运行 exemplar check",
+            )
+        })
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Text,
@@ -130,7 +154,7 @@ pub fn findings(
     let per_doc: Vec<Vec<Finding>> = docs
         .par_iter()
         .map(|d| {
-            let mut f = Vec::new();
+            let mut f = Findings::default();
             let positions = crate::diagnostics::Positions::new(&d.text);
             privacy::scan(
                 &d.file,
@@ -143,7 +167,7 @@ pub fn findings(
                 headers::check(&cfg, &kinds, d, &mut f);
                 content::check_body(d, &positions, &mut f);
             }
-            f
+            f.finish(&d.file)
         })
         .collect();
     out.extend(per_doc.into_iter().flatten());
@@ -159,7 +183,9 @@ pub fn findings(
     for (file, path) in published {
         if let Ok(text) = load::read_text(&path, &file) {
             let positions = crate::diagnostics::Positions::new(&text);
-            privacy::scan(&file, &text, &cfg.check.allow_contact, &positions, &mut out);
+            let mut f = Findings::default();
+            privacy::scan(&file, &text, &cfg.check.allow_contact, &positions, &mut f);
+            out.extend(f.finish(&file));
         }
     }
     headers::duplicate_titles(docs, &mut out);

@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::check::Finding;
+use crate::check::{Finding, Findings};
 use crate::diagnostics::Positions;
 use crate::load::theme::Bytes;
 use crate::resolve::Resolved;
@@ -151,13 +151,7 @@ fn standalone(text: &str, start: usize, end: usize) -> bool {
 }
 
 /// Scan one published text (`file` relative to the site root).
-pub fn scan(
-    file: &str,
-    text: &str,
-    allowed: &[String],
-    positions: &Positions,
-    out: &mut Vec<Finding>,
-) {
+pub fn scan(file: &str, text: &str, allowed: &[String], positions: &Positions, out: &mut Findings) {
     let folded = fold(text);
     let t = folded.text.as_str();
     let allowed: Vec<String> = allowed.iter().map(|a| key(a)).collect();

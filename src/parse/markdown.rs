@@ -10,7 +10,7 @@ use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::cell::OnceCell;
 use std::sync::LazyLock;
 
-use crate::diagnostics::{Diagnostic, Positions};
+use crate::diagnostics::{codes, more_message, Capped, Diagnostic, Positions};
 use crate::model::{SourceDoc, TocEntry};
 use crate::parse::slug::slugify;
 
@@ -74,7 +74,7 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
         doc,
         links,
         positions: &positions,
-        errors: &mut out.errors,
+        errors: Capped::default(),
     };
     for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let at = doc.body_start + range.start;
@@ -202,6 +202,11 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
             },
         }
     }
+    let file = doc.file.clone();
+    out.errors = fix.errors.finish(|code, n| {
+        Diagnostic::file(codes::MORE, &file, more_message(code, n))
+            .hint("先改正上面列出的几处，再重新运行")
+    });
     let mut html = String::with_capacity(body.len() + body.len() / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     out.html = html.into();
@@ -228,7 +233,7 @@ struct Fixer<'d, 'p> {
     doc: &'d SourceDoc,
     links: &'d dyn LinkResolver,
     positions: &'p OnceCell<Positions<'d>>,
-    errors: &'p mut Vec<Diagnostic>,
+    errors: Capped<Diagnostic>,
 }
 
 /// `href`, `src` and `poster` attributes in raw HTML.
@@ -290,13 +295,13 @@ impl<'d> Fixer<'d, '_> {
     }
 
     fn report(&mut self, at: usize, e: LinkError) {
-        let pos = self
-            .positions
-            .get_or_init(|| Positions::new(&self.doc.text));
-        self.errors.push(
-            pos.diagnostic(e.code, &self.doc.file, at, e.message)
-                .hint(e.hint),
-        );
+        let (positions, doc) = (self.positions, self.doc);
+        self.errors.push_with(e.code, || {
+            positions
+                .get_or_init(|| Positions::new(&doc.text))
+                .diagnostic(e.code, &doc.file, at, e.message)
+                .hint(e.hint)
+        });
     }
 }
 

@@ -18,8 +18,9 @@
 //! - at most `MAX_EVENT_CLIENTS` live-reload streams; a stream whose page
 //!   is gone is noticed within a second; one over the bound is told to
 //!   retry later;
-//! - when `accept` fails (no descriptors left), the server waits a moment
-//!   and goes on: it refuses while starved and recovers by itself.
+//! - when `accept` fails for want of descriptors, a descriptor kept in
+//!   reserve is let go to take the waiting connection and answer `503` at
+//!   once; the server goes on and recovers by itself as connections end.
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -108,6 +109,10 @@ fn stamped(bytes: &[u8], generation: u64) -> Vec<u8> {
 /// Accept connections for as long as the process runs.
 pub fn run(listener: TcpListener, shared: Arc<Shared>) {
     let mut starved_since: Option<Instant> = None;
+    // One descriptor held in reserve: when none are left, it is let go to
+    // accept the waiting connection and refuse it at once (instead of
+    // leaving clients hanging in the queue), then taken back.
+    let mut spare = std::fs::File::open("/dev/null").ok();
     loop {
         match listener.accept() {
             Ok((stream, _)) => {
@@ -143,10 +148,22 @@ pub fn run(listener: TcpListener, shared: Arc<Shared>) {
                     if starved_since.is_none() {
                         starved_since = Some(Instant::now());
                         eprintln!(
-                            "警告 (warning)：文件描述符用完了，暂停接受新连接 (out of file descriptors: {e})"
+                            "警告 (warning)：文件描述符用完了，新连接先回 503 (out of file descriptors: {e})"
                         );
                     }
-                    std::thread::sleep(Duration::from_millis(50));
+                    match spare.take() {
+                        Some(f) => {
+                            drop(f);
+                            if let Ok((stream, _)) = listener.accept() {
+                                busy(stream);
+                            }
+                            spare = std::fs::File::open("/dev/null").ok();
+                        }
+                        None => {
+                            std::thread::sleep(Duration::from_millis(50));
+                            spare = std::fs::File::open("/dev/null").ok();
+                        }
+                    }
                 } else {
                     std::thread::sleep(Duration::from_millis(1));
                 }
