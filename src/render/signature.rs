@@ -5,7 +5,7 @@
 //! the template and the templates it extends or includes. A job whose
 //! signature did not change renders to the same bytes, so `serve` keeps the
 //! old output. Keep a job's signature in step with what `jobs::run` reads:
-//! `tests/cli.rs` checks after a sequence of edits that the served files
+//! `tests/it/serve.rs` checks after a sequence of edits that the served files
 //! equal a full build.
 
 use std::collections::{BTreeMap, HashMap};

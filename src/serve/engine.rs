@@ -6,7 +6,7 @@
 //! jobs whose signature changed. A body-only edit of one page skips
 //! re-resolving altogether. Outputs live in memory; `public/` is never
 //! touched. After any sequence of edits the outputs equal a full build of
-//! the same files (tested in `tests/cli.rs` and below).
+//! the same files (tested in `tests/it/serve.rs` and below).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
