@@ -4,17 +4,6 @@ use crate::common::*;
 
 // ---------------------------------------------------------------- check
 
-fn check_json(s: &Site, extra: &[&str]) -> (Option<i32>, Vec<serde_json::Value>) {
-    let mut args = vec!["check", "--format", "json"];
-    args.extend_from_slice(extra);
-    let out = s.run(&args);
-    let lines = String::from_utf8(out.stdout).unwrap();
-    let findings = lines
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
-        .collect();
-    (out.status.code(), findings)
-}
 
 #[test]
 fn check_reports_each_finding_with_code_file_line_and_column() {

@@ -138,3 +138,16 @@ pub fn good() -> Site {
     assert_ok(&s.build(&[]));
     s
 }
+
+/// `check --format json`: exit code and findings.
+pub fn check_json(s: &Site, extra: &[&str]) -> (Option<i32>, Vec<serde_json::Value>) {
+    let mut args = vec!["check", "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = s.run(&args);
+    let lines = String::from_utf8(out.stdout).unwrap();
+    let findings = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
+        .collect();
+    (out.status.code(), findings)
+}

@@ -79,7 +79,7 @@ fn alias_with_dot_dot_cannot_write_outside_the_output() {
     );
     assert!(!outside.exists(), "wrote outside the output");
     assert!(!s.exists("public"), "no partial public/");
-    let (code, findings) = check_json(&s);
+    let (code, findings) = check_json(&s, &[]);
     assert_eq!(code, Some(1));
     assert!(
         findings.iter().any(|f| f["code"] == "E120"),
@@ -161,7 +161,7 @@ fn aliases_on_generated_files_collide_one_per_page() {
             "alias {t} not reported:\n{err}"
         );
     }
-    let (_, findings) = check_json(&s);
+    let (_, findings) = check_json(&s, &[]);
     let collisions = findings.iter().filter(|f| f["code"] == "E121").count();
     assert_eq!(collisions, targets.len(), "{findings:?}");
 }
@@ -528,7 +528,7 @@ fn check_judges_a_page_by_the_kind_its_section_gives_it() {
         "content/news/x.md",
         page("放在别的栏目里的事迹", "", "正文"),
     );
-    let (code, findings) = check_json(&s);
+    let (code, findings) = check_json(&s, &[]);
     assert_eq!(code, Some(1), "{findings:?}");
     assert!(
         findings
@@ -661,7 +661,7 @@ fn one_bad_header_is_reported_once_not_as_broken_links_elsewhere() {
     assert!(err.contains("content/deeds/bad.md:3:"), "{err}");
     assert!(!err.contains("E130"), "echoes of the bad header: {err}");
     assert!(err.contains("1 处错误"), "{err}");
-    let (_, findings) = check_json(&s);
+    let (_, findings) = check_json(&s, &[]);
     let errors: Vec<_> = findings
         .iter()
         .filter(|f| f["severity"] == "error")
@@ -689,7 +689,7 @@ fn every_build_error_has_its_own_stable_code() {
     ];
     for (case, code) in want {
         let s = Site::new(&["base", &format!("bad/{case}")]);
-        let (_, findings) = check_json(&s);
+        let (_, findings) = check_json(&s, &[]);
         let codes: Vec<&str> = findings
             .iter()
             .filter(|f| f["severity"] == "error")
@@ -868,14 +868,3 @@ fn non_utf8_site_yaml_names_the_file_line_and_column() {
     );
 }
 
-// ------------------------------------------------------------ helpers
-
-fn check_json(s: &Site) -> (Option<i32>, Vec<serde_json::Value>) {
-    let out = s.run(&["check", "--format", "json"]);
-    let lines = String::from_utf8(out.stdout).unwrap();
-    let findings = lines
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON: {l}: {e}")))
-        .collect();
-    (out.status.code(), findings)
-}
