@@ -4,7 +4,6 @@ use crate::common::*;
 
 // ---------------------------------------------------------------- check
 
-
 #[test]
 fn check_reports_each_finding_with_code_file_line_and_column() {
     let s = Site::new(&["check"]);

@@ -867,4 +867,3 @@ fn non_utf8_site_yaml_names_the_file_line_and_column() {
         "{err}"
     );
 }
-
