@@ -33,7 +33,7 @@ const VAGUE: &[&str] = &[
 
 pub fn check_body(d: &SourceDoc, positions: &Positions, out: &mut Findings) {
     let f = &d.file;
-    let pos = |_: &SourceDoc, at: usize| positions.at(d.body_start + at);
+    let pos = |at: usize| positions.at(d.body_start + at);
     let mut last_level: usize = 1; // the page title is the h1
     let mut link: Option<(usize, String, String)> = None; // start, dest, text
     let mut image: Option<(usize, String)> = None; // start, alt
@@ -43,7 +43,7 @@ pub fn check_body(d: &SourceDoc, positions: &Positions, out: &mut Findings) {
         match ev {
             Event::Start(Tag::Heading { level, .. }) => {
                 let n = level as usize;
-                let (l, c) = pos(d, range.start);
+                let (l, c) = pos(range.start);
                 if level == HeadingLevel::H1 {
                     out.push(Finding::new(
                         "E042",
@@ -73,7 +73,7 @@ pub fn check_body(d: &SourceDoc, positions: &Positions, out: &mut Findings) {
             }
             Event::End(TagEnd::Link) => {
                 if let Some((start, dest, text)) = link.take() {
-                    let (l, c) = pos(d, start);
+                    let (l, c) = pos(start);
                     let t = text.trim();
                     if dest.trim().is_empty() {
                         out.push(Finding::new(
@@ -119,7 +119,7 @@ pub fn check_body(d: &SourceDoc, positions: &Positions, out: &mut Findings) {
             Event::End(TagEnd::Image) => {
                 if let Some((start, alt)) = image.take() {
                     if alt.trim().is_empty() {
-                        let (l, c) = pos(d, start);
+                        let (l, c) = pos(start);
                         out.push(Finding::new("E040", f, l, c, "图片没有替代文字 (image without alt text)", "在 ![ ] 的方括号里写出图片内容，例如 ![党员教师在社区辅导学生](photo.jpg)"));
                     }
                 }
@@ -131,7 +131,7 @@ pub fn check_body(d: &SourceDoc, positions: &Positions, out: &mut Findings) {
             Event::End(TagEnd::TableHead) => {
                 in_head = false;
                 if let Some((start, false)) = table_head.take() {
-                    let (l, c) = pos(d, start);
+                    let (l, c) = pos(start);
                     out.push(Finding::new(
                         "W043",
                         f,
@@ -155,7 +155,7 @@ pub fn check_body(d: &SourceDoc, positions: &Positions, out: &mut Findings) {
                     }
                 }
             }
-            Event::Html(h) | Event::InlineHtml(h) => raw_html(d, pos(d, range.start), &h, out),
+            Event::Html(h) | Event::InlineHtml(h) => raw_html(d, pos(range.start), &h, out),
             _ => {}
         }
     }
@@ -214,7 +214,7 @@ pub fn check_anchors(site: &Resolved, out: &mut Vec<Finding>) {
             continue;
         }
         let positions = Positions::new(&d.text);
-        let pos = |_: &SourceDoc, at: usize| positions.at(d.body_start + at);
+        let pos = |at: usize| positions.at(d.body_start + at);
         for (ev, range) in Parser::new_ext(d.body(), options()).into_offset_iter() {
             let Event::Start(Tag::Link { dest_url, .. }) = ev else {
                 continue;
@@ -240,7 +240,7 @@ pub fn check_anchors(site: &Resolved, out: &mut Vec<Finding>) {
                 continue;
             };
             if !found.contains(frag.as_str()) {
-                let (l, c) = pos(d, range.start);
+                let (l, c) = pos(range.start);
                 let mut known: Vec<&&str> = found.iter().collect();
                 known.sort();
                 let hint = if known.is_empty() {
