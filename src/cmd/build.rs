@@ -96,7 +96,15 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     let nav = navigation(&site, &cfg, &theme.strings, registry.schools.is_some());
     let tera = render::setup(&cfg, &theme, &nav).map_err(Failure::Content)?;
     let ctx = Ctx::new(&cfg, &site, &registry, &theme.strings);
-    let staging = Staging::new(&target)?;
+    let mut staging = Staging::new(&target)?;
+    let outs: Vec<String> = site
+        .jobs
+        .iter()
+        .map(|j| resolve::outputs::out_path(&site, j))
+        .collect();
+    staging
+        .plan(outs.iter().chain(site.copies.iter().map(|c| &c.out)).map(String::as_str))
+        .map_err(|e| Failure::io(staging.dir.display(), e))?;
     let render_errors: Vec<Diagnostic> = site
         .jobs
         .par_iter()

@@ -47,6 +47,10 @@ pub struct Staging {
     pub dir: PathBuf,
     pub target: PathBuf,
     prev: PathBuf,
+    /// Made empty for this build (nothing to compare with, nothing stale).
+    fresh: bool,
+    /// Folders the build writes into, relative to the staging folder.
+    dirs: HashSet<String>,
     written: Mutex<HashSet<PathBuf>>,
     /// Held until the build ends: one build per output at a time.
     _lock: File,
@@ -191,6 +195,7 @@ impl Staging {
                 Err(_) => Ok(()),
             }
         };
+        let mut fresh = false;
         if is_dir(&dir) {
             // Left by an interrupted build: recycle it, drop the older copy.
             remove(&prev)?;
@@ -202,6 +207,7 @@ impl Staging {
             } else {
                 remove(&prev)?;
                 std::fs::create_dir_all(&dir).map_err(|e| Failure::io(dir.display(), e))?;
+                fresh = true;
             }
         }
         // Whatever a recycled folder holds, no write may follow a link out.
@@ -214,6 +220,8 @@ impl Staging {
             dir,
             target,
             prev,
+            fresh,
+            dirs: HashSet::new(),
             written: Mutex::new(HashSet::new()),
             _lock: lock,
         };
@@ -222,26 +230,59 @@ impl Staging {
         Ok(s)
     }
 
+    /// Say which files the build will write (relative paths), before
+    /// writing: their folders are made at once in a fresh staging folder
+    /// (no failed open or stat per file), and kept when pruning.
+    pub fn plan<'a>(&mut self, files: impl IntoIterator<Item = &'a str>) -> std::io::Result<()> {
+        for f in files {
+            let mut end = 0;
+            while let Some(k) = f[end..].find('/') {
+                end += k;
+                self.dirs.insert(f[..end].to_string());
+                end += 1;
+            }
+        }
+        if self.fresh {
+            let mut dirs: Vec<&String> = self.dirs.iter().collect();
+            dirs.sort(); // parents before children
+            for d in dirs {
+                if check_out_path(d).is_ok() {
+                    match std::fs::create_dir(self.dir.join(d)) {
+                        Err(e) if e.kind() != ErrorKind::AlreadyExists => return Err(e),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Prune what this build did not write, then swap the staging folder
     /// in and keep the old output as `.prev` for the next build.
     pub fn commit(self) -> Result<(), Failure> {
         let written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
-        let mut stale_dirs = Vec::new();
-        for entry in WalkDir::new(&self.dir)
-            .min_depth(1)
-            .contents_first(true)
-            .into_iter()
-            .filter_map(Result::ok)
-        {
-            let p = entry.path();
-            if entry.file_type().is_dir() {
-                stale_dirs.push(p.to_path_buf());
-            } else if !written.contains(p) {
-                std::fs::remove_file(p).map_err(|e| Failure::io(p.display(), e))?;
+        // A fresh folder holds only what this build wrote.
+        if !self.fresh {
+            let mut stale_dirs = Vec::new();
+            for entry in WalkDir::new(&self.dir)
+                .min_depth(1)
+                .contents_first(true)
+                .into_iter()
+                .filter_map(Result::ok)
+            {
+                let p = entry.path();
+                if entry.file_type().is_dir() {
+                    let rel = p.strip_prefix(&self.dir).map(crate::load::rel_string);
+                    if !rel.is_ok_and(|r| self.dirs.contains(&r)) {
+                        stale_dirs.push(p.to_path_buf());
+                    }
+                } else if !written.contains(p) {
+                    std::fs::remove_file(p).map_err(|e| Failure::io(p.display(), e))?;
+                }
             }
-        }
-        for d in stale_dirs {
-            let _ = std::fs::remove_dir(&d); // only succeeds when empty
+            for d in stale_dirs {
+                let _ = std::fs::remove_dir(&d); // only succeeds when empty
+            }
         }
         swap(&self.dir, &self.target, &self.prev).map_err(|e| Failure::io(self.target.display(), e))
     }
@@ -270,7 +311,15 @@ impl Staging {
 
     fn put(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
         let path = self.dir.join(rel);
-        write_at(&path, bytes)?;
+        let planned = rel
+            .rsplit_once('/')
+            .is_none_or(|(dir, _)| self.dirs.contains(dir));
+        if self.fresh && planned {
+            // Nothing to compare with, and the folder exists.
+            std::fs::write(&path, bytes)?;
+        } else {
+            write_at(&path, bytes)?;
+        }
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())
