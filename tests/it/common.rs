@@ -151,3 +151,32 @@ pub fn check_json(s: &Site, extra: &[&str]) -> (Option<i32>, Vec<serde_json::Val
         .collect();
     (out.status.code(), findings)
 }
+
+/// Compare `got` with the golden file `tests/golden/<name>`. A missing or
+/// different file fails; `UPDATE_GOLDEN=1 cargo test` (re)writes it, which
+/// is the only way a golden file changes.
+pub fn golden(name: &str, got: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, got).unwrap();
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!("tests/golden/{name} is missing; review the output and run UPDATE_GOLDEN=1 cargo test to write it")
+    });
+    if got != want {
+        let line = got
+            .lines()
+            .zip(want.lines())
+            .position(|(a, b)| a != b)
+            .map(|i| i + 1)
+            .unwrap_or(got.lines().count().min(want.lines().count()) + 1);
+        panic!(
+            "output differs from tests/golden/{name} from line {line}:\n  got:  {}\n  want: {}\nif the change is intended, run UPDATE_GOLDEN=1 cargo test and review the diff",
+            got.lines().nth(line - 1).unwrap_or("<end>"),
+            want.lines().nth(line - 1).unwrap_or("<end>")
+        );
+    }
+}
