@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostics::{codes, Diagnostic, Diagnostics, Failure};
 use crate::load;
-use crate::model::registry;
+use crate::parse::registry;
 use crate::render::{self, context::Ctx, jobs};
 use crate::resolve::{self, Input};
 use crate::write::{self, Staging};
@@ -103,7 +103,11 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         .map(|j| resolve::outputs::out_path(&site, j))
         .collect();
     staging
-        .plan(outs.iter().chain(site.copies.iter().map(|c| &c.out)).map(String::as_str))
+        .plan(
+            outs.iter()
+                .chain(site.copies.iter().map(|c| &c.out))
+                .map(String::as_str),
+        )
         .map_err(|e| Failure::io(staging.dir.display(), e))?;
     let render_errors: Vec<Diagnostic> = site
         .jobs

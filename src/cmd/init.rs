@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::diagnostics::Failure;
 use crate::load::theme::DEFAULT_THEME;
-use crate::model::registry::DEFAULT_MEASURES;
+use crate::parse::registry::{DEFAULT_MEASURES, DEFAULT_TARGETS};
 
 const SITE: &str = r#"# 站点配置 (site configuration)
 title: 教育党建示范展示
@@ -77,13 +77,14 @@ pub fn run(dir: &Path) -> Result<(), Failure> {
         ("site.yaml".into(), SITE.as_bytes()),
         ("data/schools.yaml".into(), SCHOOLS.as_bytes()),
         ("data/measures.yaml".into(), DEFAULT_MEASURES.as_bytes()),
+        ("data/targets.yaml".into(), DEFAULT_TARGETS.as_bytes()),
         ("content/_index.md".into(), HOME.as_bytes()),
         ("content/brands/_index.md".into(), BRANDS.as_bytes()),
         ("content/brands/example.md".into(), EXAMPLE.as_bytes()),
         ("static/.gitkeep".into(), b""),
         (
             ".gitignore".into(),
-            b"public/\n.public.prev/\n.public.staging/\n.exemplar/\n",
+            b"public/\n.public.prev/\n.public.staging/\n.public.lock\n.exemplar/\n",
         ),
     ];
     files.extend(

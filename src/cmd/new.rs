@@ -5,7 +5,8 @@ use std::path::Path;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Failure};
-use crate::model::{registry, Kind};
+use crate::model::Kind;
+use crate::parse::registry;
 use crate::parse::slug::slugify;
 
 fn q(s: &str) -> String {
@@ -21,7 +22,7 @@ pub fn template(kind: Kind, title: &str, date: &str, school: Option<&str>) -> St
         format!("date: {date}"),
         "summary: \"\"          # 一两句话的摘要；不写则取正文开头".to_string(),
         "tags: []             # 例如 [党建品牌, 志愿服务]".to_string(),
-        "measures: []         # 体现的举措编号 1–15，见 data/measures.yaml".to_string(),
+        "measures: []         # 体现的举措编号，见 data/measures.yaml".to_string(),
         format!("school: {}", school.map(q).unwrap_or_else(|| "\"\"".into())),
         "cover: \"\"            # 封面图片，例如 /images/cover.jpg".to_string(),
         "cover_alt: \"\"        # 封面图片的文字说明（无障碍需要）".to_string(),

@@ -294,7 +294,7 @@ pub fn parse_header(
     h.tags = f.list("tags");
     for m in f.list("measures") {
         match m.parse::<u32>() {
-            Ok(n) if (1..=15).contains(&n) => {
+            Ok(n) if n > 0 => {
                 if !h.measures.contains(&n) {
                     h.measures.push(n)
                 }
@@ -303,9 +303,9 @@ pub fn parse_header(
                 doc.at_value(
                     codes::BAD_VALUE,
                     "measures",
-                    format!("举措编号 `{m}` 无效 (measures must be ids 1–15)"),
+                    format!("举措编号 `{m}` 无效 (measures are ids of data/measures.yaml)"),
                 )
-                .hint("写 1 到 15 之间的编号，例如 measures: [5, 10]；编号见 data/measures.yaml"),
+                .hint("写 data/measures.yaml 里的编号，例如 measures: [5, 10]"),
             ),
         }
     }

@@ -2,6 +2,7 @@
 //! Markdown bodies into HTML with a table of contents, summary and links.
 pub mod header;
 pub mod markdown;
+pub mod registry;
 pub mod sanitize;
 pub mod slug;
 pub mod yaml;

@@ -646,14 +646,6 @@ fn school_value(ctx: &Ctx, t: &Term) -> Value {
     })
 }
 
-/// The plan's clean-school targets: share of schools at or above a tier.
-pub const TARGETS: &[(i32, [u32; 3])] = &[
-    (2022, [15, 50, 70]),
-    (2023, [20, 60, 80]),
-    (2024, [25, 70, 90]),
-    (2025, [30, 80, 100]),
-];
-
 #[derive(Serialize)]
 struct ProgressCell {
     tier: &'static str,
@@ -679,9 +671,11 @@ fn clean_progress(ctx: &Ctx) -> Vec<ProgressRow> {
         return vec![];
     }
     let rank = |t: &str| TIERS.iter().position(|x| *x == t);
-    TARGETS
+    ctx.registry
+        .targets
         .iter()
-        .map(|(year, targets)| {
+        .map(|t| {
+            let (year, targets) = (&t.year, &t.percent);
             let best: Vec<Option<usize>> = schools
                 .iter()
                 .map(|s| {

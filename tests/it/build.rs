@@ -383,7 +383,11 @@ fn bad_unknown_school_lists_closest_matches() {
 
 #[test]
 fn bad_measure_out_of_range() {
-    bad("bad-measure", "content/brands/a.md:3:11", &["16", "1–15"]);
+    bad(
+        "bad-measure",
+        "content/brands/a.md:3:11",
+        &["16", "data/measures.yaml"],
+    );
 }
 
 #[test]
@@ -581,4 +585,61 @@ fn the_sample_site_builds_with_the_content_the_readme_promises() {
         "marked as sample data"
     );
     let _ = std::fs::remove_dir_all(&out);
+}
+
+/// The plan's numbers come from data/ (built in when absent): another
+/// county sets its own measures and targets.
+#[test]
+fn measures_and_targets_come_from_data_files() {
+    let s = good();
+    let home = s.read("public/index.html");
+    assert!(
+        home.contains("/ 80%"),
+        "the plan's 2025 规范型 target, built in"
+    );
+    s.write(
+        "data/targets.yaml",
+        "clean_schools:\n  - {year: 2030, 引领型: 11, 规范型: 22, 提升型: 33}\n",
+    );
+    let mut measures = exemplar::parse::registry::DEFAULT_MEASURES.to_string();
+    measures.push_str("  - id: 6\n    title: 本县特色\n    measures:\n      - id: 16\n        title: 第十六项举措\n");
+    s.write("data/measures.yaml", measures);
+    s.write(
+        "content/deeds/extra.md",
+        "---\ntitle: 第十六项\ndate: 2024-01-02\nmeasures: [16]\n---\n正文\n",
+    );
+    assert_ok(&s.build(&[]));
+    let home = s.read("public/index.html");
+    assert!(
+        home.contains("2030") && home.contains("/ 22%"),
+        "own targets"
+    );
+    assert!(!home.contains("/ 80%"), "the built-in ones are replaced");
+    assert!(s.exists("public/measures/16/index.html"), "a 16th measure");
+    for (bad, words) in [
+        (
+            "  - {year: 2030, 引领型: 50, 规范型: 20, 提升型: 90}\n",
+            "逐级不减",
+        ),
+        (
+            "  - {year: 2030, 引领型: 10, 规范型: 20, 提升型: 120}\n",
+            "0–100",
+        ),
+        (
+            "  - {year: 2030, 引领型: 10, 规范型: 20, 优秀型: 90}\n",
+            "优秀型",
+        ),
+    ] {
+        s.write(
+            "data/targets.yaml",
+            format!("# 目标\nclean_schools:\n{bad}"),
+        );
+        let out = s.build(&[]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{bad}: {err}");
+        assert!(
+            err.contains("data/targets.yaml:3:") && err.contains("E141") && err.contains(words),
+            "{bad}: {err}"
+        );
+    }
 }

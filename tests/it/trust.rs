@@ -673,7 +673,7 @@ fn one_bad_header_is_reported_once_not_as_broken_links_elsewhere() {
 fn every_build_error_has_its_own_stable_code() {
     let want = [
         ("bad-date", "E105"),
-        ("bad-measure", "E105"),
+        ("bad-measure", "E111"),
         ("broken-link", "E130"),
         ("duplicate-url", "E121"),
         ("empty-file", "E101"),
