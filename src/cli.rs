@@ -31,6 +31,9 @@ pub enum Command {
         /// Replace an output folder that is not empty and was not made by exemplar
         #[arg(long)]
         force: bool,
+        /// No progress display (it shows only on a terminal, after about a second)
+        #[arg(long, short)]
+        quiet: bool,
         /// Site root (default: the current folder)
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
@@ -49,6 +52,9 @@ pub enum Command {
         /// Hide draft and review pages
         #[arg(long)]
         no_drafts: bool,
+        /// No progress display for the first build
+        #[arg(long, short)]
+        quiet: bool,
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },
@@ -66,6 +72,9 @@ pub enum Command {
         /// text (grouped by file) or json (one object per line)
         #[arg(long, value_enum, default_value = "text")]
         format: FormatArg,
+        /// No progress display (it shows only on a terminal, after about a second)
+        #[arg(long, short)]
+        quiet: bool,
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },

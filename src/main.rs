@@ -32,6 +32,7 @@ fn main() -> ExitCode {
             base_url,
             output,
             force,
+            quiet,
             root,
         } => {
             let root = cmd::build::site_root(root.as_deref());
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
                 drafts,
                 base_url,
                 force,
+                quiet,
             };
             match cmd::build::run(&opts) {
                 Ok(r) => {
@@ -62,6 +64,7 @@ fn main() -> ExitCode {
             bind,
             drafts: _,
             no_drafts,
+            quiet,
             root,
         } => {
             let root = cmd::build::site_root(root.as_deref());
@@ -70,6 +73,7 @@ fn main() -> ExitCode {
                 port,
                 bind,
                 drafts: !no_drafts,
+                quiet,
             }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(f) => report(f),
@@ -80,6 +84,7 @@ fn main() -> ExitCode {
             external,
             timeout,
             format,
+            quiet,
             root,
         } => {
             let root = cmd::build::site_root(root.as_deref());
@@ -92,6 +97,7 @@ fn main() -> ExitCode {
                 strict,
                 format,
                 external: external.then(|| std::time::Duration::from_secs(timeout)),
+                quiet,
             }) {
                 Ok(true) => ExitCode::SUCCESS,
                 Ok(false) => ExitCode::from(1),

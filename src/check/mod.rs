@@ -127,12 +127,15 @@ pub struct CheckOptions {
     pub format: Format,
     /// Check outside links over the network, with this timeout each.
     pub external: Option<std::time::Duration>,
+    /// No progress display.
+    pub quiet: bool,
 }
 
 /// Everything `check` finds, sorted by file and position.
 pub fn findings(
     root: &std::path::Path,
     external: Option<std::time::Duration>,
+    progress: &crate::progress::Progress,
 ) -> Result<Vec<Finding>, Failure> {
     let Inputs {
         cfg,
@@ -143,7 +146,9 @@ pub fn findings(
         Err(e) => return Ok(e.iter().map(Finding::from_diagnostic).collect()),
     };
     let mut out: Vec<Finding> = Vec::new();
+    let stage = progress.stage("读取 load", None);
     let content = load::content(root);
+    drop(stage);
     out.extend(content.errors.iter().map(Finding::from_diagnostic));
     let (parsed, errs) = parse_files(content.docs, cfg.offset());
     out.extend(errs.iter().map(Finding::from_diagnostic));
@@ -151,8 +156,10 @@ pub fn findings(
     let kinds = resolve::place::Kinds::new(docs, false);
 
     // Checks of each file, whatever its status: catch it before review.
+    let stage = progress.stage("检查 checks", Some(docs.len() as u64));
     let per_doc: Vec<Vec<Finding>> = docs
         .par_iter()
+        .inspect(|_| stage.inc())
         .map(|d| {
             let mut f = Findings::default();
             let positions = crate::diagnostics::Positions::new(&d.text);
@@ -192,6 +199,8 @@ pub fn findings(
     headers::waiting_for_review(docs, &mut out);
 
     // The build's own validation: what `build` would refuse.
+    drop(stage);
+    let stage = progress.stage("正文 bodies", Some(docs.len() as u64));
     let resolved = resolve::resolve(Input::new(
         root,
         &cfg,
@@ -200,8 +209,13 @@ pub fn findings(
         parsed,
         content.assets,
         false,
-        &resolve::plain_markdown,
+        &|doc: &crate::model::SourceDoc, links: &resolve::links::Resolver| {
+            let r = resolve::plain_markdown(doc, links);
+            stage.inc();
+            r
+        },
     ));
+    drop(stage);
     let (site, errs) = resolved;
     out.extend(errs.0.iter().map(Finding::from_diagnostic));
     content::check_anchors(&site, &mut out);
@@ -233,7 +247,11 @@ pub fn findings(
 
 /// Run `check`; Ok(true) when the site may be published.
 pub fn run(opts: &CheckOptions) -> Result<bool, Failure> {
-    let all = findings(&opts.root, opts.external)?;
+    let all = findings(
+        &opts.root,
+        opts.external,
+        &crate::progress::Progress::new(opts.quiet),
+    )?;
     let count = |s: Severity| all.iter().filter(|f| f.severity == s).count();
     let (errors, warnings, infos) = (
         count(Severity::Error),

@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::diagnostics::{codes, Diagnostic, Diagnostics, Failure};
 use crate::load;
 use crate::parse::registry;
+use crate::progress::Progress;
 use crate::render::{self, context::Ctx, jobs};
 use crate::resolve::{self, Input};
 use crate::write::{self, Staging};
@@ -21,6 +22,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Replace a non-empty output folder exemplar did not make.
     pub force: bool,
+    /// No progress display.
+    pub quiet: bool,
 }
 
 pub struct Report {
@@ -74,11 +77,22 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         registry,
         theme,
     } = inputs(root, opts.base_url.as_deref()).map_err(Failure::Content)?;
+    let progress = Progress::new(opts.quiet);
     let mut errs = Diagnostics::default();
+    let stage = progress.stage("读取 load", None);
     let content = load::content(root);
+    drop(stage);
     errs.extend(content.errors);
+    let stage = progress.stage("解析 parse", None);
     let (parsed, parse_errs) = parse_files(content.docs, cfg.offset());
+    drop(stage);
     errs.extend(parse_errs);
+    let stage = progress.stage("正文 bodies", Some(parsed.docs.len() as u64));
+    let markdown = |doc: &crate::model::SourceDoc, links: &resolve::links::Resolver| {
+        let r = resolve::plain_markdown(doc, links);
+        stage.inc();
+        r
+    };
     let (site, resolve_errs) = resolve::resolve(Input::new(
         root,
         &cfg,
@@ -87,8 +101,9 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         parsed,
         content.assets,
         opts.drafts,
-        &resolve::plain_markdown,
+        &markdown,
     ));
+    drop(stage);
     errs.extend(resolve_errs.0);
     if !errs.is_empty() {
         return Err(errs.into());
@@ -109,9 +124,14 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
                 .map(String::as_str),
         )
         .map_err(|e| Failure::io(staging.dir.display(), e))?;
+    let stage = progress.stage(
+        "生成 render",
+        Some((site.jobs.len() + site.copies.len()) as u64),
+    );
     let render_errors: Vec<Diagnostic> = site
         .jobs
         .par_iter()
+        .inspect(|_| stage.inc())
         .filter_map(|job| match jobs::run(&ctx, &tera, job) {
             Ok((out, text)) => staging.write(&out, text.as_bytes()).err().map(|e| {
                 Diagnostic::file(codes::WRITE, out, format!("写入失败 (write failed): {e}"))
@@ -122,6 +142,7 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     let copy_errors: Vec<Diagnostic> = site
         .copies
         .par_iter()
+        .inspect(|_| stage.inc())
         .filter_map(|c| {
             let r = match &c.src {
                 load::theme::Bytes::Disk(p) => staging.copy(&c.out, p),
@@ -144,7 +165,10 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         d.extend(all);
         return Err(d.into());
     }
+    drop(stage);
+    let stage = progress.stage("替换 swap", None);
     staging.commit()?;
+    drop(stage);
     Ok(Report {
         pages: site.pages.len(),
         files: site.jobs.len() + site.copies.len(),

@@ -22,6 +22,8 @@ pub struct ServeOptions {
     pub port: u16,
     pub bind: IpAddr,
     pub drafts: bool,
+    /// No progress display for the first build.
+    pub quiet: bool,
 }
 
 /// Folders and files whose changes matter, relative to the root.
@@ -106,6 +108,7 @@ pub fn run(opts: ServeOptions) -> Result<(), Failure> {
         }
     }
     let started = Instant::now();
+    let stage = crate::progress::Progress::new(opts.quiet).stage("首次构建 build", None);
     let mut engine = Engine::start(Options {
         root: root.clone(),
         drafts: opts.drafts,
@@ -113,6 +116,7 @@ pub fn run(opts: ServeOptions) -> Result<(), Failure> {
         inject: http::snippet(&base_path),
     })
     .map_err(Failure::Content)?;
+    drop(stage);
     report(&engine, started);
     let shared = Arc::new(Shared::new(
         engine.store(),

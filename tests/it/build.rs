@@ -643,3 +643,44 @@ fn measures_and_targets_come_from_data_files() {
         );
     }
 }
+
+/// Long work shows its stage and count on a terminal, and nothing when the
+/// output is not a terminal or with --quiet; the summary line stays.
+#[test]
+fn progress_shows_on_a_terminal_only() {
+    let s = Site::new(&["base"]);
+    // Enough pages that the (debug) build takes over a second.
+    for i in 0..2500 {
+        s.write(
+            &format!("content/deeds/d{i}.md"),
+            format!(
+                "---\ntitle: 事迹{i}\ndate: 2024-01-01\n---\n{}\n",
+                "正文。".repeat(40)
+            ),
+        );
+    }
+    let on_tty = |extra: &str| {
+        let out = Command::new("script")
+            .args(["-qec", &format!("{} build {extra}", bin()), "/dev/null"])
+            .current_dir(&s.dir)
+            .output()
+            .expect("script(1) from util-linux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let shown = on_tty("");
+    assert!(shown.contains("已构建 2500 个页面"), "summary: {shown}");
+    assert!(
+        shown.contains("生成 render") && shown.contains("ETA"),
+        "stage and count on a terminal: {shown}"
+    );
+    let quiet = on_tty("--quiet");
+    assert!(quiet.contains("已构建 2500 个页面"), "{quiet}");
+    assert!(!quiet.contains("生成 render"), "--quiet: {quiet}");
+    let piped = s.build(&[]);
+    assert_ok(&piped);
+    let err = stderr(&piped);
+    assert!(
+        !err.contains("生成 render") && err.contains("已构建"),
+        "{err}"
+    );
+}
