@@ -93,7 +93,7 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         stage.inc();
         r
     };
-    let (site, resolve_errs) = resolve::resolve(Input::new(
+    let (mut site, resolve_errs) = resolve::resolve(Input::new(
         root,
         &cfg,
         &registry,
@@ -108,6 +108,8 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     if !errs.is_empty() {
         return Err(errs.into());
     }
+    // Bodies are rendered; their Markdown is not read again.
+    site.pages.par_iter_mut().for_each(|p| p.doc.release_body());
     let nav = navigation(&site, &cfg, &theme.strings, registry.schools.is_some());
     let tera = render::setup(&cfg, &theme, &nav).map_err(Failure::Content)?;
     let ctx = Ctx::new(&cfg, &site, &registry, &theme.strings);

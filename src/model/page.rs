@@ -225,7 +225,16 @@ pub struct SourceDoc {
 
 impl SourceDoc {
     pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
+        &self.text[self.body_start.min(self.text.len())..]
+    }
+
+    /// Keep only the header's text: for a build, once bodies are rendered
+    /// nothing reads them again (a 100,000-page site holds half a gigabyte
+    /// of Markdown). `body()` is empty afterwards.
+    pub fn release_body(&mut self) {
+        if self.body_start < self.text.len() {
+            self.text = self.text[..self.body_start].into();
+        }
     }
 }
 

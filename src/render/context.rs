@@ -120,18 +120,6 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// A media URL written in a header: site-absolute, relative to the page
-/// (bundle files), or external.
-pub fn media_url(urls: &Urls, page_path: &str, src: &str) -> String {
-    if src.starts_with("http://") || src.starts_with("https://") {
-        src.to_string()
-    } else if src.starts_with('/') {
-        urls.href(src)
-    } else {
-        urls.href(&format!("{page_path}{src}"))
-    }
-}
-
 /// URL of a school's page, when the site has school pages.
 pub fn school_url(urls: &Urls, key: &str, school_pages: bool) -> String {
     if school_pages {
@@ -162,7 +150,7 @@ pub fn card(urls: &Urls, p: &Page, school_pages: bool) -> (Value, u64) {
             .as_ref()
             .map(|s| school_url(urls, &s.key, school_pages)),
         summary: p.summary(),
-        cover: h.cover.as_deref().map(|c| media_url(urls, &p.path, c)),
+        cover: p.cover.as_deref().map(|c| urls.href(c)),
         cover_alt: h.cover_alt.as_deref().unwrap_or(""),
         brand: h.brand.as_deref(),
         slogan: h.slogan.as_deref(),
@@ -240,16 +228,12 @@ pub fn page_value(ctx: &Ctx, i: usize) -> Value {
     let h = &p.doc.header;
     let urls = &ctx.urls;
     let sec = &site.sections[&p.section];
-    let pos = sec.pages.iter().position(|&x| x == i);
     let neighbour = |j: Option<usize>| {
         j.and_then(|j| sec.pages.get(j))
             .map(|&k| ctx.link(site.pages[k].title(), &site.pages[k].path))
     };
-    let prev = pos
-        .and_then(|x| x.checked_sub(1))
-        .map(Some)
-        .and_then(neighbour);
-    let next = neighbour(pos.map(|x| x + 1));
+    let prev = neighbour(p.order.checked_sub(1));
+    let next = neighbour(Some(p.order + 1));
     let school = p.school.as_ref().map(|s| {
         let reg = if s.registered {
             ctx.registry.school(&s.key)
@@ -341,7 +325,7 @@ pub fn page_value(ctx: &Ctx, i: usize) -> Value {
         author: h.author.as_deref(),
         source: h.source.as_deref(),
         editor: h.editor.as_deref(),
-        cover: h.cover.as_deref().map(|c| media_url(urls, &p.path, c)),
+        cover: p.cover.as_deref().map(|c| urls.href(c)),
         cover_alt: h.cover_alt.as_deref().unwrap_or(""),
         brand: h.brand.as_deref(),
         slogan: h.slogan.as_deref(),

@@ -119,10 +119,11 @@ impl Signer {
                     .hash(&mut h);
                 site.schools.is_empty().hash(&mut h);
                 let sec = &site.sections[&p.section];
-                if let Some(pos) = sec.pages.iter().position(|x| x == i) {
-                    for j in [pos.checked_sub(1), Some(pos + 1)].into_iter().flatten() {
-                        sec.pages.get(j).map(|&k| ctx.card_hashes[k]).hash(&mut h);
-                    }
+                for j in [p.order.checked_sub(1), Some(p.order + 1)]
+                    .into_iter()
+                    .flatten()
+                {
+                    sec.pages.get(j).map(|&k| ctx.card_hashes[k]).hash(&mut h);
                 }
                 let mut key = Some(p.section.clone());
                 while let Some(k) = key.filter(|k| !k.is_empty()) {

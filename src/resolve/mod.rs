@@ -46,6 +46,8 @@ pub struct Page {
     pub district: Option<String>,
     /// Site path of the cover image, checked to exist.
     pub cover: Option<String>,
+    /// Position in its section's list (for previous/next).
+    pub order: usize,
     pub rendered: Rendered,
 }
 
@@ -469,6 +471,7 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
             school,
             district,
             cover: None,
+            order: 0,
             rendered: Rendered::default(),
         });
     }
@@ -594,6 +597,11 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
                 _ => newest_first(pa, pb),
             }
         });
+    }
+    for s in sections.values() {
+        for (k, &i) in s.pages.iter().enumerate() {
+            pages[i].order = k;
+        }
     }
     let subs: Vec<(String, Vec<String>)> = sections
         .iter()

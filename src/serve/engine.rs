@@ -507,10 +507,13 @@ impl Affected {
         let p = &site.pages[i];
         let mut pages: std::collections::HashSet<usize> = [i].into_iter().collect();
         let sec = &site.sections[&p.section];
-        if let Some(pos) = sec.pages.iter().position(|&x| x == i) {
-            pages.extend(pos.checked_sub(1).and_then(|j| sec.pages.get(j)).copied());
-            pages.extend(sec.pages.get(pos + 1).copied());
-        }
+        pages.extend(
+            p.order
+                .checked_sub(1)
+                .and_then(|j| sec.pages.get(j))
+                .copied(),
+        );
+        pages.extend(sec.pages.get(p.order + 1).copied());
         let holding = |lists: &[crate::resolve::Term]| -> std::collections::HashSet<usize> {
             lists
                 .iter()
