@@ -80,6 +80,8 @@ pub struct Engine {
     registry: Registry,
     theme: Theme,
     tera: Tera,
+    /// The navigation `tera` was set up with.
+    nav: Vec<(String, String)>,
     signer: Signer,
     /// content/-relative path → (stamp, parsed document or its errors)
     docs: BTreeMap<String, (Stamp, Result<SourceDoc, Vec<Diagnostic>>)>,
@@ -106,6 +108,7 @@ impl Engine {
         let mut e = Engine {
             signer: Signer::new(0, &theme),
             tera: Tera::new(),
+            nav: Vec::new(),
             opts,
             cfg,
             registry,
@@ -274,13 +277,15 @@ impl Engine {
             self.errors = errors;
             return Change::Reload;
         }
-        if full || self.site.is_none() {
-            let nav = navigation(
-                &site,
-                &self.cfg,
-                &self.theme.strings,
-                self.registry.schools.is_some(),
-            );
+        // Every page shows the navigation, which follows the sections: a
+        // content edit can change it as much as site.yaml can.
+        let nav = navigation(
+            &site,
+            &self.cfg,
+            &self.theme.strings,
+            self.registry.schools.is_some(),
+        );
+        if full || self.site.is_none() || nav != self.nav {
             match crate::render::setup(&self.cfg, &self.theme, &nav) {
                 Ok(t) => self.tera = t,
                 Err(e) => {
@@ -292,11 +297,13 @@ impl Engine {
                 &self.cfg,
                 &self.registry.schools,
                 &self.registry.groups,
+                &self.registry.targets,
                 &self.theme.strings,
                 &nav,
                 &self.opts.drafts,
             ]);
             self.signer = Signer::new(global, &self.theme);
+            self.nav = nav;
         }
         let ctx = Ctx::new(&self.cfg, &site, &self.registry, &self.theme.strings);
         self.cards = ctx.cards;

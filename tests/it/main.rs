@@ -9,5 +9,6 @@
 mod build;
 mod check;
 mod common;
+mod random_edits;
 mod serve;
 mod trust;
