@@ -12,13 +12,21 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-/// Work that takes less than this shows no progress.
-const DELAY: Duration = Duration::from_millis(1000);
+/// Work that takes less than this shows no progress (tests set
+/// `EXEMPLAR_PROGRESS_DELAY_MS` to see it on small sites).
+fn delay() -> Duration {
+    let ms = std::env::var("EXEMPLAR_PROGRESS_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    Duration::from_millis(ms)
+}
 
 /// One command's progress display.
 pub struct Progress {
     enabled: bool,
     started: Instant,
+    delay: Duration,
 }
 
 impl Progress {
@@ -27,6 +35,7 @@ impl Progress {
         Progress {
             enabled: !quiet && std::io::stderr().is_terminal(),
             started: Instant::now(),
+            delay: delay(),
         }
     }
 
@@ -35,6 +44,7 @@ impl Progress {
         Progress {
             enabled: false,
             started: Instant::now(),
+            delay: Duration::MAX,
         }
     }
 
@@ -66,6 +76,7 @@ impl Progress {
             shown: std::sync::Arc::new(AtomicBool::new(false)),
             enabled: self.enabled,
             started: self.started,
+            delay: self.delay,
         };
         s.show_if_slow();
         if self.enabled && !s.shown.load(Ordering::Relaxed) {
@@ -74,7 +85,7 @@ impl Progress {
             let (bar, shown, wait) = (
                 s.bar.clone(),
                 s.shown.clone(),
-                DELAY.saturating_sub(self.started.elapsed()),
+                self.delay.saturating_sub(self.started.elapsed()),
             );
             std::thread::spawn(move || {
                 std::thread::sleep(wait);
@@ -94,6 +105,7 @@ pub struct Stage {
     shown: std::sync::Arc<AtomicBool>,
     enabled: bool,
     started: Instant,
+    delay: Duration,
 }
 
 impl Stage {
@@ -107,7 +119,7 @@ impl Stage {
 
     fn show_if_slow(&self) {
         if self.enabled
-            && self.started.elapsed() >= DELAY
+            && self.started.elapsed() >= self.delay
             && !self.shown.swap(true, Ordering::Relaxed)
         {
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
