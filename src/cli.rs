@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::model::Kind;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "exemplar",
@@ -46,9 +48,6 @@ pub enum Command {
         /// Address to listen on; anything but loopback makes the preview public
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,
-        /// Show draft and review pages (the default)
-        #[arg(long, overrides_with = "no_drafts")]
-        drafts: bool,
         /// Hide draft and review pages
         #[arg(long)]
         no_drafts: bool,
@@ -81,7 +80,8 @@ pub enum Command {
     /// Write a new page with a complete header (新建页面)
     New {
         /// brand | deed | clean | studio | branch | service | page
-        kind: KindArg,
+        #[arg(value_parser = parse_kind)]
+        kind: Kind,
         /// The page title (标题)
         title: String,
         /// School id or name from data/schools.yaml
@@ -100,27 +100,13 @@ pub enum FormatArg {
     Json,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum KindArg {
-    Brand,
-    Deed,
-    Clean,
-    Studio,
-    Branch,
-    Service,
-    Page,
-}
-
-impl KindArg {
-    pub fn name(self) -> &'static str {
-        match self {
-            KindArg::Brand => "brand",
-            KindArg::Deed => "deed",
-            KindArg::Clean => "clean",
-            KindArg::Studio => "studio",
-            KindArg::Branch => "branch",
-            KindArg::Service => "service",
-            KindArg::Page => "page",
-        }
-    }
+/// A content kind by its name (the names `Kind` knows).
+fn parse_kind(s: &str) -> Result<Kind, String> {
+    Kind::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+        format!(
+            "未知的类型 (unknown kind) `{s}`; 可用: {}",
+            names.join(", ")
+        )
+    })
 }

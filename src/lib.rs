@@ -15,6 +15,7 @@ pub mod diagnostics;
 pub mod load;
 pub mod model;
 pub mod parse;
+pub mod pipeline;
 pub mod progress;
 pub mod render;
 pub mod resolve;

@@ -35,7 +35,7 @@ fn main() -> ExitCode {
             quiet,
             root,
         } => {
-            let root = cmd::build::site_root(root.as_deref());
+            let root = exemplar::pipeline::site_root(root.as_deref());
             let out = output.unwrap_or_else(|| root.join("public"));
             let opts = cmd::build::BuildOptions {
                 root,
@@ -62,12 +62,11 @@ fn main() -> ExitCode {
         Command::Serve {
             port,
             bind,
-            drafts: _,
             no_drafts,
             quiet,
             root,
         } => {
-            let root = cmd::build::site_root(root.as_deref());
+            let root = exemplar::pipeline::site_root(root.as_deref());
             match exemplar::serve::run(exemplar::serve::ServeOptions {
                 root,
                 port,
@@ -87,7 +86,7 @@ fn main() -> ExitCode {
             quiet,
             root,
         } => {
-            let root = cmd::build::site_root(root.as_deref());
+            let root = exemplar::pipeline::site_root(root.as_deref());
             let format = match format {
                 exemplar::cli::FormatArg::Text => exemplar::check::Format::Text,
                 exemplar::cli::FormatArg::Json => exemplar::check::Format::Json,
@@ -110,8 +109,8 @@ fn main() -> ExitCode {
             school,
             root,
         } => {
-            let root = cmd::build::site_root(root.as_deref());
-            match cmd::new::run(&root, kind.name(), &title, school.as_deref()) {
+            let root = exemplar::pipeline::site_root(root.as_deref());
+            match cmd::new::run(&root, kind, &title, school.as_deref()) {
                 Ok(rel) => {
                     println!("{rel}");
                     eprintln!("已新建 {rel}（status: draft，写完后改为 review 或 published）");

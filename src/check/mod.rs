@@ -12,9 +12,10 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::cmd::build::{inputs, parse_files, Inputs};
 use crate::diagnostics::{Diagnostic, Failure};
 use crate::load;
+use crate::parse::parse_files;
+use crate::pipeline::{inputs, Inputs};
 use crate::resolve::{self, Input};
 
 pub mod content;

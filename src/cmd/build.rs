@@ -1,15 +1,15 @@
 //! `exemplar build`: load → parse → resolve → render → write, with every
 //! content error of the build collected and reported together.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::config::Config;
 use crate::diagnostics::{codes, Diagnostic, Diagnostics, Failure};
 use crate::load;
-use crate::parse::registry;
+use crate::parse::parse_files;
+use crate::pipeline::{inputs, navigation, Inputs};
 use crate::progress::Progress;
 use crate::render::{self, context::Ctx, jobs};
 use crate::resolve::{self, Input};
@@ -31,41 +31,6 @@ pub struct Report {
     pub files: usize,
     pub millis: u128,
 }
-
-/// What every build reads besides content: site.yaml (with an optional
-/// base_url override), the registry and the theme.
-pub struct Inputs {
-    pub cfg: Config,
-    pub registry: crate::model::Registry,
-    pub theme: load::theme::Theme,
-}
-
-pub fn inputs(root: &Path, base_url: Option<&str>) -> Result<Inputs, Vec<Diagnostic>> {
-    let mut cfg = Config::load(root)?;
-    if let Some(url) = base_url {
-        cfg.set_base_url(url);
-    }
-    let mut errs = Vec::new();
-    let registry = registry::load(root).unwrap_or_else(|e| {
-        errs.extend(e);
-        Default::default()
-    });
-    let theme = load::theme::load(root, &cfg.theme, &cfg.language).unwrap_or_else(|e| {
-        errs.extend(e);
-        Default::default()
-    });
-    if errs.is_empty() {
-        Ok(Inputs {
-            cfg,
-            registry,
-            theme,
-        })
-    } else {
-        Err(errs)
-    }
-}
-
-pub use crate::parse::parse_files;
 
 pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     let started = Instant::now();
@@ -176,38 +141,4 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         files: site.jobs.len() + site.copies.len(),
         millis: started.elapsed().as_millis(),
     })
-}
-
-/// Main navigation: home, the top-level sections, then the generated
-/// views (measures, schools, tags).
-pub fn navigation(
-    site: &resolve::Resolved,
-    cfg: &Config,
-    strings: &std::collections::BTreeMap<String, String>,
-    has_registry: bool,
-) -> Vec<(String, String)> {
-    let s = |k: &str| strings.get(k).cloned().unwrap_or_else(|| k.to_string());
-    let mut nav = vec![(s("home"), "/".to_string())];
-    let tops = site
-        .top_sections()
-        .into_iter()
-        .filter(|x| !x.pages.is_empty() && x.kind != crate::model::Kind::Page);
-    nav.extend(tops.map(|x| (x.title.clone(), x.path.clone())));
-    nav.push((s("measures"), "/measures/".into()));
-    if has_registry || cfg.has_taxonomy("school") {
-        nav.push((s("schools"), "/schools/".into()));
-    }
-    if cfg.has_taxonomy("year") {
-        nav.push((s("taxonomy_year"), "/years/".into()));
-    }
-    if cfg.has_taxonomy("tags") {
-        nav.push((s("taxonomy_tags"), "/tags/".into()));
-    }
-    nav
-}
-
-/// Root of the site: `--root`, else the current folder.
-pub fn site_root(root: Option<&Path>) -> PathBuf {
-    root.map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
 }

@@ -59,11 +59,8 @@ pub fn template(kind: Kind, title: &str, date: &str, school: Option<&str>) -> St
     format!("{}\n{}", h.join("\n"), body)
 }
 
-pub fn run(root: &Path, kind: &str, title: &str, school: Option<&str>) -> Result<String, Failure> {
+pub fn run(root: &Path, kind: Kind, title: &str, school: Option<&str>) -> Result<String, Failure> {
     let cfg = Config::load(root).map_err(Failure::Content)?;
-    let Some(kind) = Kind::parse(kind) else {
-        unreachable!("clap validates kind")
-    };
     if let Some(s) = school {
         let reg = registry::load(root).map_err(Failure::Content)?;
         if reg.schools.is_some() && reg.school(s).is_none() {

@@ -16,13 +16,14 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 use tera::Tera;
 
-use crate::cmd::build::{inputs, navigation, parse_files, Inputs};
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::load::{self, theme::Theme};
 use crate::model::{Registry, SourceDoc};
 use crate::parse::header::{parse_doc, split};
 use crate::parse::markdown::{self, Rendered};
+use crate::parse::parse_files;
+use crate::pipeline::{inputs, navigation, Inputs};
 use crate::render::context::{card, Ctx};
 use crate::render::jobs::{self, Job};
 use crate::render::signature::{global_hash, Signer};
