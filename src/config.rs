@@ -390,3 +390,33 @@ mod tests {
         assert!(e[0].hint.as_deref().unwrap().contains("paginate_by"));
     }
 }
+
+/// URL building for one build: base path and origin from base_url. The one
+/// place a site path becomes a link.
+#[derive(Debug, Clone, Default, Hash)]
+pub struct Urls {
+    pub base_path: String,
+    pub origin: String,
+}
+
+impl Urls {
+    pub fn new(cfg: &Config) -> Self {
+        Urls {
+            base_path: cfg.base_path(),
+            origin: cfg.origin(),
+        }
+    }
+    /// Link target for a site path (`/brands/x/`): base path + encoded path.
+    pub fn href(&self, path: &str) -> String {
+        format!(
+            "{}{}",
+            self.base_path,
+            crate::model::paths::encode_path(path.trim_start_matches('/'))
+        )
+    }
+    /// Absolute URL (for feeds, sitemap, canonical); the href when base_url
+    /// has no host.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.origin, self.href(path))
+    }
+}

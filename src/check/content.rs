@@ -226,15 +226,14 @@ pub fn check_anchors(site: &Resolved, out: &mut Vec<Finding>) {
             if frag.is_empty() {
                 continue;
             }
+            // The target page, resolved as the build resolves the link.
             let path = if target.is_empty() {
                 Some(p.path.clone())
-            } else if let Some(file) = target.strip_prefix("@/") {
-                site.links.files.get(&decode_path(file)).cloned()
-            } else if target.starts_with('/') && !target.starts_with("//") {
-                let t = decode_path(target);
-                Some(if t.ends_with('/') { t } else { format!("{t}/") })
             } else {
-                None
+                match site.links.locate(&d.rel, target, false) {
+                    Ok(crate::resolve::links::Located::Site(path, _)) => Some(path),
+                    _ => None,
+                }
             };
             let Some(found) = path.as_deref().and_then(|p| ids.get(p)) else {
                 continue;

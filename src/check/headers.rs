@@ -176,12 +176,8 @@ pub fn waiting_for_review(docs: &[SourceDoc], out: &mut Vec<Finding>) {
 pub fn registry(reg: &Registry, site: &Resolved, root: &std::path::Path, out: &mut Vec<Finding>) {
     let Some(schools) = &reg.schools else { return };
     let text = std::fs::read_to_string(root.join("data/schools.yaml")).unwrap_or_default();
-    let line_of = |id: &str| {
-        text.lines()
-            .position(|l| l.trim_start_matches([' ', '-']).trim_end() == format!("id: {id}"))
-            .map(|i| i + 1)
-            .unwrap_or(1)
-    };
+    let line_of =
+        |id: &str| crate::parse::yaml::entry_line(&text, &format!("id: {id}")).unwrap_or(1);
     for s in schools {
         if site
             .schools

@@ -53,6 +53,35 @@ pub fn check_out_path(rel: &str) -> Result<(), String> {
     Ok(())
 }
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+
+/// Characters that must be percent-encoded in a URL path (non-ASCII is
+/// always encoded by `utf8_percent_encode`).
+const PATH: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'%')
+    .add(b'\'');
+
+/// Percent-encode a URL path, keeping `/`.
+pub fn encode_path(path: &str) -> String {
+    utf8_percent_encode(path, PATH).to_string()
+}
+
+/// Decode a percent-encoded path (links written by hand may be encoded).
+pub fn decode_path(path: &str) -> String {
+    percent_encoding::percent_decode_str(path)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

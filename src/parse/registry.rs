@@ -10,7 +10,7 @@ use crate::model::registry::{
     MeasureGroup, MeasuresFile, Registry, School, TierTargets, OWNERSHIP, PARTY_ORGS, STAGES,
 };
 use crate::model::TIERS;
-use crate::parse::yaml::{Limits, YamlDoc};
+use crate::parse::yaml::{entry_line, Limits, YamlDoc};
 
 /// The measures shipped with exemplar; `init` writes this file and a site
 /// without data/measures.yaml uses it.
@@ -36,7 +36,7 @@ pub fn parse_schools(file: &str, text: &str) -> Result<Vec<School>, Vec<Diagnost
     let mut errs = Vec::new();
     let mut seen = BTreeMap::new();
     for s in &list {
-        let line = find_line(text, &format!("id: {}", s.id)).unwrap_or(1);
+        let line = entry_line(text, &format!("id: {}", s.id)).unwrap_or(1);
         let mut bad = |field: &str, value: &str, allowed: &[&str]| {
             if !allowed.contains(&value) {
                 let l = find_line_after(text, line, &format!("{field}:")).unwrap_or(line);
@@ -118,7 +118,7 @@ pub fn parse_measures(file: &str, text: &str) -> Result<Vec<MeasureGroup>, Vec<D
     for g in &mut groups {
         for m in &mut g.measures {
             m.group = g.id;
-            let line = find_line(text, &format!("id: {}", m.id)).unwrap_or(1);
+            let line = entry_line(text, &format!("id: {}", m.id)).unwrap_or(1);
             if m.id == 0 || seen.contains(&m.id) {
                 errs.push(doc.error(
                     codes::REGISTRY,
@@ -169,13 +169,7 @@ pub fn parse_targets(file: &str, text: &str) -> Result<Vec<TierTargets>, Vec<Dia
     let mut out: Vec<TierTargets> = Vec::new();
     for entry in f.clean_schools {
         let year = entry.get("year").copied().unwrap_or(0);
-        let line = find_line(text, &format!("year: {year}"))
-            .or_else(|| {
-                text.lines()
-                    .position(|l| l.contains(&format!("year: {year}")))
-                    .map(|i| i + 1)
-            })
-            .unwrap_or(1);
+        let line = entry_line(text, &format!("year: {year}")).unwrap_or(1);
         let mut bad = |msg: String| {
             errs.push(
                 doc.error(codes::REGISTRY, line, 1, msg)
@@ -218,12 +212,6 @@ pub fn parse_targets(file: &str, text: &str) -> Result<Vec<TierTargets>, Vec<Dia
     } else {
         Err(errs)
     }
-}
-
-fn find_line(text: &str, needle: &str) -> Option<usize> {
-    text.lines()
-        .position(|l| l.trim_start_matches([' ', '-']).trim_end() == needle)
-        .map(|i| i + 1)
 }
 
 fn find_line_after(text: &str, from: usize, needle: &str) -> Option<usize> {

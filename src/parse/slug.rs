@@ -2,8 +2,6 @@
 //! segments, as Hugo does); pinyin only when site.yaml opts in, because
 //! per-character pinyin misreads many words (重庆 → zhong-qing).
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
-
 /// Letters and digits of any script are kept, ASCII lower-cased; spaces,
 /// `_` and `-` become one `-`; other punctuation is dropped.
 pub fn slugify(s: &str, pinyin: bool) -> String {
@@ -42,32 +40,7 @@ fn pinyin_of(c: char) -> Option<&'static str> {
     c.to_pinyin().map(|p| p.plain())
 }
 
-/// Characters that must be percent-encoded in a URL path (non-ASCII is
-/// always encoded by `utf8_percent_encode`).
-const PATH: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}')
-    .add(b'%')
-    .add(b'\'');
-
-/// Percent-encode a URL path, keeping `/`.
-pub fn encode_path(path: &str) -> String {
-    utf8_percent_encode(path, PATH).to_string()
-}
-
-/// Decode a percent-encoded path (links written by hand may be encoded).
-pub fn decode_path(path: &str) -> String {
-    percent_encoding::percent_decode_str(path)
-        .decode_utf8_lossy()
-        .into_owned()
-}
+pub use crate::model::paths::{decode_path, encode_path};
 
 #[cfg(test)]
 mod tests {

@@ -142,6 +142,19 @@ impl<'a> YamlDoc<'a> {
     }
 }
 
+/// 1-based line of the list entry holding `needle` (`id: alpha`,
+/// `year: 2025`) in a data file, block (`- id: alpha`) or flow style
+/// (`- {year: 2025, …}`).
+pub fn entry_line(text: &str, needle: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.trim_start_matches([' ', '-', '{'])
+                .strip_prefix(needle)
+                .is_some_and(|rest| rest.trim_end().is_empty() || rest.starts_with([',', '}', ' ']))
+        })
+        .map(|i| i + 1)
+}
+
 /// Column and length (chars) of the value in a `key: value  # comment` line.
 pub fn value_span(line: &str) -> (usize, usize) {
     let Some(colon) = line.find(':') else {

@@ -11,40 +11,12 @@ use tera::{Context, Tera, Value};
 use crate::config::Config;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::load::theme::Theme;
-use crate::parse::slug::encode_path;
 
 pub mod context;
 pub mod jobs;
 pub mod signature;
 
-/// URL building for one build: base path and origin from base_url.
-#[derive(Debug, Clone)]
-pub struct Urls {
-    pub base_path: String,
-    pub origin: String,
-}
-
-impl Urls {
-    pub fn new(cfg: &Config) -> Self {
-        Urls {
-            base_path: cfg.base_path(),
-            origin: cfg.origin(),
-        }
-    }
-    /// Link target for a site path (`/brands/x/`): base path + encoded path.
-    pub fn href(&self, path: &str) -> String {
-        format!(
-            "{}{}",
-            self.base_path,
-            encode_path(path.trim_start_matches('/'))
-        )
-    }
-    /// Absolute URL (for feeds, sitemap, canonical); the href when base_url
-    /// has no host.
-    pub fn permalink(&self, path: &str) -> String {
-        format!("{}{}", self.origin, self.href(path))
-    }
-}
+pub use crate::config::Urls;
 
 #[derive(Serialize)]
 struct NavItem {

@@ -7,14 +7,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::config::Urls;
 use crate::diagnostics::codes;
 use crate::parse::markdown::{LinkError, LinkResolver};
-use crate::parse::slug::{decode_path, encode_path};
+use crate::parse::slug::decode_path;
 
 #[derive(Debug, Clone, Default)]
 pub struct Resolver {
-    /// base_url's path, `/` or `/jyj/ddjs/`.
-    pub base_path: String,
+    /// Links under base_url's path (`/` or `/jyj/ddjs/`).
+    pub urls: Urls,
     /// Every site path the build writes (pages, lists, feeds, copied files).
     pub known: BTreeSet<String>,
     /// Content file (relative to content/) → site path.
@@ -44,7 +45,10 @@ impl Resolver {
         files: BTreeMap<String, String>,
     ) -> Resolver {
         Resolver {
-            base_path,
+            urls: Urls {
+                base_path,
+                origin: String::new(),
+            },
             known,
             files,
             ..Default::default()
@@ -58,7 +62,7 @@ impl Resolver {
         self.shadow = paths;
         let mut h = std::collections::hash_map::DefaultHasher::new();
         (
-            &self.base_path,
+            &self.urls,
             &self.known,
             &self.files,
             &self.unparsed,
@@ -76,11 +80,7 @@ impl Resolver {
 
     /// Final href for a site path (unencoded, starting with `/`).
     pub fn href(&self, path: &str) -> String {
-        format!(
-            "{}{}",
-            self.base_path,
-            encode_path(path.trim_start_matches('/'))
-        )
+        self.urls.href(path)
     }
 
     /// Where `dest`, written in content file `from` (relative to content/),
