@@ -51,6 +51,9 @@ pub struct Staging {
     fresh: bool,
     /// Folders the build writes into, relative to the staging folder.
     dirs: HashSet<String>,
+    /// What a recycled folder held: files, and folders children first.
+    old_files: Vec<PathBuf>,
+    old_dirs: Vec<PathBuf>,
     written: Mutex<HashSet<PathBuf>>,
     /// Held until the build ends: one build per output at a time.
     _lock: File,
@@ -210,10 +213,23 @@ impl Staging {
                 fresh = true;
             }
         }
-        // Whatever a recycled folder holds, no write may follow a link out.
-        for entry in WalkDir::new(&dir).min_depth(1).into_iter().flatten() {
-            if entry.path_is_symlink() {
-                let _ = std::fs::remove_file(entry.path());
+        // One walk of a recycled folder: what it holds (pruned at commit
+        // unless written again), and no link that a write could follow out.
+        let (mut old_files, mut old_dirs) = (Vec::new(), Vec::new());
+        if !fresh {
+            for entry in WalkDir::new(&dir)
+                .min_depth(1)
+                .contents_first(true)
+                .into_iter()
+                .flatten()
+            {
+                if entry.path_is_symlink() {
+                    let _ = std::fs::remove_file(entry.path());
+                } else if entry.file_type().is_dir() {
+                    old_dirs.push(entry.into_path());
+                } else {
+                    old_files.push(entry.into_path());
+                }
             }
         }
         let s = Staging {
@@ -222,6 +238,8 @@ impl Staging {
             prev,
             fresh,
             dirs: HashSet::new(),
+            old_files,
+            old_dirs,
             written: Mutex::new(HashSet::new()),
             _lock: lock,
         };
@@ -261,27 +279,20 @@ impl Staging {
     /// in and keep the old output as `.prev` for the next build.
     pub fn commit(self) -> Result<(), Failure> {
         let written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
-        // A fresh folder holds only what this build wrote.
-        if !self.fresh {
-            let mut stale_dirs = Vec::new();
-            for entry in WalkDir::new(&self.dir)
-                .min_depth(1)
-                .contents_first(true)
-                .into_iter()
-                .filter_map(Result::ok)
-            {
-                let p = entry.path();
-                if entry.file_type().is_dir() {
-                    let rel = p.strip_prefix(&self.dir).map(crate::load::rel_string);
-                    if !rel.is_ok_and(|r| self.dirs.contains(&r)) {
-                        stale_dirs.push(p.to_path_buf());
-                    }
-                } else if !written.contains(p) {
-                    std::fs::remove_file(p).map_err(|e| Failure::io(p.display(), e))?;
+        // A fresh folder holds only what this build wrote; a recycled one
+        // loses what the build did not write again.
+        for p in self.old_files.iter().filter(|p| !written.contains(*p)) {
+            match std::fs::remove_file(p) {
+                Err(e) if e.kind() != ErrorKind::NotFound => {
+                    return Err(Failure::io(p.display(), e))
                 }
+                _ => {}
             }
-            for d in stale_dirs {
-                let _ = std::fs::remove_dir(&d); // only succeeds when empty
+        }
+        for d in &self.old_dirs {
+            let rel = d.strip_prefix(&self.dir).map(crate::load::rel_string);
+            if !rel.is_ok_and(|r| self.dirs.contains(&r)) {
+                let _ = std::fs::remove_dir(d); // only succeeds when empty
             }
         }
         swap(&self.dir, &self.target, &self.prev).map_err(|e| Failure::io(self.target.display(), e))
