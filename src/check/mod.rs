@@ -202,7 +202,7 @@ pub fn findings(
     // The build's own validation: what `build` would refuse.
     drop(stage);
     let stage = progress.stage("正文 bodies", Some(docs.len() as u64));
-    let resolved = resolve::resolve(Input::new(
+    let (mut site, mut errs) = resolve::resolve(Input::new(
         root,
         &cfg,
         &registry,
@@ -210,14 +210,20 @@ pub fn findings(
         parsed,
         content.assets,
         false,
-        &|doc: &crate::model::SourceDoc, links: &resolve::links::Resolver| {
-            let r = resolve::plain_markdown(doc, links);
-            stage.inc();
-            r
-        },
     ));
+    errs.extend(
+        resolve::bodies::render(
+            &mut site,
+            cfg.trust_html,
+            &|doc: &crate::model::SourceDoc, links: &resolve::links::Resolver| {
+                let r = resolve::plain_markdown(doc, links);
+                stage.inc();
+                r
+            },
+        )
+        .0,
+    );
     drop(stage);
-    let (site, errs) = resolved;
     out.extend(errs.0.iter().map(Finding::from_diagnostic));
     content::check_anchors(&site, &mut out);
     headers::registry(&registry, &site, root, &mut out);

@@ -52,12 +52,7 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     let (parsed, parse_errs) = parse_files(content.docs, cfg.offset());
     drop(stage);
     errs.extend(parse_errs);
-    let stage = progress.stage("正文 bodies", Some(parsed.docs.len() as u64));
-    let markdown = |doc: &crate::model::SourceDoc, links: &resolve::links::Resolver| {
-        let r = resolve::plain_markdown(doc, links);
-        stage.inc();
-        r
-    };
+    let bodies = parsed.docs.len() as u64;
     let (mut site, resolve_errs) = resolve::resolve(Input::new(
         root,
         &cfg,
@@ -66,10 +61,17 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         parsed,
         content.assets,
         opts.drafts,
-        &markdown,
     ));
-    drop(stage);
     errs.extend(resolve_errs.0);
+    let stage = progress.stage("正文 bodies", Some(bodies));
+    let markdown = |doc: &crate::model::SourceDoc, links: &resolve::links::Resolver| {
+        let r = resolve::plain_markdown(doc, links);
+        stage.inc();
+        r
+    };
+    let body_errs = resolve::bodies::render(&mut site, cfg.trust_html, &markdown);
+    drop(stage);
+    errs.extend(body_errs.0);
     if !errs.is_empty() {
         return Err(errs.into());
     }

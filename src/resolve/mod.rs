@@ -7,7 +7,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
-use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{closest, codes, Diagnostic, Diagnostics};
@@ -17,11 +16,15 @@ use crate::model::{Kind, Registry, SourceDoc, Status};
 use crate::parse::markdown::{self, Rendered};
 use crate::parse::slug::slugify;
 
+pub mod bodies;
 pub mod links;
 pub mod outputs;
+pub mod pages;
 pub mod place;
+pub mod sections;
+pub mod terms;
 
-use place::{parent_key, Kinds};
+use place::Kinds;
 
 /// A school as shown on a page: registered (with id) or free text.
 #[derive(Debug, Clone)]
@@ -149,8 +152,6 @@ pub struct Input<'a> {
     pub statics: &'a BTreeMap<String, Bytes>,
     pub templates: BTreeSet<String>,
     pub drafts: bool,
-    /// Markdown → HTML for one document (a cache may stand in front of it).
-    pub markdown: &'a MarkdownFn<'a>,
 }
 
 impl<'a> Input<'a> {
@@ -165,7 +166,6 @@ impl<'a> Input<'a> {
         parsed: crate::parse::Parsed,
         assets: Vec<Asset>,
         drafts: bool,
-        markdown: &'a MarkdownFn<'a>,
     ) -> Input<'a> {
         let templates = theme.templates.iter().map(|t| t.name.clone()).collect();
         Input {
@@ -178,7 +178,6 @@ impl<'a> Input<'a> {
             statics: &theme.statics,
             templates,
             drafts,
-            markdown,
         }
     }
 }
@@ -211,9 +210,13 @@ fn section_path(key: &str, pinyin: bool) -> String {
     p
 }
 
-/// The site's structure, outputs and rendered bodies, and every content
-/// error found on the way. The structure is complete even with errors, so
-/// `check` can go on looking for more.
+/// The site's structure and its outputs, and every content error found on
+/// the way; bodies are rendered by the stage after it (`bodies::render`).
+/// The structure is complete even with errors, so `check` can go on
+/// looking for more. Each sub-stage is a function of its own:
+/// sections → pages (URLs, kinds, registry joins) → terms (taxonomies,
+/// schools, measures) → section order → outputs (aliases, copies, the plan,
+/// checked) → links → covers.
 pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
     let Input {
         root,
@@ -225,473 +228,58 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
         statics,
         templates,
         drafts,
-        markdown: render_md,
     } = input;
     let mut errs = Diagnostics::default();
-    let pinyin = cfg.pinyin_slugs;
-
-    // 1. Sections: every `_index.md`, plus implicit ones for folders with pages.
     let (section_docs, page_docs): (Vec<SourceDoc>, Vec<SourceDoc>) =
         docs.into_iter().partition(|d| d.is_section);
-    let mut sections: BTreeMap<String, Section> = BTreeMap::new();
-    let new_section = |key: &str, doc: Option<SourceDoc>| Section {
-        key: key.to_string(),
-        path: section_path(key, pinyin),
-        title: doc
-            .as_ref()
-            .map(|d| d.header.title.clone())
-            .unwrap_or_else(|| key.rsplit('/').next().unwrap_or("").to_string()),
-        description: doc
-            .as_ref()
-            .and_then(|d| d.header.description.clone())
-            .unwrap_or_default(),
-        kind: Kind::Page,
-        paginate_by: doc
-            .as_ref()
-            .and_then(|d| d.header.paginate_by)
-            .unwrap_or(cfg.paginate_by),
-        weight: doc.as_ref().and_then(|d| d.header.weight).unwrap_or(0),
-        template: doc.as_ref().and_then(|d| d.header.template.clone()),
-        doc,
-        html: "".into(),
-        pages: vec![],
-        subsections: vec![],
-        parent: None,
-    };
     let kinds = Kinds::new(&section_docs, drafts);
-    for d in section_docs {
-        let key = place::section_key(&d.rel);
-        if d.header.status == Some(Status::Draft) && !drafts {
-            continue;
-        }
-        sections.insert(key.clone(), new_section(&key, Some(d)));
-    }
-    sections
-        .entry(String::new())
-        .or_insert_with(|| new_section("", None));
-
-    // 2. Pages: section, slug, path, kind, status, registry joins.
-    struct Placed {
-        doc: SourceDoc,
-        place: place::Place,
-    }
-    let placed: Vec<Placed> = page_docs
+    let placed: Vec<(SourceDoc, place::Place)> = page_docs
         .into_iter()
-        .map(|doc| Placed {
-            place: place::place(&doc.rel),
-            doc,
+        .map(|d| {
+            let p = place::place(&d.rel);
+            (d, p)
         })
         .collect();
-    for p in &placed {
-        let mut key = p.place.section.clone();
-        while !sections.contains_key(&key) {
-            sections.insert(key.clone(), new_section(&key, None));
-            match parent_key(&key) {
-                Some(k) => key = k,
-                None => break,
-            }
-        }
-    }
-    // Implicit ancestors of explicit sections too.
-    let keys: Vec<String> = sections.keys().cloned().collect();
-    for k in keys {
-        let mut key = k;
-        while let Some(parent) = parent_key(&key) {
-            sections
-                .entry(parent.clone())
-                .or_insert_with(|| new_section(&parent, None));
-            key = parent;
-        }
-    }
-    // Section kinds, parents and children (BTreeMap order: parents first).
-    let keys: Vec<String> = sections.keys().cloned().collect();
-    for k in &keys {
-        let parent = parent_key(k);
-        let s = sections.get_mut(k).unwrap();
-        s.kind = kinds.section(k);
-        s.parent = parent.clone();
-        if let Some(p) = parent {
-            sections.get_mut(&p).unwrap().subsections.push(k.clone());
-        }
-    }
-    for s in sections.values() {
-        if let (Some(t), Some(d)) = (&s.template, &s.doc) {
-            check_template(&mut errs, d, t, &templates);
-        }
-    }
-
-    let all_bundles: BTreeSet<String> = placed
+    let bundles: BTreeSet<String> = placed
         .iter()
-        .filter_map(|p| p.place.bundle.clone())
+        .filter_map(|(_, p)| p.bundle.clone())
         .collect();
-    let mut pages: Vec<Page> = Vec::new();
-    let mut page_assets: Vec<(Option<String>, usize)> = Vec::new(); // bundle dir, page index
-    for p in placed {
-        let Placed {
-            doc,
-            place:
-                place::Place {
-                    section,
-                    slug_src,
-                    bundle,
-                },
-        } = p;
-        let h = &doc.header;
-        let status = h.status.unwrap_or(Status::Published);
-        if status != Status::Published && !drafts {
-            continue;
-        }
-        if let Some(d) = review_gate(cfg, &doc, status) {
-            errs.push(d);
-        }
-        let sec = &sections[&section];
-        let kind = kinds.page(&doc);
-        for (key, line, _) in &h.key_lines {
-            if let Some(owner) = Kind::ALL
-                .iter()
-                .find(|k| k.own_keys().contains(&key.as_str()))
-            {
-                if *owner != kind {
-                    errs.push(
-                        Diagnostic::new(
-                            codes::OTHER_KIND_KEY,
-                            &doc.file,
-                            *line,
-                            1,
-                            format!(
-                                "字段 `{key}` 只用于 {} ({}) 类页面，这一页是 {} ({})",
-                                owner.name(),
-                                owner.label(),
-                                kind.name(),
-                                kind.label()
-                            ),
-                        )
-                        .hint(format!(
-                            "删掉这一行，或把 kind 改为 {}；自定义数据请放在 extra: 下",
-                            owner.name()
-                        ))
-                        .with_source(&doc.text),
-                    );
-                }
-            }
-        }
-        if let Some(t) = &h.template {
-            check_template(&mut errs, &doc, t, &templates);
-        }
-        let slug = slugify(
-            h.slug.as_deref().unwrap_or(&slug_src),
-            pinyin && h.slug.is_none(),
-        );
-        if slug.is_empty() {
-            errs.push(
-                Diagnostic::new(
-                    codes::BAD_PATH,
-                    &doc.file,
-                    h.line_of("slug"),
-                    1,
-                    "无法从文件名或 slug 生成网址 (empty slug)",
-                )
-                .hint("在头部写 slug: 一个由文字、数字和 - 组成的名字")
-                .with_source(&doc.text),
-            );
-            continue;
-        }
-        let path = format!("{}{}/", sec.path, slug);
-        let year = h
-            .year
-            .or_else(|| h.date.map(|d| chrono::Datelike::year(&d)));
-        let mut district = h.district.clone();
-        let school = match &h.school {
-            None => None,
-            Some(name) => match (&registry.schools, registry.school(name)) {
-                (_, Some(s)) => {
-                    if district.is_none() {
-                        district = Some(s.district.clone());
-                    }
-                    Some(SchoolRef {
-                        key: s.id.clone(),
-                        name: s.name.clone(),
-                        registered: true,
-                    })
-                }
-                (Some(_), None) => {
-                    let sugg = registry.school_suggestions(name);
-                    let hint = if sugg.is_empty() {
-                        "school 写 data/schools.yaml 里登记的 id 或全称；新学校请先在 data/schools.yaml 登记".to_string()
-                    } else {
-                        format!(
-                            "did you mean: {}？school 写 data/schools.yaml 里登记的 id 或全称",
-                            sugg.join("、")
-                        )
-                    };
-                    errs.push(
-                        at_value(
-                            &doc.file,
-                            h,
-                            "school",
-                            format!("学校 `{name}` 没有在 data/schools.yaml 登记 (unknown school)"),
-                        )
-                        .code(codes::UNKNOWN_SCHOOL)
-                        .hint(hint)
-                        .with_source(&doc.text),
-                    );
-                    None
-                }
-                (None, None) => Some(SchoolRef {
-                    key: slugify(name, pinyin),
-                    name: name.clone(),
-                    registered: false,
-                }),
-            },
-        };
-        for m in &h.measures {
-            if registry.measure(*m).is_none() {
-                errs.push(
-                    at_value(
-                        &doc.file,
-                        h,
-                        "measures",
-                        format!("举措 {m} 不在 data/measures.yaml 中"),
-                    )
-                    .code(codes::UNKNOWN_MEASURE)
-                    .hint("measures 写 data/measures.yaml 里的编号")
-                    .with_source(&doc.text),
-                );
-            }
-        }
-        page_assets.push((bundle, pages.len()));
-        pages.push(Page {
-            date: h.date,
-            doc,
-            kind,
-            status,
-            section,
-            path,
-            year,
-            school,
-            district,
-            cover: None,
-            order: 0,
-            rendered: Rendered::default(),
-        });
-    }
 
-    // 3. Taxonomies, schools, measures.
-    let mut by_date: Vec<usize> = (0..pages.len()).collect();
-    by_date.sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
-    let term_of = |name: &str| slugify(name, pinyin);
-    let mut taxonomies = Vec::new();
-    for tax in ["tags", "district", "year"] {
-        if !cfg.has_taxonomy(tax) {
-            continue;
-        }
-        let mut terms: BTreeMap<String, Term> = BTreeMap::new();
-        for &i in &by_date {
-            let p = &pages[i];
-            let names: Vec<String> = match tax {
-                "tags" => p.doc.header.tags.clone(),
-                "district" => p.district.iter().cloned().collect(),
-                _ => p.year.iter().map(|y| y.to_string()).collect(),
-            };
-            for n in names {
-                let slug = term_of(&n);
-                if slug.is_empty() {
-                    continue;
-                }
-                let t = terms.entry(slug.clone()).or_insert_with(|| Term {
-                    name: n.clone(),
-                    path: format!("{}{}/", taxonomy_path(tax), slug),
-                    slug,
-                    pages: vec![],
-                });
-                if t.pages.last() != Some(&i) {
-                    t.pages.push(i);
-                }
-            }
-        }
-        let mut terms: Vec<Term> = terms.into_values().collect();
-        if tax == "year" {
-            terms.reverse();
-        }
-        taxonomies.push(Taxonomy {
-            name: tax.to_string(),
-            path: taxonomy_path(tax).to_string(),
-            terms,
-        });
-    }
-    let mut schools: BTreeMap<String, Term> = BTreeMap::new();
-    if let Some(list) = &registry.schools {
-        for s in list {
-            schools.insert(
-                s.id.clone(),
-                Term {
-                    name: s.name.clone(),
-                    slug: s.id.clone(),
-                    path: format!("/schools/{}/", s.id),
-                    pages: vec![],
-                },
-            );
-        }
-    }
-    let school_pages = registry.schools.is_some() || cfg.has_taxonomy("school");
-    if school_pages {
-        for &i in &by_date {
-            if let Some(s) = &pages[i].school {
-                if s.key.is_empty() {
-                    continue;
-                }
-                schools
-                    .entry(s.key.clone())
-                    .or_insert_with(|| Term {
-                        name: s.name.clone(),
-                        slug: s.key.clone(),
-                        path: format!("/schools/{}/", s.key),
-                        pages: vec![],
-                    })
-                    .pages
-                    .push(i);
-            }
-        }
-    }
-    let mut measures: Vec<Term> = registry
-        .measures()
-        .map(|m| Term {
-            name: m.title.clone(),
-            slug: m.id.to_string(),
-            path: format!("/measures/{}/", m.id),
-            pages: vec![],
-        })
-        .collect();
-    for &i in &by_date {
-        for m in &pages[i].doc.header.measures {
-            if let Some(t) = measures.iter_mut().find(|t| t.slug == m.to_string()) {
-                t.pages.push(i);
-            }
-        }
-    }
+    let mut sections = sections::build(
+        cfg,
+        section_docs,
+        &placed,
+        &kinds,
+        &templates,
+        drafts,
+        &mut errs,
+    );
+    let (mut pages, page_bundles) = pages::build(
+        cfg, registry, placed, &sections, &kinds, &templates, drafts, &mut errs,
+    );
+    let by_date = terms::by_date(&pages);
+    let taxonomies = terms::taxonomies(cfg, &pages, &by_date);
+    let schools = terms::schools(cfg, registry, &pages, &by_date);
+    let measures = terms::measures(registry, &pages, &by_date);
+    sections::order(&mut sections, &mut pages);
 
-    // 4. Section page lists in section order.
-    for (i, p) in pages.iter().enumerate() {
-        sections.get_mut(&p.section).unwrap().pages.push(i);
-    }
-    for s in sections.values_mut() {
-        let sort = s
-            .doc
-            .as_ref()
-            .and_then(|d| d.header.sort_by.clone())
-            .unwrap_or_else(|| "date".into());
-        s.pages.sort_by(|&a, &b| {
-            let (pa, pb) = (&pages[a], &pages[b]);
-            match sort.as_str() {
-                "weight" => pa
-                    .doc
-                    .header
-                    .weight
-                    .unwrap_or(0)
-                    .cmp(&pb.doc.header.weight.unwrap_or(0))
-                    .then_with(|| newest_first(pa, pb)),
-                "title" => pa
-                    .title()
-                    .cmp(pb.title())
-                    .then_with(|| pa.path.cmp(&pb.path)),
-                _ => newest_first(pa, pb),
-            }
-        });
-    }
-    for s in sections.values() {
-        for (k, &i) in s.pages.iter().enumerate() {
-            pages[i].order = k;
-        }
-    }
-    let subs: Vec<(String, Vec<String>)> = sections
-        .iter()
-        .map(|(k, s)| (k.clone(), s.subsections.clone()))
-        .collect();
-    for (k, mut list) in subs {
-        list.sort_by(|a, b| sections[a].weight.cmp(&sections[b].weight).then(a.cmp(b)));
-        sections.get_mut(&k).unwrap().subsections = list;
-    }
-
-    // 5. Aliases: old URLs of a page, checked where they are made.
-    let mut aliases = Vec::new();
-    for (i, p) in pages.iter().enumerate() {
-        for a in &p.doc.header.aliases {
-            match alias_path(a) {
-                Ok(from) => aliases.push(outputs::Alias {
-                    from,
-                    to: p.path.clone(),
-                    page: i,
-                }),
-                Err(why) => errs.push(
-                    at_value(
-                        &p.doc.file,
-                        &p.doc.header,
-                        "aliases",
-                        format!("别名 `{a}` 不能用 (invalid alias): {why}"),
-                    )
-                    .code(codes::BAD_PATH)
-                    .hint("aliases 写本站的旧网址，例如 /old/path/ 或 /2019/news.html；不要用 .. 或完整网址")
-                    .with_source(&p.doc.text),
-                ),
-            }
-        }
-    }
-    aliases.sort_by(|a, b| (&a.from, a.page).cmp(&(&b.from, b.page)));
-
-    // 6. Copied files: statics, then bundle files beside their page and
-    // other files under content/ where they are.
-    let mut copies: Vec<outputs::Copy> = statics
-        .iter()
-        .map(|(rel, src)| outputs::Copy {
-            out: rel.clone(),
-            from: match src {
-                Bytes::Disk(p) => p
-                    .strip_prefix(root)
-                    .map(crate::load::rel_string)
-                    .unwrap_or_else(|_| p.display().to_string()),
-                Bytes::Embedded(_) => format!("themes/{}/static/{rel} (built in)", cfg.theme),
-            },
-            src: src.clone(),
-        })
-        .collect();
-    let bundle_of: BTreeMap<String, usize> = page_assets
-        .iter()
-        .filter_map(|(b, i)| b.clone().map(|b| (b, *i)))
-        .collect();
-    for a in assets {
-        let dir = a.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-        let owner = bundle_of
-            .iter()
-            .filter(|(b, _)| dir == b.as_str() || dir.starts_with(&format!("{b}/")))
-            .max_by_key(|(b, _)| b.len());
-        let out = match owner {
-            Some((b, &i)) => {
-                let inner = &a.rel[b.len() + 1..];
-                format!("{}{}", &pages[i].path[1..], inner)
-            }
-            None if all_bundles
-                .iter()
-                .any(|b| dir == b || dir.starts_with(&format!("{b}/"))) =>
-            {
-                continue; // bundle of an unpublished page
-            }
-            None => a.rel.clone(),
-        };
-        copies.push(outputs::Copy {
-            out,
-            from: format!("content/{}", a.rel),
-            src: Bytes::Disk(a.src),
-        });
-    }
-
-    // 7. The plan of outputs: every path checked, once, for all of them.
-    let school_list: Vec<Term> = schools.into_values().collect();
+    // The plan of outputs: every path checked, once, for all of them.
+    let aliases = outputs::aliases(&pages, &mut errs);
+    let copies = outputs::copies(
+        root,
+        &cfg.theme,
+        statics,
+        assets,
+        &pages,
+        &page_bundles,
+        &bundles,
+    );
     let mut site = Resolved {
         pages,
         sections,
         by_date,
         taxonomies,
-        schools: school_list,
+        schools,
         measures,
         aliases,
         jobs: vec![],
@@ -702,7 +290,7 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
     let plan = outputs::planned(&site);
     errs.extend(outputs::check(&plan));
 
-    // 8. Links resolve against exactly what the plan writes. Pages whose
+    // Links resolve against exactly what the plan writes. Pages whose
     // header failed to parse are not in it; links to them are not
     // reported again (their header error is the cause).
     let known: BTreeSet<String> = plan.iter().map(|(p, _)| outputs::site_path(p)).collect();
@@ -715,11 +303,18 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
             files.insert(d.rel.clone(), s.path.clone());
         }
     }
-    let shadow = failed.iter().map(|rel| default_path(rel, pinyin)).collect();
+    let shadow = failed
+        .iter()
+        .map(|rel| default_path(rel, cfg.pinyin_slugs))
+        .collect();
     site.links = links::Resolver::new(cfg.base_path(), known, files)
         .with_unparsed(failed.into_iter().collect(), shadow);
+    covers(&mut site, &mut errs);
+    (site, errs)
+}
 
-    // 9. Covers name files the site has.
+/// Covers name image files the site has.
+fn covers(site: &mut Resolved, errs: &mut Diagnostics) {
     for p in &mut site.pages {
         let Some(cover) = &p.doc.header.cover else {
             continue;
@@ -746,58 +341,6 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
             ),
         }
     }
-
-    // 10. Render bodies with links resolved (parallel); every body is
-    // sanitised unless the site trusts its HTML.
-    let rendered: Vec<Rendered> = site
-        .pages
-        .par_iter()
-        .map(|p| clean(render_md(&p.doc, &site.links), cfg.trust_html))
-        .collect();
-    for (p, r) in site.pages.iter_mut().zip(rendered) {
-        errs.extend(r.errors.iter().cloned());
-        p.rendered = r;
-    }
-    let section_html: Vec<(String, Rendered)> = site
-        .sections
-        .values()
-        .filter_map(|s| {
-            s.doc.as_ref().map(|d| {
-                (
-                    s.key.clone(),
-                    clean(render_md(d, &site.links), cfg.trust_html),
-                )
-            })
-        })
-        .collect();
-    for (k, r) in section_html {
-        errs.extend(r.errors.iter().cloned());
-        site.sections.get_mut(&k).expect("section exists").html = r.html;
-    }
-    (site, errs)
-}
-
-/// The site path of an alias as written: `old/x`, `/old/x/`, `/x.html` or
-/// percent-encoded; refused when it would leave the site or is not a path.
-pub fn alias_path(a: &str) -> Result<String, String> {
-    let a = a.trim();
-    if a.contains("://") || a.starts_with("//") {
-        return Err("写本站路径，不要写完整网址 (write a path, not a URL)".into());
-    }
-    if a.contains(['?', '#']) {
-        return Err("别名不能带 ? 或 # (no query or fragment)".into());
-    }
-    let decoded = crate::parse::slug::decode_path(a);
-    let mut p = if decoded.starts_with('/') {
-        decoded
-    } else {
-        format!("/{decoded}")
-    };
-    if !p.ends_with('/') && !p.ends_with(".html") {
-        p.push('/');
-    }
-    crate::model::paths::check_out_path(&outputs::out_file(&p))?;
-    Ok(p)
 }
 
 /// The URL a content file would have with no `slug:` (for a file whose

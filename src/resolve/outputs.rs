@@ -6,12 +6,14 @@
 //! one path, and a file standing where another output needs a folder are
 //! errors naming their sources — in build, serve and check alike.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
 
-use crate::diagnostics::{codes, Diagnostic};
+use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::load::theme::Bytes;
+use crate::load::Asset;
 use crate::model::paths::check_out_path;
-use crate::resolve::Resolved;
+use crate::resolve::{at_value, Page, Resolved};
 
 /// One file rendered from a template.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -374,6 +376,114 @@ fn collision(a: &Origin, b: &Origin, what: String) -> Diagnostic {
     );
     d = d.hint("给其中一个换 slug:、aliases: 或文件名；栏目的第 N 页占用 栏目/page/N/，404.html、atom.xml、sitemap.xml、robots.txt 由 exemplar 生成");
     d
+}
+
+/// The pages' aliases, checked where they are made: each must be a path of
+/// this site that stays inside the output folder.
+pub fn aliases(pages: &[Page], errs: &mut Diagnostics) -> Vec<Alias> {
+    let mut aliases = Vec::new();
+    for (i, p) in pages.iter().enumerate() {
+        for a in &p.doc.header.aliases {
+            match alias_path(a) {
+                Ok(from) => aliases.push(Alias {
+                    from,
+                    to: p.path.clone(),
+                    page: i,
+                }),
+                Err(why) => errs.push(
+                    at_value(
+                        &p.doc.file,
+                        &p.doc.header,
+                        "aliases",
+                        format!("别名 `{a}` 不能用 (invalid alias): {why}"),
+                    )
+                    .code(codes::BAD_PATH)
+                    .hint("aliases 写本站的旧网址，例如 /old/path/ 或 /2019/news.html；不要用 .. 或完整网址")
+                    .with_source(&p.doc.text),
+                ),
+            }
+        }
+    }
+    aliases.sort_by(|a, b| (&a.from, a.page).cmp(&(&b.from, b.page)));
+    aliases
+}
+
+/// The site path of an alias as written: `old/x`, `/old/x/`, `/x.html` or
+/// percent-encoded; refused when it would leave the site or is not a path.
+pub fn alias_path(a: &str) -> Result<String, String> {
+    let a = a.trim();
+    if a.contains("://") || a.starts_with("//") {
+        return Err("写本站路径，不要写完整网址 (write a path, not a URL)".into());
+    }
+    if a.contains(['?', '#']) {
+        return Err("别名不能带 ? 或 # (no query or fragment)".into());
+    }
+    let decoded = crate::parse::slug::decode_path(a);
+    let mut p = if decoded.starts_with('/') {
+        decoded
+    } else {
+        format!("/{decoded}")
+    };
+    if !p.ends_with('/') && !p.ends_with(".html") {
+        p.push('/');
+    }
+    check_out_path(&out_file(&p))?;
+    Ok(p)
+}
+
+/// Files copied as they are: statics (theme and site), then bundle files
+/// beside their page and other files under content/ where they are.
+/// `bundles` holds every bundle folder, published or not (the files of an
+/// unpublished page's bundle are not copied).
+pub fn copies(
+    root: &Path,
+    theme: &str,
+    statics: &BTreeMap<String, Bytes>,
+    assets: Vec<Asset>,
+    pages: &[Page],
+    page_bundles: &[(Option<String>, usize)],
+    bundles: &BTreeSet<String>,
+) -> Vec<Copy> {
+    let mut copies: Vec<Copy> = statics
+        .iter()
+        .map(|(rel, src)| Copy {
+            out: rel.clone(),
+            from: match src {
+                Bytes::Disk(p) => p
+                    .strip_prefix(root)
+                    .map(crate::load::rel_string)
+                    .unwrap_or_else(|_| p.display().to_string()),
+                Bytes::Embedded(_) => format!("themes/{theme}/static/{rel} (built in)"),
+            },
+            src: src.clone(),
+        })
+        .collect();
+    let bundle_of: BTreeMap<String, usize> = page_bundles
+        .iter()
+        .filter_map(|(b, i)| b.clone().map(|b| (b, *i)))
+        .collect();
+    let inside = |dir: &str, b: &str| dir == b || dir.starts_with(&format!("{b}/"));
+    for a in assets {
+        let dir = a.rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        let owner = bundle_of
+            .iter()
+            .filter(|(b, _)| inside(dir, b))
+            .max_by_key(|(b, _)| b.len());
+        let out = match owner {
+            Some((b, &i)) => {
+                let inner = &a.rel[b.len() + 1..];
+                format!("{}{}", &pages[i].path[1..], inner)
+            }
+            None if bundles.iter().any(|b| inside(dir, b)) => continue,
+            None => a.rel.clone(),
+        };
+        copies.push(Copy {
+            out,
+            from: format!("content/{}", a.rel),
+            src: Bytes::Disk(a.src),
+        });
+    }
+    copies
 }
 
 #[cfg(test)]

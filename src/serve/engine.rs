@@ -261,7 +261,7 @@ impl Engine {
             .collect();
         let cache = &self.md;
         let md = |doc: &SourceDoc, links: &links::Resolver| cached_markdown(cache, doc, links);
-        let resolved = resolve::resolve(Input::new(
+        let (mut site, mut resolve_errors) = resolve::resolve(Input::new(
             &self.opts.root,
             &self.cfg,
             &self.registry,
@@ -269,9 +269,8 @@ impl Engine {
             parsed,
             assets,
             self.opts.drafts,
-            &md,
         ));
-        let (site, resolve_errors) = resolved;
+        resolve_errors.extend(resolve::bodies::render(&mut site, self.cfg.trust_html, &md).0);
         errors.extend(resolve_errors.0);
         if !errors.is_empty() {
             errors.sort();

@@ -1,0 +1,178 @@
+//! Sub-stage of resolve: the pages — which are published, their URL
+//! (section path + slug), kind, year and district, and their joins with the
+//! registry (school, measures), each problem an error at its header line.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::config::Config;
+use crate::diagnostics::{codes, Diagnostic, Diagnostics};
+use crate::model::{Kind, Registry, SourceDoc, Status};
+use crate::parse::markdown::Rendered;
+use crate::parse::slug::slugify;
+use crate::resolve::place::{Kinds, Place};
+use crate::resolve::{at_value, check_template, review_gate, Page, SchoolRef, Section};
+
+/// The published pages (all of them with `drafts`) and, per page, its
+/// bundle folder if it has one.
+#[allow(clippy::too_many_arguments)]
+pub fn build(
+    cfg: &Config,
+    registry: &Registry,
+    placed: Vec<(SourceDoc, Place)>,
+    sections: &BTreeMap<String, Section>,
+    kinds: &Kinds,
+    templates: &BTreeSet<String>,
+    drafts: bool,
+    errs: &mut Diagnostics,
+) -> (Vec<Page>, Vec<(Option<String>, usize)>) {
+    let pinyin = cfg.pinyin_slugs;
+    let mut pages: Vec<Page> = Vec::new();
+    let mut page_assets: Vec<(Option<String>, usize)> = Vec::new(); // bundle dir, page index
+    for (doc, place) in placed {
+        let Place {
+            section,
+            slug_src,
+            bundle,
+        } = place;
+        let h = &doc.header;
+        let status = h.status.unwrap_or(Status::Published);
+        if status != Status::Published && !drafts {
+            continue;
+        }
+        if let Some(d) = review_gate(cfg, &doc, status) {
+            errs.push(d);
+        }
+        let sec = &sections[&section];
+        let kind = kinds.page(&doc);
+        for (key, line, _) in &h.key_lines {
+            if let Some(owner) = Kind::ALL
+                .iter()
+                .find(|k| k.own_keys().contains(&key.as_str()))
+            {
+                if *owner != kind {
+                    errs.push(
+                        Diagnostic::new(
+                            codes::OTHER_KIND_KEY,
+                            &doc.file,
+                            *line,
+                            1,
+                            format!(
+                                "字段 `{key}` 只用于 {} ({}) 类页面，这一页是 {} ({})",
+                                owner.name(),
+                                owner.label(),
+                                kind.name(),
+                                kind.label()
+                            ),
+                        )
+                        .hint(format!(
+                            "删掉这一行，或把 kind 改为 {}；自定义数据请放在 extra: 下",
+                            owner.name()
+                        ))
+                        .with_source(&doc.text),
+                    );
+                }
+            }
+        }
+        if let Some(t) = &h.template {
+            check_template(errs, &doc, t, templates);
+        }
+        let slug = slugify(
+            h.slug.as_deref().unwrap_or(&slug_src),
+            pinyin && h.slug.is_none(),
+        );
+        if slug.is_empty() {
+            errs.push(
+                Diagnostic::new(
+                    codes::BAD_PATH,
+                    &doc.file,
+                    h.line_of("slug"),
+                    1,
+                    "无法从文件名或 slug 生成网址 (empty slug)",
+                )
+                .hint("在头部写 slug: 一个由文字、数字和 - 组成的名字")
+                .with_source(&doc.text),
+            );
+            continue;
+        }
+        let path = format!("{}{}/", sec.path, slug);
+        let year = h
+            .year
+            .or_else(|| h.date.map(|d| chrono::Datelike::year(&d)));
+        let mut district = h.district.clone();
+        let school = match &h.school {
+            None => None,
+            Some(name) => match (&registry.schools, registry.school(name)) {
+                (_, Some(s)) => {
+                    if district.is_none() {
+                        district = Some(s.district.clone());
+                    }
+                    Some(SchoolRef {
+                        key: s.id.clone(),
+                        name: s.name.clone(),
+                        registered: true,
+                    })
+                }
+                (Some(_), None) => {
+                    let sugg = registry.school_suggestions(name);
+                    let hint = if sugg.is_empty() {
+                        "school 写 data/schools.yaml 里登记的 id 或全称；新学校请先在 data/schools.yaml 登记".to_string()
+                    } else {
+                        format!(
+                            "did you mean: {}？school 写 data/schools.yaml 里登记的 id 或全称",
+                            sugg.join("、")
+                        )
+                    };
+                    errs.push(
+                        at_value(
+                            &doc.file,
+                            h,
+                            "school",
+                            format!("学校 `{name}` 没有在 data/schools.yaml 登记 (unknown school)"),
+                        )
+                        .code(codes::UNKNOWN_SCHOOL)
+                        .hint(hint)
+                        .with_source(&doc.text),
+                    );
+                    None
+                }
+                (None, None) => Some(SchoolRef {
+                    key: slugify(name, pinyin),
+                    name: name.clone(),
+                    registered: false,
+                }),
+            },
+        };
+        for m in &h.measures {
+            if registry.measure(*m).is_none() {
+                errs.push(
+                    at_value(
+                        &doc.file,
+                        h,
+                        "measures",
+                        format!("举措 {m} 不在 data/measures.yaml 中"),
+                    )
+                    .code(codes::UNKNOWN_MEASURE)
+                    .hint("measures 写 data/measures.yaml 里的编号")
+                    .with_source(&doc.text),
+                );
+            }
+        }
+        page_assets.push((bundle, pages.len()));
+        pages.push(Page {
+            date: h.date,
+            doc,
+            kind,
+            status,
+            section,
+            path,
+            year,
+            school,
+            district,
+            cover: None,
+            order: 0,
+            rendered: Rendered::default(),
+        });
+    }
+
+    (pages, page_assets)
+}
