@@ -219,7 +219,7 @@ impl Engine {
         let (c, h) = card(&urls, &site.pages[i], !site.schools.is_empty());
         self.cards[i] = c;
         self.card_hashes[i] = h;
-        let scope = Scope::Only(Box::new(Affected::of(self.site.as_ref()?, i)));
+        let scope = Scope::Jobs;
         Some(self.render_changed(scope))
     }
 
@@ -386,7 +386,7 @@ impl Engine {
     }
 
     /// Sign every job, render those whose signature changed, and swap in
-    /// the new store. `Scope::All` also re-reads copied files; `Only` keeps them.
+    /// the new store. `Scope::All` also re-reads copied files; `Jobs` keeps them.
     fn render_changed(&mut self, scope: Scope) -> Change {
         let Some(site) = self.site.as_ref() else {
             return Change::None;
@@ -400,10 +400,7 @@ impl Engine {
             std::mem::take(&mut self.cards),
             std::mem::take(&mut self.card_hashes),
         );
-        let mut list = site.jobs.clone();
-        if let Scope::Only(a) = &scope {
-            list.retain(|j| a.shows(j));
-        }
+        let list = &site.jobs;
         let old = &self.store;
         let results: Vec<Result<(String, Output, bool), Diagnostic>> = list
             .par_iter()
@@ -452,7 +449,7 @@ impl Engine {
         self.cards = cards;
         self.card_hashes = card_hashes;
         let mut store = match scope {
-            Scope::Only(_) => (*self.store).clone(),
+            Scope::Jobs => (*self.store).clone(),
             Scope::All => Store::with_capacity(results.len() + 64),
         };
         let mut errors = Vec::new();
@@ -489,87 +486,14 @@ impl Engine {
     }
 }
 
-/// Which jobs an update re-signs.
+/// What an update renews. Every job is signed either way, and rendered
+/// again only when its signature changed: whether a page must be rendered
+/// again follows from what it shows, never from a list kept by hand.
 enum Scope {
     /// Every job, and copied files re-read from disk.
     All,
-    /// Only the jobs that can show one page whose body changed; every other
-    /// output is kept as it is.
-    Only(Box<Affected>),
-}
-
-/// The jobs whose inputs include page `i`: its article, the articles that
-/// show it as previous/next or related, the lists it appears in, and the
-/// whole-site pages (home, feeds, sitemap).
-struct Affected {
-    pages: std::collections::HashSet<usize>,
-    section: String,
-    terms: std::collections::HashSet<(usize, usize)>,
-    schools: std::collections::HashSet<usize>,
-    measures: std::collections::HashSet<usize>,
-}
-
-impl Affected {
-    fn of(site: &Resolved, i: usize) -> Affected {
-        let p = &site.pages[i];
-        let mut pages: std::collections::HashSet<usize> = [i].into_iter().collect();
-        let sec = &site.sections[&p.section];
-        pages.extend(
-            p.order
-                .checked_sub(1)
-                .and_then(|j| sec.pages.get(j))
-                .copied(),
-        );
-        pages.extend(sec.pages.get(p.order + 1).copied());
-        let holding = |lists: &[crate::resolve::Term]| -> std::collections::HashSet<usize> {
-            lists
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| t.pages.contains(&i))
-                .map(|(k, _)| k)
-                .collect()
-        };
-        let schools = holding(&site.schools);
-        let measures = holding(&site.measures);
-        // Related lists are drawn from the same school and measures.
-        for &k in schools.iter() {
-            pages.extend(site.schools[k].pages.iter().copied());
-        }
-        for &k in measures.iter() {
-            pages.extend(site.measures[k].pages.iter().copied());
-        }
-        let terms = site
-            .taxonomies
-            .iter()
-            .enumerate()
-            .flat_map(|(ti, t)| {
-                t.terms
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, term)| term.pages.contains(&i))
-                    .map(move |(k, _)| (ti, k))
-            })
-            .collect();
-        Affected {
-            pages,
-            section: p.section.clone(),
-            terms,
-            schools,
-            measures,
-        }
-    }
-
-    fn shows(&self, job: &Job) -> bool {
-        match job {
-            Job::Page(j) => self.pages.contains(j),
-            Job::Section { key, .. } => *key == self.section,
-            Job::Term { tax, term, .. } => self.terms.contains(&(*tax, *term)),
-            Job::School { idx, .. } => self.schools.contains(idx),
-            Job::Measure { idx, .. } => self.measures.contains(idx),
-            Job::Home | Job::Feed(_) | Job::Sitemap => true,
-            _ => false,
-        }
-    }
+    /// Every job; copied files are kept (a body edit cannot change them).
+    Jobs,
 }
 
 /// Copy theme/site statics and bundle assets into `store`, reading each
