@@ -79,7 +79,7 @@ impl Finding {
         }
     }
 
-    /// A build error as a finding (its own code, or E001).
+    /// A build error as a finding, with its own code.
     pub fn from_diagnostic(d: &Diagnostic) -> Finding {
         Finding::new(
             d.code,
