@@ -184,16 +184,7 @@ impl Config {
     }
 
     pub fn parse(file: &str, text: &str) -> Result<Config, Vec<Diagnostic>> {
-        let doc = YamlDoc {
-            file,
-            text,
-            first_line: 1,
-            whole: text,
-        };
-        if let Some(d) = doc.check_tabs() {
-            return Err(vec![d]);
-        }
-        doc.guard(Limits::DATA).map_err(|d| vec![d])?;
+        let doc = YamlDoc::file(file, text, Limits::DATA)?;
         let map: serde_norway::Mapping = match serde_norway::from_str(text) {
             Ok(serde_norway::Value::Mapping(m)) => m,
             Ok(_) => {

@@ -141,18 +141,12 @@ pub fn load(root: &Path, name: &str, lang: &str) -> Result<Theme, Vec<Diagnostic
     let strings = match i18n.get(&lang_file) {
         Some(text) => {
             let file = format!("{theme_prefix}/i18n/{lang_file}");
-            let doc = YamlDoc {
-                file: &file,
-                text,
-                first_line: 1,
-                whole: text,
-            };
-            let parsed = doc.guard(Limits::DATA).and_then(|()| {
+            let parsed = YamlDoc::file(&file, text, Limits::DATA).and_then(|doc| {
                 serde_norway::from_str::<BTreeMap<String, String>>(text)
-                    .map_err(|e| doc.convert_error(&e, "界面文字文件写成 `键: 文字`"))
+                    .map_err(|e| vec![doc.convert_error(&e, "界面文字文件写成 `键: 文字`")])
             });
-            parsed.unwrap_or_else(|d| {
-                errs.push(d.code(codes::THEME));
+            parsed.unwrap_or_else(|ds| {
+                errs.extend(ds.into_iter().map(|d| d.code(codes::THEME)));
                 BTreeMap::new()
             })
         }

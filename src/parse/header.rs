@@ -123,10 +123,7 @@ pub fn parse_header(
     offset: FixedOffset,
     is_section: bool,
 ) -> Result<Header, Vec<Diagnostic>> {
-    if let Some(d) = doc.check_tabs() {
-        return Err(vec![d]);
-    }
-    doc.guard(Limits::HEADER).map_err(|d| vec![d])?;
+    doc.precheck(Limits::HEADER)?;
     let map: Mapping = if doc.text.trim().is_empty() {
         Mapping::new()
     } else {

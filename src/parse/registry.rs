@@ -21,16 +21,7 @@ pub const DEFAULT_MEASURES: &str = include_str!("../../data/measures.yaml");
 pub const DEFAULT_TARGETS: &str = include_str!("../../data/targets.yaml");
 
 pub fn parse_schools(file: &str, text: &str) -> Result<Vec<School>, Vec<Diagnostic>> {
-    let doc = YamlDoc {
-        file,
-        text,
-        first_line: 1,
-        whole: text,
-    };
-    if let Some(d) = doc.check_tabs() {
-        return Err(vec![d]);
-    }
-    doc.guard(Limits::DATA).map_err(|d| vec![d])?;
+    let doc = YamlDoc::file(file, text, Limits::DATA)?;
     let list: Vec<School> = serde_norway::from_str(text)
         .map_err(|e| vec![doc.convert_error(&e, "每所学校写成一项 `- id: ...`，字段: id, name, short, district, stage, ownership, party_org, intro, clean_tiers")])?;
     let mut errs = Vec::new();
@@ -96,16 +87,7 @@ pub fn parse_schools(file: &str, text: &str) -> Result<Vec<School>, Vec<Diagnost
 }
 
 pub fn parse_measures(file: &str, text: &str) -> Result<Vec<MeasureGroup>, Vec<Diagnostic>> {
-    let doc = YamlDoc {
-        file,
-        text,
-        first_line: 1,
-        whole: text,
-    };
-    if let Some(d) = doc.check_tabs() {
-        return Err(vec![d]);
-    }
-    doc.guard(Limits::DATA).map_err(|d| vec![d])?;
+    let doc = YamlDoc::file(file, text, Limits::DATA)?;
     let mf: MeasuresFile = serde_norway::from_str(text).map_err(|e| {
         vec![doc.convert_error(
             &e,
@@ -144,16 +126,7 @@ pub fn parse_measures(file: &str, text: &str) -> Result<Vec<MeasureGroup>, Vec<D
 /// per tier; shares may not fall as the tier gets lower (a school at
 /// 引领型 is also at 规范型).
 pub fn parse_targets(file: &str, text: &str) -> Result<Vec<TierTargets>, Vec<Diagnostic>> {
-    let doc = YamlDoc {
-        file,
-        text,
-        first_line: 1,
-        whole: text,
-    };
-    if let Some(d) = doc.check_tabs() {
-        return Err(vec![d]);
-    }
-    doc.guard(Limits::DATA).map_err(|d| vec![d])?;
+    let doc = YamlDoc::file(file, text, Limits::DATA)?;
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     struct File {

@@ -13,6 +13,27 @@ pub struct YamlDoc<'a> {
 }
 
 impl<'a> YamlDoc<'a> {
+    /// A whole file of YAML (site.yaml, data/, UI strings), checked before
+    /// any deserialiser sees it: no tab indentation, within `limits`.
+    pub fn file(file: &'a str, text: &'a str, limits: Limits) -> Result<Self, Vec<Diagnostic>> {
+        let doc = YamlDoc {
+            file,
+            text,
+            first_line: 1,
+            whole: text,
+        };
+        doc.precheck(limits)?;
+        Ok(doc)
+    }
+
+    /// Tab indentation, size and aliases, before parsing.
+    pub fn precheck(&self, limits: Limits) -> Result<(), Vec<Diagnostic>> {
+        if let Some(d) = self.check_tabs() {
+            return Err(vec![d]);
+        }
+        self.guard(limits).map_err(|d| vec![d])
+    }
+
     pub fn error(
         &self,
         code: &'static str,
