@@ -14,6 +14,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod load;
 pub mod model;
+pub mod outputs;
 pub mod parse;
 pub mod pipeline;
 pub mod progress;

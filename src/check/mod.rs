@@ -210,6 +210,7 @@ pub fn findings(
         parsed,
         content.assets,
         false,
+        crate::outputs::ALL,
     ));
     errs.extend(
         resolve::bodies::render(

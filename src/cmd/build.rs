@@ -8,10 +8,11 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics, Failure};
 use crate::load;
+use crate::outputs;
 use crate::parse::parse_files;
 use crate::pipeline::{inputs, navigation, Inputs};
 use crate::progress::Progress;
-use crate::render::{self, context::Ctx, jobs};
+use crate::render::{self, context::Ctx};
 use crate::resolve::{self, Input};
 use crate::write::{self, Staging};
 
@@ -61,6 +62,7 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         parsed,
         content.assets,
         opts.drafts,
+        outputs::ALL,
     ));
     errs.extend(resolve_errs.0);
     let stage = progress.stage("正文 bodies", Some(bodies));
@@ -84,7 +86,7 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     let outs: Vec<String> = site
         .jobs
         .iter()
-        .map(|j| resolve::outputs::out_path(&site, j))
+        .map(|&j| outputs::out_path(&site, j))
         .collect();
     staging
         .plan(
@@ -101,7 +103,7 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         .jobs
         .par_iter()
         .inspect(|_| stage.inc())
-        .filter_map(|job| match jobs::run(&ctx, &tera, job) {
+        .filter_map(|&job| match outputs::render(&ctx, &tera, job) {
             Ok((out, text)) => staging.write(&out, text.as_bytes()).err().map(|e| {
                 Diagnostic::file(codes::WRITE, out, format!("写入失败 (write failed): {e}"))
             }),

@@ -7,6 +7,7 @@ use tera::Value;
 
 use crate::config::Config;
 use crate::model::{Registry, Status};
+use crate::render::sink::hash_value;
 use crate::render::{value, Urls};
 use crate::resolve::{Page, Resolved};
 
@@ -45,8 +46,11 @@ pub struct Ctx<'a> {
     pub registry: &'a Registry,
     /// One card per page, same index as `site.pages`.
     pub cards: Vec<Value>,
-    /// A hash of each card, for `render::signature`.
+    /// A hash of each card, for signatures (`render::sink`).
     pub card_hashes: Vec<u64>,
+    /// A hash of each page's full value (`page_value`), for signatures;
+    /// empty when not computed (a build never signs).
+    pub page_hashes: Vec<u64>,
     /// The theme's UI strings in the site's language.
     pub strings: &'a std::collections::BTreeMap<String, String>,
 }
@@ -72,27 +76,69 @@ impl<'a> Ctx<'a> {
             registry,
             cards,
             card_hashes,
+            page_hashes: Vec::new(),
             strings,
         }
     }
 
-    /// A context with cards computed earlier (kept by `serve` between edits).
-    pub fn with_cards(
+    /// A context with per-page values computed earlier (kept by `serve`
+    /// between edits).
+    pub fn with_values(
         cfg: &'a Config,
         site: &'a Resolved,
         registry: &'a Registry,
         strings: &'a std::collections::BTreeMap<String, String>,
-        cards: Vec<Value>,
-        card_hashes: Vec<u64>,
+        values: PerPage,
     ) -> Self {
         Ctx {
             cfg,
             urls: Urls::new(cfg),
             site,
             registry,
-            cards,
-            card_hashes,
+            cards: values.cards,
+            card_hashes: values.card_hashes,
+            page_hashes: values.page_hashes,
             strings,
+        }
+    }
+
+    /// The per-page values, to keep for the next edit.
+    pub fn into_values(self) -> PerPage {
+        PerPage {
+            cards: self.cards,
+            card_hashes: self.card_hashes,
+            page_hashes: self.page_hashes,
+        }
+    }
+
+    /// Hash every page's full value (for signing every page job).
+    pub fn hash_pages(&mut self) {
+        let hashes = (0..self.site.pages.len())
+            .into_par_iter()
+            .map(|i| hash_value(&page_value(self, i)))
+            .collect();
+        self.page_hashes = hashes;
+    }
+
+    /// Compute page `i`'s card and value hash again (its body changed).
+    pub fn refresh(&mut self, i: usize) {
+        let (c, h) = card(
+            &self.urls,
+            &self.site.pages[i],
+            !self.site.schools.is_empty(),
+        );
+        self.cards[i] = c;
+        self.card_hashes[i] = h;
+        if !self.page_hashes.is_empty() {
+            self.page_hashes[i] = hash_value(&page_value(self, i));
+        }
+    }
+
+    /// Hash of page `i`'s full value: kept, or computed now.
+    pub fn page_hash(&self, i: usize) -> u64 {
+        match self.page_hashes.get(i) {
+            Some(h) => *h,
+            None => hash_value(&page_value(self, i)),
         }
     }
 
@@ -118,6 +164,15 @@ impl<'a> Ctx<'a> {
             url: self.urls.href(path),
         }
     }
+}
+
+/// Values of every page computed once per build: its card and the hashes
+/// signatures use. `serve` keeps them between edits.
+#[derive(Default)]
+pub struct PerPage {
+    pub cards: Vec<Value>,
+    pub card_hashes: Vec<u64>,
+    pub page_hashes: Vec<u64>,
 }
 
 /// URL of a school's page, when the site has school pages.

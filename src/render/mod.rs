@@ -13,8 +13,8 @@ use crate::diagnostics::{codes, Diagnostic};
 use crate::load::theme::Theme;
 
 pub mod context;
-pub mod jobs;
 pub mod signature;
+pub mod sink;
 
 pub use crate::config::Urls;
 

@@ -18,9 +18,9 @@ use crate::parse::slug::slugify;
 
 pub mod bodies;
 pub mod links;
-pub mod outputs;
 pub mod pages;
 pub mod place;
+pub mod plan;
 pub mod sections;
 pub mod terms;
 
@@ -112,11 +112,11 @@ pub struct Resolved {
     /// One per registered school (or per school named, without a registry).
     pub schools: Vec<Term>,
     pub measures: Vec<Term>,
-    pub aliases: Vec<outputs::Alias>,
+    pub aliases: Vec<plan::Alias>,
     /// Every file rendered from a template, in a fixed order.
-    pub jobs: Vec<outputs::Job>,
+    pub jobs: Vec<plan::Job>,
     /// Every file copied as it is (statics, bundle files).
-    pub copies: Vec<outputs::Copy>,
+    pub copies: Vec<plan::Copy>,
     /// How links in bodies were resolved; reused to re-render one body.
     pub links: links::Resolver,
 }
@@ -152,6 +152,8 @@ pub struct Input<'a> {
     pub statics: &'a BTreeMap<String, Bytes>,
     pub templates: BTreeSet<String>,
     pub drafts: bool,
+    /// The output families, which list the render jobs of the plan.
+    pub outputs: &'a dyn plan::Outputs,
 }
 
 impl<'a> Input<'a> {
@@ -166,6 +168,7 @@ impl<'a> Input<'a> {
         parsed: crate::parse::Parsed,
         assets: Vec<Asset>,
         drafts: bool,
+        outputs: &'a dyn plan::Outputs,
     ) -> Input<'a> {
         let templates = theme.templates.iter().map(|t| t.name.clone()).collect();
         Input {
@@ -178,6 +181,7 @@ impl<'a> Input<'a> {
             statics: &theme.statics,
             templates,
             drafts,
+            outputs,
         }
     }
 }
@@ -228,6 +232,7 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
         statics,
         templates,
         drafts,
+        outputs,
     } = input;
     let mut errs = Diagnostics::default();
     let (section_docs, page_docs): (Vec<SourceDoc>, Vec<SourceDoc>) =
@@ -264,8 +269,8 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
     sections::order(&mut sections, &mut pages);
 
     // The plan of outputs: every path checked, once, for all of them.
-    let aliases = outputs::aliases(&pages, &mut errs);
-    let copies = outputs::copies(
+    let aliases = plan::aliases(&pages, &mut errs);
+    let copies = plan::copies(
         root,
         &cfg.theme,
         statics,
@@ -286,14 +291,14 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
         copies,
         links: links::Resolver::default(),
     };
-    site.jobs = outputs::list(&site, cfg.paginate_by);
-    let plan = outputs::planned(&site);
-    errs.extend(outputs::check(&plan));
+    site.jobs = outputs.list(&site, cfg);
+    let plan = plan::planned(&site, outputs);
+    errs.extend(plan::check(&plan));
 
     // Links resolve against exactly what the plan writes. Pages whose
     // header failed to parse are not in it; links to them are not
     // reported again (their header error is the cause).
-    let known: BTreeSet<String> = plan.iter().map(|(p, _)| outputs::site_path(p)).collect();
+    let known: BTreeSet<String> = plan.iter().map(|(p, _)| plan::site_path(p)).collect();
     let mut files: BTreeMap<String, String> = BTreeMap::new();
     for p in &site.pages {
         files.insert(p.doc.rel.clone(), p.path.clone());

@@ -2,8 +2,8 @@
 //!
 //! It caches parsed documents (by file stamp) and rendered Markdown (by
 //! document identity and link fingerprint), re-resolves the site after a
-//! change, signs every render job (`render::signature`) and renders only the
-//! jobs whose signature changed. A body-only edit of one page skips
+//! change, signs every render job (`outputs::sign`: the job's description,
+//! hashed) and renders only the jobs whose signature changed. A body-only edit of one page skips
 //! re-resolving altogether. Outputs live in memory; `public/` is never
 //! touched. After any sequence of edits the outputs equal a full build of
 //! the same files (tested in `tests/it/serve.rs` and below).
@@ -20,14 +20,14 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::load::{self, theme::Theme};
 use crate::model::{Registry, SourceDoc};
+use crate::outputs;
 use crate::parse::header::{parse_doc, split};
 use crate::parse::markdown::{self, Rendered};
 use crate::parse::parse_files;
 use crate::pipeline::{inputs, navigation, Inputs};
-use crate::render::context::{card, Ctx};
-use crate::render::jobs::{self, Job};
+use crate::render::context::{Ctx, PerPage};
 use crate::render::signature::{global_hash, Signer};
-use crate::resolve::{self, links, outputs, Input, Resolved};
+use crate::resolve::{self, links, Input, Resolved};
 
 /// One output file as served.
 #[derive(Clone, Debug)]
@@ -88,8 +88,8 @@ pub struct Engine {
     docs: BTreeMap<String, (Stamp, Result<SourceDoc, Vec<Diagnostic>>)>,
     md: Mutex<HashMap<String, MdEntry>>,
     site: Option<Resolved>,
-    cards: Vec<tera::Value>,
-    card_hashes: Vec<u64>,
+    /// Cards and value hashes of the pages, kept between edits.
+    values: PerPage,
     store: Arc<Store>,
     /// Which outputs are copied files (statics, bundle assets).
     static_keys: BTreeSet<String>,
@@ -117,8 +117,7 @@ impl Engine {
             docs: BTreeMap::new(),
             md: Mutex::new(HashMap::new()),
             site: None,
-            cards: vec![],
-            card_hashes: vec![],
+            values: PerPage::default(),
             store: Arc::new(Store::new()),
             static_keys: BTreeSet::new(),
             errors: vec![],
@@ -215,12 +214,7 @@ impl Engine {
             .insert(rel.to_string(), (stamp(&path), Ok(doc.clone())));
         site.pages[i].doc = doc;
         site.pages[i].rendered = rendered;
-        let urls = crate::render::Urls::new(&self.cfg);
-        let (c, h) = card(&urls, &site.pages[i], !site.schools.is_empty());
-        self.cards[i] = c;
-        self.card_hashes[i] = h;
-        let scope = Scope::Jobs;
-        Some(self.render_changed(scope))
+        Some(self.render_changed(Scope::Page(i)))
     }
 
     /// Re-read what changed on disk, re-resolve and re-render changed jobs.
@@ -269,6 +263,7 @@ impl Engine {
             parsed,
             assets,
             self.opts.drafts,
+            outputs::ALL,
         ));
         resolve_errors.extend(resolve::bodies::render(&mut site, self.cfg.trust_html, &md).0);
         errors.extend(resolve_errors.0);
@@ -305,9 +300,6 @@ impl Engine {
             self.signer = Signer::new(global, &self.theme);
             self.nav = nav;
         }
-        let ctx = Ctx::new(&self.cfg, &site, &self.registry, &self.theme.strings);
-        self.cards = ctx.cards;
-        self.card_hashes = ctx.card_hashes;
         self.site = Some(site);
         self.render_changed(Scope::All)
     }
@@ -392,29 +384,33 @@ impl Engine {
             return Change::None;
         };
         let t0 = std::time::Instant::now();
-        let ctx = Ctx::with_cards(
-            &self.cfg,
-            site,
-            &self.registry,
-            &self.theme.strings,
-            std::mem::take(&mut self.cards),
-            std::mem::take(&mut self.card_hashes),
-        );
+        let ctx = match scope {
+            Scope::All => {
+                let mut ctx = Ctx::new(&self.cfg, site, &self.registry, &self.theme.strings);
+                ctx.hash_pages();
+                ctx
+            }
+            Scope::Page(i) => {
+                let values = std::mem::take(&mut self.values);
+                let mut ctx =
+                    Ctx::with_values(&self.cfg, site, &self.registry, &self.theme.strings, values);
+                ctx.refresh(i);
+                ctx
+            }
+        };
         let list = &site.jobs;
         let old = &self.store;
         let results: Vec<Result<(String, Output, bool), Diagnostic>> = list
             .par_iter()
-            .map(|job: &Job| {
-                let sig = self.signer.sign(&ctx, job);
-                if let Some(s) = sig {
-                    let out = outputs::out_path(site, job);
-                    if let Some(o) = old.get(&out) {
-                        if o.sig == Some(s) {
-                            return Ok((out, o.clone(), false));
-                        }
+            .map(|&job| {
+                let sig = Some(outputs::sign(&self.signer, &ctx, job));
+                let out = outputs::out_path(site, job);
+                if let Some(o) = old.get(&out) {
+                    if o.sig == sig {
+                        return Ok((out, o.clone(), false));
                     }
                 }
-                let (out, text) = jobs::run(&ctx, &self.tera, job)?;
+                let (out, text) = outputs::render(&ctx, &self.tera, job)?;
                 let bytes = if out.ends_with(".html") && !self.opts.inject.is_empty() {
                     inject(&text, &self.opts.inject)
                 } else {
@@ -443,13 +439,9 @@ impl Engine {
                 t0.elapsed()
             );
         }
-        let crate::render::context::Ctx {
-            cards, card_hashes, ..
-        } = ctx;
-        self.cards = cards;
-        self.card_hashes = card_hashes;
+        self.values = ctx.into_values();
         let mut store = match scope {
-            Scope::Jobs => (*self.store).clone(),
+            Scope::Page(_) => (*self.store).clone(),
             Scope::All => Store::with_capacity(results.len() + 64),
         };
         let mut errors = Vec::new();
@@ -490,10 +482,12 @@ impl Engine {
 /// again only when its signature changed: whether a page must be rendered
 /// again follows from what it shows, never from a list kept by hand.
 enum Scope {
-    /// Every job, and copied files re-read from disk.
+    /// Every job, and copied files re-read from disk; every page's values
+    /// computed again.
     All,
-    /// Every job; copied files are kept (a body edit cannot change them).
-    Jobs,
+    /// Every job; page `i`'s body changed, so its values are computed
+    /// again and copied files are kept (a body edit cannot change them).
+    Page(usize),
 }
 
 /// Copy theme/site statics and bundle assets into `store`, reading each

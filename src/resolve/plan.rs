@@ -5,6 +5,10 @@
 //! checked once: a path that would leave the output folder, two outputs on
 //! one path, and a file standing where another output needs a folder are
 //! errors naming their sources — in build, serve and check alike.
+//!
+//! Which render jobs exist is not decided here: the output families
+//! (`crate::outputs`, a stage above this one) list them through the
+//! `Outputs` trait, which the driver passes in with the input.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -15,23 +19,52 @@ use crate::load::Asset;
 use crate::model::paths::check_out_path;
 use crate::resolve::{at_value, Page, Resolved};
 
-/// One file rendered from a template.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Job {
-    Home,
-    Page(usize),
-    Section { key: String, n: usize },
-    TaxonomyIndex(usize),
-    Term { tax: usize, term: usize, n: usize },
-    Schools,
-    School { idx: usize, n: usize },
-    Measures,
-    Measure { idx: usize, n: usize },
-    Alias(usize),
-    Feed(Option<String>),
-    Sitemap,
-    Robots,
-    NotFound,
+/// One file rendered from a template: which output family makes it and
+/// which of the family's files it is. Plain data; only the family knows
+/// what `key` means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Job {
+    /// Index of the family in the driver's list (`crate::outputs::FAMILIES`).
+    pub family: u16,
+    pub key: Key,
+}
+
+/// Which file of a family: an item (a page, a section, a taxonomy, ...),
+/// a second index under it (a term of a taxonomy) and a pager number
+/// (1 for the first or only page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub item: usize,
+    pub sub: usize,
+    pub n: usize,
+}
+
+impl Key {
+    /// The only file of a family (the home page, the sitemap).
+    pub const ONE: Key = Key {
+        item: 0,
+        sub: 0,
+        n: 1,
+    };
+
+    pub fn item(item: usize) -> Key {
+        Key { item, ..Key::ONE }
+    }
+
+    pub fn pager(item: usize, n: usize) -> Key {
+        Key { item, sub: 0, n }
+    }
+}
+
+/// What resolve needs to know of the render outputs: every job, the file
+/// it writes and where it comes from. Implemented by `crate::outputs`.
+pub trait Outputs: Sync {
+    /// Every render job of the site, in a fixed order.
+    fn list(&self, site: &Resolved, cfg: &crate::config::Config) -> Vec<Job>;
+    /// The file a job writes, relative to the output root.
+    fn out_path(&self, site: &Resolved, job: Job) -> String;
+    /// Where a job comes from, for messages about its path.
+    fn origin(&self, site: &Resolved, job: Job) -> Origin;
 }
 
 /// A file copied as it is: a theme or site static file, or a page bundle's file.
@@ -88,82 +121,6 @@ pub fn site_path(out: &str) -> String {
     }
 }
 
-/// Every render job of the site, in a fixed order.
-pub fn list(site: &Resolved, per: usize) -> Vec<Job> {
-    let mut jobs = vec![
-        Job::Home,
-        Job::NotFound,
-        Job::Sitemap,
-        Job::Robots,
-        Job::Feed(None),
-    ];
-    jobs.extend((0..site.pages.len()).map(Job::Page));
-    for (key, s) in &site.sections {
-        if key.is_empty() {
-            continue;
-        }
-        for n in 1..=pager_count(s.pages.len(), s.paginate_by) {
-            jobs.push(Job::Section {
-                key: key.clone(),
-                n,
-            });
-        }
-        if !s.pages.is_empty() {
-            jobs.push(Job::Feed(Some(key.clone())));
-        }
-    }
-    for (ti, t) in site.taxonomies.iter().enumerate() {
-        jobs.push(Job::TaxonomyIndex(ti));
-        for (i, term) in t.terms.iter().enumerate() {
-            for n in 1..=pager_count(term.pages.len(), per) {
-                jobs.push(Job::Term {
-                    tax: ti,
-                    term: i,
-                    n,
-                });
-            }
-        }
-    }
-    if !site.schools.is_empty() {
-        jobs.push(Job::Schools);
-    }
-    for (i, s) in site.schools.iter().enumerate() {
-        for n in 1..=pager_count(s.pages.len(), per) {
-            jobs.push(Job::School { idx: i, n });
-        }
-    }
-    jobs.push(Job::Measures);
-    for (i, m) in site.measures.iter().enumerate() {
-        for n in 1..=pager_count(m.pages.len(), per) {
-            jobs.push(Job::Measure { idx: i, n });
-        }
-    }
-    jobs.extend((0..site.aliases.len()).map(Job::Alias));
-    jobs
-}
-
-/// The file a job writes, relative to the output root.
-pub fn out_path(site: &Resolved, job: &Job) -> String {
-    let path = match job {
-        Job::Home => "/".to_string(),
-        Job::Page(i) => site.pages[*i].path.clone(),
-        Job::Section { key, n } => pager_path(&site.sections[key].path, *n),
-        Job::TaxonomyIndex(t) => site.taxonomies[*t].path.clone(),
-        Job::Term { tax, term, n } => pager_path(&site.taxonomies[*tax].terms[*term].path, *n),
-        Job::Schools => "/schools/".into(),
-        Job::School { idx, n } => pager_path(&site.schools[*idx].path, *n),
-        Job::Measures => "/measures/".into(),
-        Job::Measure { idx, n } => pager_path(&site.measures[*idx].path, *n),
-        Job::Alias(i) => site.aliases[*i].from.clone(),
-        Job::Feed(None) => "/atom.xml".into(),
-        Job::Feed(Some(k)) => format!("{}atom.xml", site.sections[k].path),
-        Job::Sitemap => "/sitemap.xml".into(),
-        Job::Robots => "/robots.txt".into(),
-        Job::NotFound => "/404.html".into(),
-    };
-    out_file(&path)
-}
-
 /// Where an output comes from, for messages: a file (and line) a
 /// contributor can change, or a page exemplar generates.
 #[derive(Debug, Clone)]
@@ -177,7 +134,8 @@ pub struct Origin {
 }
 
 impl Origin {
-    fn generated(what: impl Into<String>) -> Origin {
+    /// A page exemplar generates (no file to point at).
+    pub fn generated(what: impl Into<String>) -> Origin {
         Origin {
             file: String::new(),
             line: 0,
@@ -195,93 +153,12 @@ impl Origin {
     }
 }
 
-pub fn origin(site: &Resolved, job: &Job) -> Origin {
-    let page_n = |n: usize| {
-        if n > 1 {
-            format!("第 {n} 页")
-        } else {
-            String::new()
-        }
-    };
-    match job {
-        Job::Page(i) => {
-            let d = &site.pages[*i].doc;
-            Origin {
-                file: d.file.clone(),
-                line: d.header.line_of("slug"),
-                what: "页面 (page)".into(),
-                text: Some(d.text.clone()),
-            }
-        }
-        Job::Section { key, n } => {
-            let s = &site.sections[key];
-            let what = format!("栏目列表{} (section list)", page_n(*n));
-            match &s.doc {
-                Some(d) => Origin {
-                    file: d.file.clone(),
-                    line: 1,
-                    what,
-                    text: Some(d.text.clone()),
-                },
-                None => Origin {
-                    file: format!("content/{key}/"),
-                    line: 0,
-                    what,
-                    text: None,
-                },
-            }
-        }
-        Job::Alias(i) => {
-            let a = &site.aliases[*i];
-            let d = &site.pages[a.page].doc;
-            Origin {
-                file: d.file.clone(),
-                line: d.header.line_of("aliases"),
-                what: format!("别名 (alias) {}", a.from),
-                text: Some(d.text.clone()),
-            }
-        }
-        Job::School { idx, n } => Origin {
-            file: "data/schools.yaml".into(),
-            line: 0,
-            what: format!("学校主页 {}{}", site.schools[*idx].name, page_n(*n)),
-            text: None,
-        },
-        Job::Measure { idx, n } => Origin {
-            file: "data/measures.yaml".into(),
-            line: 0,
-            what: format!("举措页 {}{}", site.measures[*idx].slug, page_n(*n)),
-            text: None,
-        },
-        Job::Term { tax, term, n } => {
-            let t = &site.taxonomies[*tax];
-            Origin::generated(format!(
-                "分类页 {} «{}»{}",
-                t.name,
-                t.terms[*term].name,
-                page_n(*n)
-            ))
-        }
-        Job::TaxonomyIndex(t) => {
-            Origin::generated(format!("分类索引 {}", site.taxonomies[*t].name))
-        }
-        Job::Home => Origin::generated("首页 (home)"),
-        Job::Schools => Origin::generated("学校列表 (schools)"),
-        Job::Measures => Origin::generated("举措列表 (measures)"),
-        Job::Feed(None) => Origin::generated("全站 Atom 订阅 (feed)"),
-        Job::Feed(Some(k)) => Origin::generated(format!("栏目 {k} 的 Atom 订阅 (feed)")),
-        Job::Sitemap => Origin::generated("sitemap.xml"),
-        Job::Robots => Origin::generated("robots.txt"),
-        Job::NotFound => Origin::generated("404 页面"),
-    }
-}
-
 /// Every output path with its origin: jobs first, then copied files.
-pub fn planned(site: &Resolved) -> Vec<(String, Origin)> {
+pub fn planned(site: &Resolved, outputs: &dyn Outputs) -> Vec<(String, Origin)> {
     let mut out: Vec<(String, Origin)> = site
         .jobs
         .iter()
-        .map(|j| (out_path(site, j), origin(site, j)))
+        .map(|&j| (outputs.out_path(site, j), outputs.origin(site, j)))
         .collect();
     out.extend(site.copies.iter().map(|c| {
         (

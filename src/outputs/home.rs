@@ -1,0 +1,178 @@
+//! The home page: newest brands, deeds and clean-school pages, the
+//! sections, the plan's measures and the clean-school progress table.
+
+use serde::Serialize;
+
+use super::measures::measure_groups;
+use super::{base, Family, Sink};
+use crate::config::Config;
+use crate::model::{Kind, TIERS};
+use crate::render::context::Ctx;
+use crate::render::value;
+use crate::resolve::plan::{Key, Origin};
+use crate::resolve::Resolved;
+
+pub struct Home;
+
+#[derive(Serialize)]
+struct HomeValue<'a> {
+    title: &'a str,
+    description: &'a str,
+}
+
+#[derive(Serialize)]
+struct SectionCount {
+    title: String,
+    url: String,
+    count: usize,
+    kind: &'static str,
+}
+
+impl Family for Home {
+    fn jobs(&self, _: &Resolved, _: &Config) -> Vec<Key> {
+        vec![Key::ONE]
+    }
+    fn path(&self, _: &Resolved, _: Key) -> String {
+        "/".into()
+    }
+    fn origin(&self, _: &Resolved, _: Key) -> Origin {
+        Origin::generated("首页 (home)")
+    }
+    fn describe(&self, ctx: &Ctx, _: Key, out: &mut dyn Sink) {
+        let site = ctx.site;
+        let home = &site.sections[""];
+        out.template("index.html");
+        base(ctx, out, "/", &ctx.cfg.title);
+        out.value(
+            "home",
+            value(&HomeValue {
+                title: &home.title,
+                description: &home.description,
+            }),
+        );
+        out.html("content", &home.html);
+        let [featured, deeds, clean, latest] = home_picks(site);
+        out.cards("featured", &featured);
+        out.cards("deeds", &deeds);
+        out.cards("clean", &clean);
+        out.cards("latest", &latest);
+        let sections: Vec<SectionCount> = site
+            .top_sections()
+            .into_iter()
+            .map(|s| SectionCount {
+                title: s.title.clone(),
+                url: ctx.urls.href(&s.path),
+                count: s.pages.len(),
+                kind: s.kind.name(),
+            })
+            .collect();
+        out.value("sections", value(&sections));
+        out.value("groups", value(&measure_groups(ctx)));
+        out.value("progress", value(&clean_progress(ctx)));
+    }
+}
+
+/// The pages the home page shows: newest brands, deeds, clean-school
+/// pages, and newest articles of any kind.
+fn home_picks(site: &Resolved) -> [Vec<usize>; 4] {
+    let of_kind = |k: Kind, n: usize| -> Vec<usize> {
+        site.by_date
+            .iter()
+            .copied()
+            .filter(|&i| site.pages[i].kind == k)
+            .take(n)
+            .collect()
+    };
+    let latest = site
+        .by_date
+        .iter()
+        .copied()
+        .filter(|&i| site.pages[i].kind != Kind::Page)
+        .take(10)
+        .collect();
+    [
+        of_kind(Kind::Brand, 6),
+        of_kind(Kind::Deed, 8),
+        of_kind(Kind::Clean, 4),
+        latest,
+    ]
+}
+
+#[derive(Serialize)]
+struct ProgressCell {
+    tier: &'static str,
+    schools: usize,
+    percent: u32,
+    target: u32,
+    met: bool,
+}
+
+#[derive(Serialize)]
+struct ProgressRow {
+    year: i32,
+    cells: Vec<ProgressCell>,
+}
+
+/// Per target year, how many registered schools had reached each tier (by
+/// data/schools.yaml `clean_tiers` and clean-school pages with a tier).
+fn clean_progress(ctx: &Ctx) -> Vec<ProgressRow> {
+    let Some(schools) = &ctx.registry.schools else {
+        return vec![];
+    };
+    if schools.is_empty() {
+        return vec![];
+    }
+    let rank = |t: &str| TIERS.iter().position(|x| *x == t);
+    // (school, year, tier rank) of every clean-school page with a tier.
+    let pages: Vec<(&str, i32, usize)> = ctx
+        .site
+        .pages
+        .iter()
+        .filter(|p| p.kind == Kind::Clean)
+        .filter_map(|p| {
+            Some((
+                p.school.as_ref()?.key.as_str(),
+                p.year?,
+                rank(p.doc.header.tier.as_deref()?)?,
+            ))
+        })
+        .collect();
+    ctx.registry
+        .targets
+        .iter()
+        .map(|t| {
+            let (year, targets) = (&t.year, &t.percent);
+            let best: Vec<Option<usize>> = schools
+                .iter()
+                .map(|s| {
+                    let from_reg = s
+                        .clean_tiers
+                        .iter()
+                        .filter(|(y, _)| *y <= year)
+                        .filter_map(|(_, t)| rank(t));
+                    let from_pages = pages
+                        .iter()
+                        .filter(|(school, y, _)| *y <= *year && *school == s.id)
+                        .map(|(_, _, r)| *r);
+                    from_reg.chain(from_pages).min()
+                })
+                .collect();
+            let cells = TIERS
+                .iter()
+                .enumerate()
+                .map(|(ti, tier)| {
+                    let n = best.iter().filter(|b| b.is_some_and(|r| r <= ti)).count();
+                    let percent = (n * 100 / schools.len()) as u32;
+                    ProgressCell {
+                        tier,
+                        schools: n,
+                        percent,
+                        target: targets[ti],
+                        met: percent >= targets[ti],
+                    }
+                })
+                .collect();
+            ProgressRow { year: *year, cells }
+        })
+        .collect()
+}

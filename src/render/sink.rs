@@ -1,0 +1,143 @@
+//! Where an output family describes what a file shows. A family says it
+//! once, through a `Sink`; the build renders from that description
+//! (`Context`: a Tera context) and the preview signs it (`Signature`: a
+//! hash of the very same values). What is rendered and what decides a
+//! re-render therefore cannot drift apart.
+//!
+//! Every value goes through one of the methods below. Most are hashed as
+//! they are (their JSON form); the big ones shared by many files — page
+//! cards, a page's full value, a rendered body — are hashed through a hash
+//! computed with the value itself (`Ctx::card_hashes`, `Ctx::page_hash`,
+//! `Rendered::fingerprint`).
+
+use std::hash::{Hash, Hasher};
+
+use tera::Value;
+
+use crate::parse::markdown::Rendered;
+use crate::render::context::{page_value, Ctx};
+use crate::render::signature::Signer;
+
+type Sip = std::collections::hash_map::DefaultHasher;
+
+/// What one output shows: its template and the values of its context.
+pub trait Sink {
+    /// The template that renders the file (with what it extends or includes).
+    fn template(&mut self, name: &str);
+    /// A value of the context.
+    fn value(&mut self, key: &'static str, v: Value);
+    /// The cards of these pages, in this order (`Resolved::pages` indexes).
+    fn cards(&mut self, key: &'static str, pages: &[usize]);
+    /// The full value of page `i` (`render::context::page_value`).
+    fn page(&mut self, key: &'static str, i: usize);
+    /// A rendered page body, as safe HTML.
+    fn body(&mut self, key: &'static str, r: &Rendered);
+    /// Other safe HTML (a section's text).
+    fn html(&mut self, key: &'static str, html: &str);
+}
+
+/// Builds the Tera context of an output.
+pub struct Context<'c, 'a> {
+    ctx: &'c Ctx<'a>,
+    pub template: String,
+    pub context: tera::Context,
+}
+
+impl<'c, 'a> Context<'c, 'a> {
+    pub fn new(ctx: &'c Ctx<'a>) -> Self {
+        Context {
+            ctx,
+            template: String::new(),
+            context: tera::Context::new(),
+        }
+    }
+}
+
+impl Sink for Context<'_, '_> {
+    fn template(&mut self, name: &str) {
+        self.template = name.to_string();
+    }
+    fn value(&mut self, key: &'static str, v: Value) {
+        self.context.insert_value(key, v);
+    }
+    fn cards(&mut self, key: &'static str, pages: &[usize]) {
+        self.context.insert_value(key, self.ctx.cards_of(pages));
+    }
+    fn page(&mut self, key: &'static str, i: usize) {
+        self.context.insert_value(key, page_value(self.ctx, i));
+    }
+    fn body(&mut self, key: &'static str, r: &Rendered) {
+        self.context.insert_value(key, Value::safe_string(&r.html));
+    }
+    fn html(&mut self, key: &'static str, html: &str) {
+        self.context.insert_value(key, Value::safe_string(html));
+    }
+}
+
+/// Hashes an output's description: its signature. Two descriptions with
+/// the same signature render to the same bytes (the global inputs — site
+/// settings, registry, UI strings, navigation — are in `Signer`).
+pub struct Signature<'c, 'a> {
+    ctx: &'c Ctx<'a>,
+    signer: &'c Signer,
+    h: Sip,
+}
+
+impl<'c, 'a> Signature<'c, 'a> {
+    pub fn new(ctx: &'c Ctx<'a>, signer: &'c Signer) -> Self {
+        let mut h = Sip::new();
+        signer.global().hash(&mut h);
+        Signature { ctx, signer, h }
+    }
+
+    pub fn finish(&self) -> u64 {
+        self.h.finish()
+    }
+}
+
+/// `io::Write` into a hasher, to hash a value's JSON without building it.
+struct HashWrite<'h>(&'h mut Sip);
+
+impl std::io::Write for HashWrite<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Sink for Signature<'_, '_> {
+    fn template(&mut self, name: &str) {
+        ("template", name, self.signer.template(name)).hash(&mut self.h);
+    }
+    fn value(&mut self, key: &'static str, v: Value) {
+        ("value", key).hash(&mut self.h);
+        // Writing into a hasher cannot fail; a value that cannot be
+        // serialised fails the render the same way.
+        let _ = serde_json::to_writer(HashWrite(&mut self.h), &v);
+    }
+    fn cards(&mut self, key: &'static str, pages: &[usize]) {
+        ("cards", key, pages.len()).hash(&mut self.h);
+        for &i in pages {
+            self.ctx.card_hashes[i].hash(&mut self.h);
+        }
+    }
+    fn page(&mut self, key: &'static str, i: usize) {
+        ("page", key, self.ctx.page_hash(i)).hash(&mut self.h);
+    }
+    fn body(&mut self, key: &'static str, r: &Rendered) {
+        ("body", key, r.fingerprint).hash(&mut self.h);
+    }
+    fn html(&mut self, key: &'static str, html: &str) {
+        ("html", key, html).hash(&mut self.h);
+    }
+}
+
+/// Hash of a value's JSON form (for per-page hashes computed with the value).
+pub fn hash_value(v: &Value) -> u64 {
+    let mut h = Sip::new();
+    let _ = serde_json::to_writer(HashWrite(&mut h), v);
+    h.finish()
+}
