@@ -221,6 +221,7 @@ pub fn findings(
                 stage.inc();
                 r
             },
+            resolve::bodies::Sources::Keep,
         )
         .0,
     );

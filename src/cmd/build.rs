@@ -13,6 +13,7 @@ use crate::parse::parse_files;
 use crate::pipeline::{inputs, navigation, Inputs};
 use crate::progress::Progress;
 use crate::render::{self, context::Ctx};
+use crate::resolve::bodies::Sources;
 use crate::resolve::{self, Input};
 use crate::write::{self, Staging};
 
@@ -71,14 +72,14 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         stage.inc();
         r
     };
-    let body_errs = resolve::bodies::render(&mut site, cfg.trust_html, &markdown);
+    let body_errs = resolve::bodies::render(&mut site, cfg.trust_html, &markdown, Sources::Release);
     drop(stage);
     errs.extend(body_errs.0);
     if !errs.is_empty() {
         return Err(errs.into());
     }
-    // Bodies are rendered; their Markdown is not read again.
-    site.pages.par_iter_mut().for_each(|p| p.doc.release_body());
+    // Links are resolved; the resolver's sets of every path are not read again.
+    site.links = Default::default();
     let nav = navigation(&site, &cfg, &theme.strings, registry.schools.is_some());
     let tera = render::setup(&cfg, &theme, &nav).map_err(Failure::Content)?;
     let ctx = Ctx::new(&cfg, &site, &registry, &theme.strings);

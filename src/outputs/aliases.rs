@@ -1,7 +1,5 @@
 //! Redirect pages at a page's old URLs (`aliases:` in its header).
 
-use tera::Value;
-
 use super::{base, Family, Sink};
 use crate::config::Config;
 use crate::render::context::Ctx;
@@ -34,6 +32,6 @@ impl Family for Aliases {
         let a = &ctx.site.aliases[key.item];
         out.template("alias.html");
         base(ctx, out, &a.to, "");
-        out.value("target", Value::from(ctx.urls.href(&a.to)));
+        out.value("target", &ctx.urls.href(&a.to));
     }
 }

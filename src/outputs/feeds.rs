@@ -7,7 +7,6 @@ use super::{section_at, Family, Sink};
 use crate::config::Config;
 use crate::model::Kind;
 use crate::render::context::Ctx;
-use crate::render::value;
 use crate::resolve::plan::{Key, Origin};
 use crate::resolve::{Resolved, Section};
 
@@ -99,7 +98,7 @@ impl Family for Feeds {
         out.template("atom.xml");
         out.value(
             "feed",
-            value(&FeedValue {
+            &(FeedValue {
                 title,
                 url: ctx.urls.permalink(&path),
                 self_url: ctx.urls.permalink(&format!("{path}atom.xml")),

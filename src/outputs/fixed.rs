@@ -1,7 +1,5 @@
 //! Files every site has: the 404 page and robots.txt.
 
-use tera::Value;
-
 use super::{base, Family, Sink};
 use crate::config::Config;
 use crate::render::context::Ctx;
@@ -40,6 +38,6 @@ impl Family for Robots {
     }
     fn describe(&self, ctx: &Ctx, _: Key, out: &mut dyn Sink) {
         out.template("robots.txt");
-        out.value("sitemap", Value::from(ctx.urls.permalink("/sitemap.xml")));
+        out.value("sitemap", &ctx.urls.permalink("/sitemap.xml"));
     }
 }

@@ -8,7 +8,6 @@ use super::{base, Family, Sink};
 use crate::config::Config;
 use crate::model::{Kind, TIERS};
 use crate::render::context::Ctx;
-use crate::render::value;
 use crate::resolve::plan::{Key, Origin};
 use crate::resolve::Resolved;
 
@@ -45,7 +44,7 @@ impl Family for Home {
         base(ctx, out, "/", &ctx.cfg.title);
         out.value(
             "home",
-            value(&HomeValue {
+            &(HomeValue {
                 title: &home.title,
                 description: &home.description,
             }),
@@ -66,9 +65,9 @@ impl Family for Home {
                 kind: s.kind.name(),
             })
             .collect();
-        out.value("sections", value(&sections));
-        out.value("groups", value(&measure_groups(ctx)));
-        out.value("progress", value(&clean_progress(ctx)));
+        out.value("sections", &sections);
+        out.value("groups", &measure_groups(ctx));
+        out.value("progress", &clean_progress(ctx));
     }
 }
 

@@ -6,7 +6,6 @@ use serde::Serialize;
 use super::{base, page_n, pagers, paginate, Family, Sink};
 use crate::config::Config;
 use crate::render::context::Ctx;
-use crate::render::value;
 use crate::resolve::plan::{pager_path, Key, Origin};
 use crate::resolve::Resolved;
 
@@ -25,7 +24,7 @@ impl Family for Measures {
     fn describe(&self, ctx: &Ctx, _: Key, out: &mut dyn Sink) {
         out.template("measures.html");
         base(ctx, out, "/measures/", &ctx.string("measures"));
-        out.value("groups", value(&measure_groups(ctx)));
+        out.value("groups", &measure_groups(ctx));
     }
 }
 
@@ -84,7 +83,7 @@ impl Family for MeasurePages {
         );
         out.value(
             "measure",
-            value(&MeasureValue {
+            &(MeasureValue {
                 id: m.id,
                 title: &m.title,
                 summary: &m.summary,

@@ -8,14 +8,14 @@
 //! To add a family: write a module with a unit struct implementing
 //! `Family`, and add it to `FAMILIES`. Nothing else lists outputs.
 
-use tera::{Tera, Value};
+use tera::Tera;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use crate::render::context::Ctx;
+use crate::render::render as render_template;
 use crate::render::signature::Signer;
 use crate::render::sink::{self, Sink};
-use crate::render::{render as render_template, value};
 use crate::resolve::plan::{self, out_file, pager_count, pager_path, Job, Key, Origin};
 use crate::resolve::{Resolved, Section};
 
@@ -139,10 +139,10 @@ fn page_n(n: usize) -> String {
 
 /// The values every HTML page has: its path, URLs and title.
 fn base(ctx: &Ctx, out: &mut dyn Sink, path: &str, title: &str) {
-    out.value("current_path", Value::from(path));
-    out.value("current_url", Value::from(ctx.urls.href(path)));
-    out.value("canonical", Value::from(ctx.urls.permalink(path)));
-    out.value("page_title", Value::from(title));
+    out.value("current_path", &path);
+    out.value("current_url", &ctx.urls.href(path));
+    out.value("canonical", &ctx.urls.permalink(path));
+    out.value("page_title", &title);
 }
 
 #[derive(serde::Serialize)]
@@ -199,7 +199,7 @@ fn paginate(ctx: &Ctx, out: &mut dyn Sink, base: &str, idx: &[usize], per: usize
     }
     out.value(
         "paginator",
-        value(&Paginator {
+        &(Paginator {
             current: n,
             total,
             items: idx.len(),

@@ -31,7 +31,7 @@ impl Family for Schools {
     fn describe(&self, ctx: &Ctx, _: Key, out: &mut dyn Sink) {
         out.template("schools.html");
         base(ctx, out, "/schools/", &ctx.string("schools"));
-        out.value("districts", value(&schools_by_district(ctx)));
+        out.value("districts", &schools_by_district(ctx));
     }
 }
 
@@ -61,7 +61,7 @@ impl Family for Profiles {
         let path = pager_path(&t.path, key.n);
         out.template("school.html");
         base(ctx, out, &path, &t.name);
-        out.value("school", school_value(ctx, t));
+        out.value("school", &school_value(ctx, t));
         paginate(ctx, out, &t.path, &t.pages, ctx.cfg.paginate_by, key.n);
     }
 }

@@ -5,7 +5,6 @@ use serde::Serialize;
 use super::{base, page_n, pagers, paginate, section_at, Family, Sink};
 use crate::config::Config;
 use crate::render::context::{Ctx, Link};
-use crate::render::value;
 use crate::resolve::plan::{pager_path, Key, Origin};
 use crate::resolve::Resolved;
 
@@ -68,7 +67,7 @@ impl Family for Sections {
             .collect();
         out.value(
             "section",
-            value(&SectionValue {
+            &(SectionValue {
                 title: &s.title,
                 description: &s.description,
                 url: ctx.urls.href(&s.path),

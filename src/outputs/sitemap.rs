@@ -6,7 +6,6 @@ use serde::Serialize;
 use super::{Family, Sink};
 use crate::config::Config;
 use crate::render::context::Ctx;
-use crate::render::value;
 use crate::resolve::plan::{Key, Origin};
 use crate::resolve::Resolved;
 
@@ -30,7 +29,11 @@ impl Family for Sitemap {
     }
     fn describe(&self, ctx: &Ctx, _: Key, out: &mut dyn Sink) {
         let site = ctx.site;
-        let day = |d: &chrono::DateTime<chrono::FixedOffset>| d.format("%Y-%m-%d").to_string();
+        // Formatted by hand: strftime parses its pattern on every call.
+        let day = |d: &chrono::DateTime<chrono::FixedOffset>| {
+            use chrono::Datelike;
+            format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+        };
         let mut entries: Vec<Entry> = Vec::new();
         let mut add = |path: &str, lastmod: Option<String>| {
             entries.push(Entry {
@@ -68,6 +71,6 @@ impl Family for Sitemap {
         }
         entries.sort_by(|a, b| a.loc.cmp(&b.loc));
         out.template("sitemap.xml");
-        out.value("entries", value(&entries));
+        out.value("entries", &entries);
     }
 }

@@ -6,7 +6,6 @@ use serde::Serialize;
 use super::{base, page_n, pagers, paginate, Family, Sink};
 use crate::config::Config;
 use crate::render::context::Ctx;
-use crate::render::value;
 use crate::resolve::plan::{pager_path, Key, Origin};
 use crate::resolve::{Resolved, Taxonomy, Term};
 
@@ -34,7 +33,7 @@ pub(super) fn term_value(ctx: &Ctx, t: &Term) -> TermValue {
 fn taxonomy(ctx: &Ctx, out: &mut dyn Sink, t: &Taxonomy) {
     out.value(
         "taxonomy",
-        value(&TaxValue {
+        &(TaxValue {
             name: &t.name,
             url: ctx.urls.href(&t.path),
         }),
@@ -67,7 +66,7 @@ impl Family for Taxonomies {
         );
         taxonomy(ctx, out, t);
         let terms: Vec<TermValue> = t.terms.iter().map(|x| term_value(ctx, x)).collect();
-        out.value("terms", value(&terms));
+        out.value("terms", &terms);
     }
 }
 
@@ -107,7 +106,7 @@ impl Family for Terms {
         out.template("term.html");
         base(ctx, out, &path, &term.name);
         taxonomy(ctx, out, t);
-        out.value("term", value(&term_value(ctx, term)));
+        out.value("term", &term_value(ctx, term));
         paginate(
             ctx,
             out,

@@ -18,14 +18,17 @@ use crate::parse::markdown::Rendered;
 use crate::render::context::{page_value, Ctx};
 use crate::render::signature::Signer;
 
-type Sip = std::collections::hash_map::DefaultHasher;
+/// xxh3: fast on the many small writes a value's JSON makes, and 64 bits
+/// of a well-mixed hash (a collision would keep a stale page in the
+/// preview, never in a build).
+type Hash64 = xxhash_rust::xxh3::Xxh3;
 
 /// What one output shows: its template and the values of its context.
 pub trait Sink {
     /// The template that renders the file (with what it extends or includes).
     fn template(&mut self, name: &str);
-    /// A value of the context.
-    fn value(&mut self, key: &'static str, v: Value);
+    /// A value of the context (anything serialisable).
+    fn value(&mut self, key: &'static str, v: &dyn erased_serde::Serialize);
     /// The cards of these pages, in this order (`Resolved::pages` indexes).
     fn cards(&mut self, key: &'static str, pages: &[usize]);
     /// The full value of page `i` (`render::context::page_value`).
@@ -57,8 +60,8 @@ impl Sink for Context<'_, '_> {
     fn template(&mut self, name: &str) {
         self.template = name.to_string();
     }
-    fn value(&mut self, key: &'static str, v: Value) {
-        self.context.insert_value(key, v);
+    fn value(&mut self, key: &'static str, v: &dyn erased_serde::Serialize) {
+        self.context.insert(key, v);
     }
     fn cards(&mut self, key: &'static str, pages: &[usize]) {
         self.context.insert_value(key, self.ctx.cards_of(pages));
@@ -80,12 +83,12 @@ impl Sink for Context<'_, '_> {
 pub struct Signature<'c, 'a> {
     ctx: &'c Ctx<'a>,
     signer: &'c Signer,
-    h: Sip,
+    h: Hash64,
 }
 
 impl<'c, 'a> Signature<'c, 'a> {
     pub fn new(ctx: &'c Ctx<'a>, signer: &'c Signer) -> Self {
-        let mut h = Sip::new();
+        let mut h = Hash64::new();
         signer.global().hash(&mut h);
         Signature { ctx, signer, h }
     }
@@ -96,7 +99,7 @@ impl<'c, 'a> Signature<'c, 'a> {
 }
 
 /// `io::Write` into a hasher, to hash a value's JSON without building it.
-struct HashWrite<'h>(&'h mut Sip);
+struct HashWrite<'h>(&'h mut Hash64);
 
 impl std::io::Write for HashWrite<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -112,11 +115,11 @@ impl Sink for Signature<'_, '_> {
     fn template(&mut self, name: &str) {
         ("template", name, self.signer.template(name)).hash(&mut self.h);
     }
-    fn value(&mut self, key: &'static str, v: Value) {
+    fn value(&mut self, key: &'static str, v: &dyn erased_serde::Serialize) {
         ("value", key).hash(&mut self.h);
         // Writing into a hasher cannot fail; a value that cannot be
         // serialised fails the render the same way.
-        let _ = serde_json::to_writer(HashWrite(&mut self.h), &v);
+        let _ = serde_json::to_writer(HashWrite(&mut self.h), v);
     }
     fn cards(&mut self, key: &'static str, pages: &[usize]) {
         ("cards", key, pages.len()).hash(&mut self.h);
@@ -137,7 +140,7 @@ impl Sink for Signature<'_, '_> {
 
 /// Hash of a value's JSON form (for per-page hashes computed with the value).
 pub fn hash_value(v: &Value) -> u64 {
-    let mut h = Sip::new();
+    let mut h = Hash64::new();
     let _ = serde_json::to_writer(HashWrite(&mut h), v);
     h.finish()
 }

@@ -27,13 +27,14 @@ use crate::parse::parse_files;
 use crate::pipeline::{inputs, navigation, Inputs};
 use crate::render::context::{Ctx, PerPage};
 use crate::render::signature::{global_hash, Signer};
+use crate::resolve::bodies::Sources;
 use crate::resolve::{self, links, Input, Resolved};
 
 /// One output file as served.
 #[derive(Clone, Debug)]
 pub struct Output {
     pub bytes: Arc<[u8]>,
-    pub etag: String,
+    pub etag: Arc<str>,
     sig: Option<u64>,
 }
 
@@ -265,7 +266,8 @@ impl Engine {
             self.opts.drafts,
             outputs::ALL,
         ));
-        resolve_errors.extend(resolve::bodies::render(&mut site, self.cfg.trust_html, &md).0);
+        resolve_errors
+            .extend(resolve::bodies::render(&mut site, self.cfg.trust_html, &md, Sources::Keep).0);
         errors.extend(resolve_errors.0);
         if !errors.is_empty() {
             errors.sort();
@@ -440,10 +442,15 @@ impl Engine {
             );
         }
         self.values = ctx.into_values();
-        let mut store = match scope {
-            Scope::Page(_) => (*self.store).clone(),
-            Scope::All => Store::with_capacity(results.len() + 64),
-        };
+        let mut store = Store::with_capacity(results.len() + self.static_keys.len());
+        if let Scope::Page(_) = scope {
+            // Copied files stay as they are; every job is in `results`.
+            for k in &self.static_keys {
+                if let Some(o) = self.store.get(k) {
+                    store.insert(k.clone(), o.clone());
+                }
+            }
+        }
         let mut errors = Vec::new();
         let mut changed = false;
         for r in results {
@@ -565,9 +572,9 @@ fn inject(html: &str, snippet: &str) -> Vec<u8> {
     }
 }
 
-fn etag(bytes: &[u8]) -> String {
+fn etag(bytes: &[u8]) -> Arc<str> {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     bytes.hash(&mut h);
-    format!("\"{:016x}\"", h.finish())
+    format!("\"{:016x}\"", h.finish()).into()
 }

@@ -404,7 +404,7 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
         let etag = if html {
             format!("{}-{generation}\"", out.etag.trim_end_matches('"'))
         } else {
-            out.etag.clone()
+            out.etag.to_string()
         };
         let fresh = req
             .if_none_match
