@@ -77,6 +77,8 @@ impl Progress {
             enabled: self.enabled,
             started: self.started,
             delay: self.delay,
+            label,
+            begun: Instant::now(),
         };
         s.show_if_slow();
         if self.enabled && !s.shown.load(Ordering::Relaxed) {
@@ -106,6 +108,8 @@ pub struct Stage {
     enabled: bool,
     started: Instant,
     delay: Duration,
+    label: &'static str,
+    begun: Instant,
 }
 
 impl Stage {
@@ -130,6 +134,9 @@ impl Stage {
 
 impl Drop for Stage {
     fn drop(&mut self) {
+        if std::env::var_os("EXEMPLAR_TIMINGS").is_some() {
+            eprintln!("[timing] {}: {:?}", self.label, self.begun.elapsed());
+        }
         self.bar.finish_and_clear();
     }
 }

@@ -55,6 +55,7 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     drop(stage);
     errs.extend(parse_errs);
     let bodies = parsed.docs.len() as u64;
+    let stage = progress.stage("结构 resolve", None);
     let (mut site, resolve_errs) = resolve::resolve(Input::new(
         root,
         &cfg,
@@ -65,6 +66,7 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         opts.drafts,
         outputs::ALL,
     ));
+    drop(stage);
     errs.extend(resolve_errs.0);
     let stage = progress.stage("正文 bodies", Some(bodies));
     let markdown = |doc: &crate::model::SourceDoc, links: &resolve::links::Resolver| {
@@ -80,9 +82,12 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     }
     // Links are resolved; the resolver's sets of every path are not read again.
     site.links = Default::default();
+    let stage = progress.stage("准备 setup", None);
     let nav = navigation(&site, &cfg, &theme.strings, registry.schools.is_some());
     let tera = render::setup(&cfg, &theme, &nav).map_err(Failure::Content)?;
     let ctx = Ctx::new(&cfg, &site, &registry, &theme.strings);
+    drop(stage);
+    let stage = progress.stage("输出目录 output", None);
     let mut staging = Staging::new(&target)?;
     let outs: Vec<String> = site
         .jobs
@@ -96,6 +101,8 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
                 .map(String::as_str),
         )
         .map_err(|e| Failure::io(staging.dir.display(), e))?;
+    drop(outs);
+    drop(stage);
     let stage = progress.stage(
         "生成 render",
         Some((site.jobs.len() + site.copies.len()) as u64),

@@ -228,13 +228,14 @@ impl SourceDoc {
         &self.text[self.body_start.min(self.text.len())..]
     }
 
-    /// Keep only the header's text: for a build, once bodies are rendered
-    /// nothing reads them again (a 100,000-page site holds half a gigabyte
-    /// of Markdown). `body()` is empty afterwards.
-    pub fn release_body(&mut self) {
-        if self.body_start < self.text.len() {
-            self.text = self.text[..self.body_start].into();
-        }
+    /// Drop the source text and the header's key positions: for a build,
+    /// once the body is rendered nothing reads them again (a 100,000-page
+    /// site holds half a gigabyte of Markdown). `body()` is empty and
+    /// header positions are line 1 afterwards.
+    pub fn release_source(&mut self) {
+        self.text = "".into();
+        self.body_start = 0;
+        self.header.key_lines = Vec::new();
     }
 }
 

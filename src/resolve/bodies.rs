@@ -36,7 +36,7 @@ pub fn render(
         .map(|p| {
             let mut r = clean(markdown(&p.doc, links), trust_html);
             if sources == Sources::Release {
-                p.doc.release_body();
+                p.doc.release_source();
             }
             let e = std::mem::take(&mut r.errors);
             p.rendered = r;

@@ -51,6 +51,10 @@ pub struct Staging {
     fresh: bool,
     /// Folders the build writes into, relative to the staging folder.
     dirs: HashSet<String>,
+    /// In a fresh folder, the planned folders that hold no other folder:
+    /// each is made by the first write into it, in the parallel writers,
+    /// rather than all in one thread before them.
+    leaves: HashSet<String>,
     /// What a recycled folder held: files, and folders children first.
     old_files: Vec<PathBuf>,
     old_dirs: Vec<PathBuf>,
@@ -238,6 +242,7 @@ impl Staging {
             prev,
             fresh,
             dirs: HashSet::new(),
+            leaves: HashSet::new(),
             old_files,
             old_dirs,
             written: Mutex::new(HashSet::new()),
@@ -261,7 +266,22 @@ impl Staging {
             }
         }
         if self.fresh {
-            let mut dirs: Vec<&String> = self.dirs.iter().collect();
+            let parents: HashSet<&str> = self
+                .dirs
+                .iter()
+                .filter_map(|d| d.rsplit_once('/').map(|(p, _)| p))
+                .collect();
+            self.leaves = self
+                .dirs
+                .iter()
+                .filter(|d| !parents.contains(d.as_str()) && check_out_path(d).is_ok())
+                .cloned()
+                .collect();
+            let mut dirs: Vec<&String> = self
+                .dirs
+                .iter()
+                .filter(|d| !self.leaves.contains(*d))
+                .collect();
             dirs.sort(); // parents before children
             for d in dirs {
                 if check_out_path(d).is_ok() {
@@ -326,15 +346,28 @@ impl Staging {
             .rsplit_once('/')
             .is_none_or(|(dir, _)| self.dirs.contains(dir));
         if self.fresh && planned {
-            // Nothing to compare with, and the folder exists.
+            // Nothing to compare with; the folder exists or is a leaf
+            // this write may be the first into.
+            if let Some((dir, _)) = rel
+                .rsplit_once('/')
+                .filter(|(d, _)| self.leaves.contains(*d))
+            {
+                match std::fs::create_dir(self.dir.join(dir)) {
+                    Err(e) if e.kind() != ErrorKind::AlreadyExists => return Err(e),
+                    _ => {}
+                }
+            }
             std::fs::write(&path, bytes)?;
         } else {
             write_at(&path, bytes)?;
         }
-        self.written
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(path);
+        if !self.fresh {
+            // Only a recycled folder is pruned of what was not written.
+            self.written
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(path);
+        }
         Ok(())
     }
 }
