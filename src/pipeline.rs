@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{codes, Diagnostic};
 use crate::load;
 use crate::parse::registry;
 use crate::resolve;
@@ -29,10 +29,16 @@ pub fn inputs(root: &Path, base_url: Option<&str>) -> Result<Inputs, Vec<Diagnos
         errs.extend(e);
         Default::default()
     });
-    let theme = load::theme::load(root, &cfg.theme, &cfg.language).unwrap_or_else(|e| {
+    let mut theme = load::theme::load(root, &cfg.theme, &cfg.language).unwrap_or_else(|e| {
         errs.extend(e);
         Default::default()
     });
+    if let Some((file, text)) = &theme.strings_file {
+        match crate::parse::ui_strings(file, text) {
+            Ok(strings) => theme.strings = strings,
+            Err(e) => errs.extend(e.into_iter().map(|d| d.code(codes::THEME))),
+        }
+    }
     if errs.is_empty() {
         Ok(Inputs {
             cfg,

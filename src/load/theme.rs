@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{codes, Diagnostic};
 use crate::load::{read_text, walk_files};
-use crate::parse::yaml::{Limits, YamlDoc};
 
 macro_rules! embed {
     ($($path:literal),* $(,)?) => {
@@ -70,8 +69,11 @@ pub struct Theme {
     pub templates: Vec<Template>,
     /// Output path relative to the site → source.
     pub statics: BTreeMap<String, Bytes>,
-    /// UI strings of the chosen language.
+    /// UI strings of the chosen language (from `strings_file`, read by
+    /// `parse::ui_strings`; the pipeline fills this in).
     pub strings: BTreeMap<String, String>,
+    /// The UI strings file as loaded: (file for messages, text).
+    pub strings_file: Option<(String, String)>,
 }
 
 /// Load theme `name` for language `lang`, then apply the site's overrides.
@@ -138,18 +140,8 @@ pub fn load(root: &Path, name: &str, lang: &str) -> Result<Theme, Vec<Diagnostic
         statics.insert(rel, Bytes::Disk(path));
     }
     let lang_file = format!("{lang}.yaml");
-    let strings = match i18n.get(&lang_file) {
-        Some(text) => {
-            let file = format!("{theme_prefix}/i18n/{lang_file}");
-            let parsed = YamlDoc::file(&file, text, Limits::DATA).and_then(|doc| {
-                serde_norway::from_str::<BTreeMap<String, String>>(text)
-                    .map_err(|e| vec![doc.convert_error(&e, "界面文字文件写成 `键: 文字`")])
-            });
-            parsed.unwrap_or_else(|ds| {
-                errs.extend(ds.into_iter().map(|d| d.code(codes::THEME)));
-                BTreeMap::new()
-            })
-        }
+    let strings_file = match i18n.get(&lang_file) {
+        Some(text) => Some((format!("{theme_prefix}/i18n/{lang_file}"), text.to_string())),
         None => {
             errs.push(
                 Diagnostic::file(
@@ -159,14 +151,15 @@ pub fn load(root: &Path, name: &str, lang: &str) -> Result<Theme, Vec<Diagnostic
                 )
                 .hint("language 可用: zh-CN, en"),
             );
-            BTreeMap::new()
+            None
         }
     };
     if errs.is_empty() {
         Ok(Theme {
             templates: templates.into_values().collect(),
             statics,
-            strings,
+            strings: BTreeMap::new(),
+            strings_file,
         })
     } else {
         Err(errs)

@@ -13,6 +13,16 @@ use crate::diagnostics::Diagnostic;
 use crate::load::TextFile;
 use crate::model::SourceDoc;
 
+/// A theme's UI strings file (`i18n/zh-CN.yaml`): `key: text` lines.
+pub fn ui_strings(
+    file: &str,
+    text: &str,
+) -> Result<std::collections::BTreeMap<String, String>, Vec<Diagnostic>> {
+    let doc = yaml::YamlDoc::file(file, text, yaml::Limits::DATA)?;
+    serde_norway::from_str(text)
+        .map_err(|e| vec![doc.convert_error(&e, "界面文字文件写成 `键: 文字`")])
+}
+
 /// The documents whose header parsed, and the content files (relative to
 /// content/) whose header did not.
 #[derive(Debug, Default)]

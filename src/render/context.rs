@@ -7,7 +7,7 @@ use tera::Value;
 
 use crate::config::Config;
 use crate::model::{Registry, Status};
-use crate::render::sink::hash_value;
+use crate::render::signature::hash_value;
 use crate::render::{value, Urls};
 use crate::resolve::{Page, Resolved};
 

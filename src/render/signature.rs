@@ -11,6 +11,31 @@ use crate::load::theme::Theme;
 
 type Sip = std::collections::hash_map::DefaultHasher;
 
+/// xxh3: fast on the many small writes a value's JSON makes, and 64 bits
+/// of a well-mixed hash (a collision would keep a stale page in the
+/// preview, never in a build).
+pub type Hash64 = xxhash_rust::xxh3::Xxh3;
+
+/// `io::Write` into a hasher, to hash a value's JSON without building it.
+pub struct HashWrite<'h>(pub &'h mut Hash64);
+
+impl std::io::Write for HashWrite<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Hash of a value's JSON form (for per-page hashes computed with the value).
+pub fn hash_value(v: &tera::Value) -> u64 {
+    let mut h = Hash64::new();
+    let _ = serde_json::to_writer(HashWrite(&mut h), v);
+    h.finish()
+}
+
 /// Signs jobs for one set of templates and one global input hash.
 pub struct Signer {
     global: u64,

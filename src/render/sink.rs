@@ -16,12 +16,7 @@ use tera::Value;
 
 use crate::parse::markdown::Rendered;
 use crate::render::context::{page_value, Ctx};
-use crate::render::signature::Signer;
-
-/// xxh3: fast on the many small writes a value's JSON makes, and 64 bits
-/// of a well-mixed hash (a collision would keep a stale page in the
-/// preview, never in a build).
-type Hash64 = xxhash_rust::xxh3::Xxh3;
+use crate::render::signature::{Hash64, HashWrite, Signer};
 
 /// What one output shows: its template and the values of its context.
 pub trait Sink {
@@ -98,19 +93,6 @@ impl<'c, 'a> Signature<'c, 'a> {
     }
 }
 
-/// `io::Write` into a hasher, to hash a value's JSON without building it.
-struct HashWrite<'h>(&'h mut Hash64);
-
-impl std::io::Write for HashWrite<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 impl Sink for Signature<'_, '_> {
     fn template(&mut self, name: &str) {
         ("template", name, self.signer.template(name)).hash(&mut self.h);
@@ -136,11 +118,4 @@ impl Sink for Signature<'_, '_> {
     fn html(&mut self, key: &'static str, html: &str) {
         ("html", key, html).hash(&mut self.h);
     }
-}
-
-/// Hash of a value's JSON form (for per-page hashes computed with the value).
-pub fn hash_value(v: &Value) -> u64 {
-    let mut h = Hash64::new();
-    let _ = serde_json::to_writer(HashWrite(&mut h), v);
-    h.finish()
 }

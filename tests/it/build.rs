@@ -690,3 +690,21 @@ fn progress_shows_on_a_terminal_only() {
         "{err}"
     );
 }
+
+#[test]
+fn a_broken_ui_strings_file_names_the_file_and_line() {
+    let s = Site::new(&[]);
+    assert_ok(&s.run(&["init", "mysite"]));
+    s.write(
+        "mysite/themes/default/i18n/zh-CN.yaml",
+        "home: 首页\nschools: [未闭合\n",
+    );
+    let o = s.run(&["build", "--root", "mysite"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("themes/default/i18n/zh-CN.yaml:2:10") && err.contains("E142"),
+        "{err}"
+    );
+    assert!(!s.exists("mysite/public/index.html"));
+}
