@@ -112,7 +112,7 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         .par_iter()
         .inspect(|_| stage.inc())
         .filter_map(|&job| match outputs::render(&ctx, &tera, job) {
-            Ok((out, text)) => staging.write(&out, text.as_bytes()).err().map(|e| {
+            Ok((out, text)) => staging.write(&out, &text).err().map(|e| {
                 Diagnostic::file(codes::WRITE, out, format!("写入失败 (write failed): {e}"))
             }),
             Err(d) => Some(d),

@@ -98,8 +98,8 @@ pub fn out_path(site: &Resolved, job: Job) -> String {
     plan::Outputs::out_path(ALL, site, job)
 }
 
-/// Render one job: (output file relative to the output root, text).
-pub fn render(ctx: &Ctx, tera: &Tera, job: Job) -> Result<(String, String), Diagnostic> {
+/// Render one job: (output file relative to the output root, bytes).
+pub fn render(ctx: &Ctx, tera: &Tera, job: Job) -> Result<(String, Vec<u8>), Diagnostic> {
     let mut c = sink::Context::new(ctx);
     family(job).describe(ctx, job.key, &mut c);
     let out = out_path(ctx.site, job);

@@ -127,21 +127,31 @@ pub fn setup(
 }
 
 /// Render `template` with `ctx`; errors name the template and the output.
-pub fn render(tera: &Tera, template: &str, ctx: &Context, out: &str) -> Result<String, Diagnostic> {
-    tera.render(template, ctx).map_err(|e| {
-        let mut msg = e.to_string();
-        let mut src = std::error::Error::source(&e);
-        while let Some(s) = src {
-            msg.push_str(&format!(": {s}"));
-            src = s.source();
-        }
-        Diagnostic::file(
-            codes::TEMPLATE,
-            format!("templates/{template}"),
-            format!("渲染 {out} 时模板出错 (render error): {msg}"),
-        )
-        .hint("检查模板里用到的变量是否存在；可用 {% if x %} 先判断")
-    })
+/// Rendered as bytes: Tera writes UTF-8 already, and checking 250 MB of
+/// output again at 10,000 pages cost a tenth of a rebuild's CPU.
+pub fn render(
+    tera: &Tera,
+    template: &str,
+    ctx: &Context,
+    out: &str,
+) -> Result<Vec<u8>, Diagnostic> {
+    let mut bytes = Vec::with_capacity(32 * 1024);
+    tera.render_to(template, ctx, &mut bytes)
+        .map(|()| bytes)
+        .map_err(|e| {
+            let mut msg = e.to_string();
+            let mut src = std::error::Error::source(&e);
+            while let Some(s) = src {
+                msg.push_str(&format!(": {s}"));
+                src = s.source();
+            }
+            Diagnostic::file(
+                codes::TEMPLATE,
+                format!("templates/{template}"),
+                format!("渲染 {out} 时模板出错 (render error): {msg}"),
+            )
+            .hint("检查模板里用到的变量是否存在；可用 {% if x %} 先判断")
+        })
 }
 
 /// A tera value from anything serialisable.

@@ -414,9 +414,9 @@ impl Engine {
                 }
                 let (out, text) = outputs::render(&ctx, &self.tera, job)?;
                 let bytes = if out.ends_with(".html") && !self.opts.inject.is_empty() {
-                    inject(&text, &self.opts.inject)
+                    inject(text, &self.opts.inject)
                 } else {
-                    text.into_bytes()
+                    text
                 };
                 let changed = old.get(&out).is_none_or(|o| *o.bytes != *bytes);
                 Ok((
@@ -559,16 +559,16 @@ fn cached_markdown(
     r
 }
 
-fn inject(html: &str, snippet: &str) -> Vec<u8> {
-    match html.rfind("</body>") {
+fn inject(html: Vec<u8>, snippet: &str) -> Vec<u8> {
+    match html.windows(7).rposition(|w| w == b"</body>") {
         Some(i) => {
-            let mut s = String::with_capacity(html.len() + snippet.len());
-            s.push_str(&html[..i]);
-            s.push_str(snippet);
-            s.push_str(&html[i..]);
-            s.into_bytes()
+            let mut s = Vec::with_capacity(html.len() + snippet.len());
+            s.extend_from_slice(&html[..i]);
+            s.extend_from_slice(snippet.as_bytes());
+            s.extend_from_slice(&html[i..]);
+            s
         }
-        None => html.as_bytes().to_vec(),
+        None => html,
     }
 }
 
