@@ -85,7 +85,12 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     let stage = progress.stage("准备 setup", None);
     let nav = navigation(&site, &cfg, &theme.strings, registry.schools.is_some());
     let tera = render::setup(&cfg, &theme, &nav).map_err(Failure::Content)?;
-    let ctx = Ctx::new(&cfg, &site, &registry, &theme.strings);
+    let bodies = site
+        .pages
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.rendered.html))
+        .collect();
+    let ctx = Ctx::new(&cfg, &site, &registry, &theme.strings).once(bodies);
     drop(stage);
     let stage = progress.stage("输出目录 output", None);
     let mut staging = Staging::new(&target)?;

@@ -33,7 +33,7 @@ impl Family for Articles {
         out.template(p.doc.header.template.as_deref().unwrap_or("page.html"));
         base(ctx, out, &p.path, p.title());
         out.page("page", i);
-        out.body("content", &p.rendered);
+        out.body("content", i);
         out.cards("related", &related(ctx, i, 5));
     }
 }

@@ -46,7 +46,6 @@ pub trait Family: Sync {
 pub const FAMILIES: &[&dyn Family] = &[
     &home::Home,
     &fixed::NotFound,
-    &sitemap::Sitemap,
     &fixed::Robots,
     &articles::Articles,
     &sections::Sections,
@@ -58,6 +57,8 @@ pub const FAMILIES: &[&dyn Family] = &[
     &measures::Measures,
     &measures::MeasurePages,
     &aliases::Aliases,
+    // Last: its one big list is built after the articles freed their bodies.
+    &sitemap::Sitemap,
 ];
 
 fn family(job: Job) -> &'static dyn Family {

@@ -53,6 +53,9 @@ pub struct Ctx<'a> {
     pub page_hashes: Vec<u64>,
     /// The theme's UI strings in the site's language.
     pub strings: &'a std::collections::BTreeMap<String, String>,
+    /// Page bodies moved out of `site` by a build, each taken by the one
+    /// job that shows it and freed once that job is written (`once`).
+    bodies: Option<Vec<std::sync::Mutex<Option<std::sync::Arc<str>>>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -78,6 +81,7 @@ impl<'a> Ctx<'a> {
             card_hashes,
             page_hashes: Vec::new(),
             strings,
+            bodies: None,
         }
     }
 
@@ -99,6 +103,32 @@ impl<'a> Ctx<'a> {
             card_hashes: values.card_hashes,
             page_hashes: values.page_hashes,
             strings,
+            bodies: None,
+        }
+    }
+
+    /// A build shows each page's body once: the bodies, moved out of the
+    /// site, are handed out one at a time and freed as pages are written,
+    /// so a 100,000-page build does not hold every page's HTML to the end.
+    pub fn once(mut self, bodies: Vec<std::sync::Arc<str>>) -> Self {
+        self.bodies = Some(
+            bodies
+                .into_iter()
+                .map(|b| std::sync::Mutex::new(Some(b)))
+                .collect(),
+        );
+        self
+    }
+
+    /// Page `i`'s body: taken from the build's bodies, else the site's.
+    pub fn body(&self, i: usize) -> std::sync::Arc<str> {
+        match &self.bodies {
+            Some(b) => b[i]
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take()
+                .unwrap_or_default(),
+            None => self.site.pages[i].rendered.html.clone(),
         }
     }
 

@@ -28,8 +28,8 @@ pub trait Sink {
     fn cards(&mut self, key: &'static str, pages: &[usize]);
     /// The full value of page `i` (`render::context::page_value`).
     fn page(&mut self, key: &'static str, i: usize);
-    /// A rendered page body, as safe HTML.
-    fn body(&mut self, key: &'static str, r: &Rendered);
+    /// Page `i`'s rendered body, as safe HTML.
+    fn body(&mut self, key: &'static str, i: usize);
     /// Other safe HTML (a section's text).
     fn html(&mut self, key: &'static str, html: &str);
 }
@@ -64,8 +64,9 @@ impl Sink for Context<'_, '_> {
     fn page(&mut self, key: &'static str, i: usize) {
         self.context.insert_value(key, page_value(self.ctx, i));
     }
-    fn body(&mut self, key: &'static str, r: &Rendered) {
-        self.context.insert_value(key, Value::safe_string(&r.html));
+    fn body(&mut self, key: &'static str, i: usize) {
+        let html = self.ctx.body(i);
+        self.context.insert_value(key, Value::safe_string(&html));
     }
     fn html(&mut self, key: &'static str, html: &str) {
         self.context.insert_value(key, Value::safe_string(html));
@@ -112,7 +113,8 @@ impl Sink for Signature<'_, '_> {
     fn page(&mut self, key: &'static str, i: usize) {
         ("page", key, self.ctx.page_hash(i)).hash(&mut self.h);
     }
-    fn body(&mut self, key: &'static str, r: &Rendered) {
+    fn body(&mut self, key: &'static str, i: usize) {
+        let r: &Rendered = &self.ctx.site.pages[i].rendered;
         ("body", key, r.fingerprint).hash(&mut self.h);
     }
     fn html(&mut self, key: &'static str, html: &str) {
