@@ -98,13 +98,13 @@ impl Family for Feeds {
         out.template("atom.xml");
         out.value(
             "feed",
-            &(FeedValue {
+            &FeedValue {
                 title,
                 url: ctx.urls.permalink(&path),
                 self_url: ctx.urls.permalink(&format!("{path}atom.xml")),
                 updated,
                 entries,
-            }),
+            },
         );
     }
 }

@@ -44,10 +44,10 @@ impl Family for Home {
         base(ctx, out, "/", &ctx.cfg.title);
         out.value(
             "home",
-            &(HomeValue {
+            &HomeValue {
                 title: &home.title,
                 description: &home.description,
-            }),
+            },
         );
         out.html("content", &home.html);
         let [featured, deeds, clean, latest] = home_picks(site);

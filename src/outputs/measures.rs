@@ -83,14 +83,14 @@ impl Family for MeasurePages {
         );
         out.value(
             "measure",
-            &(MeasureValue {
+            &MeasureValue {
                 id: m.id,
                 title: &m.title,
                 summary: &m.summary,
                 group,
                 url: ctx.urls.href(&t.path),
                 count: t.pages.len(),
-            }),
+            },
         );
         paginate(ctx, out, &t.path, &t.pages, ctx.cfg.paginate_by, key.n);
     }

@@ -200,7 +200,7 @@ fn paginate(ctx: &Ctx, out: &mut dyn Sink, base: &str, idx: &[usize], per: usize
     }
     out.value(
         "paginator",
-        &(Paginator {
+        &Paginator {
             current: n,
             total,
             items: idx.len(),
@@ -209,7 +209,7 @@ fn paginate(ctx: &Ctx, out: &mut dyn Sink, base: &str, idx: &[usize], per: usize
             first: url(1),
             last: url(total),
             links,
-        }),
+        },
     );
 }
 

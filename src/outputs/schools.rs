@@ -2,13 +2,11 @@
 //! with the school's pages and their pagers (`/schools/<id>/`).
 
 use serde::Serialize;
-use tera::Value;
 
 use super::{base, page_n, pagers, paginate, Family, Sink};
 use crate::config::Config;
 use crate::model::Kind;
 use crate::render::context::Ctx;
-use crate::render::value;
 use crate::resolve::plan::{pager_path, Key, Origin};
 use crate::resolve::{Resolved, Term};
 
@@ -129,7 +127,7 @@ struct YearTier {
     tier: String,
 }
 
-fn school_value(ctx: &Ctx, t: &Term) -> Value {
+fn school_value<'a>(ctx: &'a Ctx, t: &'a Term) -> SchoolProfile<'a> {
     let reg = ctx
         .registry
         .school(&t.slug)
@@ -148,7 +146,7 @@ fn school_value(ctx: &Ctx, t: &Term) -> Value {
         .collect();
     let district = reg.map(|r| r.district.as_str()).unwrap_or("");
     let has_district = ctx.site.taxonomies.iter().any(|t| t.name == "district");
-    value(&SchoolProfile {
+    SchoolProfile {
         id: &t.slug,
         name: &t.name,
         url: ctx.urls.href(&t.path),
@@ -180,5 +178,5 @@ fn school_value(ctx: &Ctx, t: &Term) -> Value {
                     .collect()
             })
             .unwrap_or_default(),
-    })
+    }
 }

@@ -67,14 +67,14 @@ impl Family for Sections {
             .collect();
         out.value(
             "section",
-            &(SectionValue {
+            &SectionValue {
                 title: &s.title,
                 description: &s.description,
                 url: ctx.urls.href(&s.path),
                 kind: s.kind.name(),
                 subsections,
                 feed: ctx.urls.href(&format!("{}atom.xml", s.path)),
-            }),
+            },
         );
         out.html("content", if n == 1 { &s.html } else { "" });
         paginate(ctx, out, &s.path, &s.pages, s.paginate_by, n);

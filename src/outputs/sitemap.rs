@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::{Family, Sink};
 use crate::config::Config;
-use crate::render::context::Ctx;
+use crate::render::context::{day, Ctx};
 use crate::resolve::plan::{Key, Origin};
 use crate::resolve::Resolved;
 
@@ -29,11 +29,6 @@ impl Family for Sitemap {
     }
     fn describe(&self, ctx: &Ctx, _: Key, out: &mut dyn Sink) {
         let site = ctx.site;
-        // Formatted by hand: strftime parses its pattern on every call.
-        let day = |d: &chrono::DateTime<chrono::FixedOffset>| {
-            use chrono::Datelike;
-            format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
-        };
         let mut entries: Vec<Entry> = Vec::new();
         let mut add = |path: &str, lastmod: Option<String>| {
             entries.push(Entry {

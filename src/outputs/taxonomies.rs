@@ -33,10 +33,10 @@ pub(super) fn term_value(ctx: &Ctx, t: &Term) -> TermValue {
 fn taxonomy(ctx: &Ctx, out: &mut dyn Sink, t: &Taxonomy) {
     out.value(
         "taxonomy",
-        &(TaxValue {
+        &TaxValue {
             name: &t.name,
             url: ctx.urls.href(&t.path),
-        }),
+        },
     );
 }
 

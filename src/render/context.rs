@@ -205,6 +205,13 @@ pub struct PerPage {
     pub page_hashes: Vec<u64>,
 }
 
+/// A date as `2024-05-12`, formatted by hand: strftime parses its pattern
+/// on every call, and lists, cards and the sitemap format every page's date.
+pub fn day(d: &chrono::DateTime<chrono::FixedOffset>) -> String {
+    use chrono::Datelike;
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
+
 /// URL of a school's page, when the site has school pages.
 pub fn school_url(urls: &Urls, key: &str, school_pages: bool) -> String {
     if school_pages {
@@ -221,10 +228,7 @@ pub fn card(urls: &Urls, p: &Page, school_pages: bool) -> (Value, u64) {
     let card = Card {
         title: &h.title,
         url: urls.href(&p.path),
-        date: p
-            .date
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_default(),
+        date: p.date.map(|d| day(&d)).unwrap_or_default(),
         date_iso: p.date.map(|d| d.to_rfc3339()).unwrap_or_default(),
         year: p.year,
         kind: p.kind.name(),
@@ -394,10 +398,7 @@ pub fn page_value(ctx: &Ctx, i: usize) -> Value {
         kind: p.kind.name(),
         kind_label: p.kind.label(),
         status: p.status,
-        date: p
-            .date
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_default(),
+        date: p.date.map(|d| day(&d)).unwrap_or_default(),
         pubdate: p
             .date
             .map(|d| d.format("%Y-%m-%d %H:%M").to_string())

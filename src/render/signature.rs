@@ -9,8 +9,6 @@ use std::hash::{Hash, Hasher};
 
 use crate::load::theme::Theme;
 
-type Sip = std::collections::hash_map::DefaultHasher;
-
 /// xxh3: fast on the many small writes a value's JSON makes, and 64 bits
 /// of a well-mixed hash (a collision would keep a stale page in the
 /// preview, never in a build).
@@ -77,7 +75,7 @@ impl Signer {
             if let Some(h) = memo.get(name) {
                 return *h;
             }
-            let mut h = Sip::new();
+            let mut h = Hash64::new();
             name.hash(&mut h);
             if let Some(text) = texts.get(name) {
                 text.hash(&mut h);
@@ -118,24 +116,12 @@ impl Signer {
 
 /// Hash of the inputs every page may read: site.yaml, the registry, UI
 /// strings, navigation and whether drafts are shown.
-pub fn global_hash(parts: &[&dyn erased::Json]) -> u64 {
-    let mut h = Sip::new();
+pub fn global_hash(parts: &[&dyn erased_serde::Serialize]) -> u64 {
+    let mut h = Hash64::new();
     for p in parts {
-        p.json().hash(&mut h);
+        let _ = serde_json::to_writer(HashWrite(&mut h), p);
     }
     h.finish()
-}
-
-pub mod erased {
-    /// Anything serialisable, as JSON text (object-safe).
-    pub trait Json {
-        fn json(&self) -> String;
-    }
-    impl<T: serde::Serialize> Json for T {
-        fn json(&self) -> String {
-            serde_json::to_string(self).unwrap_or_default()
-        }
-    }
 }
 
 #[cfg(test)]
