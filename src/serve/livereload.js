@@ -36,7 +36,11 @@
   function connect() {
     var es = new EventSource(base + "__exemplar/events");
     // A rebuild that happened before this page connected: reload now.
-    es.addEventListener("hello", function (e) { if (gen && e.data !== gen) { location.reload(); } });
+    // Otherwise ask for errors again: a failed build between the first
+    // check() and this connection sent its event to nobody.
+    es.addEventListener("hello", function (e) {
+      if (gen && e.data !== gen) { location.reload(); } else { check(); }
+    });
     es.addEventListener("reload", function () { location.reload(); });
     es.addEventListener("errors", check);
     es.addEventListener("css", function () {
