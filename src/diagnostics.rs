@@ -51,6 +51,8 @@ pub mod codes {
     pub const THEME: &str = "E142";
     /// Writing the output failed.
     pub const WRITE: &str = "E150";
+    /// A content file was saved while a build was reading it.
+    pub const CHANGED_DURING_BUILD: &str = "E151";
     /// Published without review (`check.require_review`).
     pub const REVIEW: &str = "E060";
     /// More findings of one code in one file than are listed.

@@ -223,6 +223,7 @@ pub fn findings(
             },
             resolve::bodies::Sources::Keep,
         )
+        .errors
         .0,
     );
     drop(stage);

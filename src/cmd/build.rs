@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::diagnostics::{codes, Diagnostic, Diagnostics, Failure};
 use crate::load;
 use crate::outputs;
-use crate::parse::parse_files;
+use crate::parse;
 use crate::pipeline::{inputs, navigation, Inputs};
 use crate::progress::Progress;
 use crate::render::{self, context::Ctx};
@@ -46,13 +46,21 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     } = inputs(root, opts.base_url.as_deref()).map_err(Failure::Content)?;
     let progress = Progress::new(opts.quiet);
     let mut errs = Diagnostics::default();
-    let stage = progress.stage("读取 load", None);
-    let content = load::content(root);
+    // Load and parse in one pass, keeping each page's header only: the body
+    // stage reads every file again (`Sources::Reread`).
+    let stage = progress.stage("读取 load + 解析 parse", None);
+    let offset = cfg.offset();
+    let (docs, assets, load_errs) = load::content_each(root, |f| {
+        Ok(parse::parse_file(f, offset).map(|mut d| {
+            if !d.is_section {
+                d.keep_header();
+            }
+            d
+        }))
+    });
+    let (parsed, parse_errs) = parse::collect(docs);
     drop(stage);
-    errs.extend(content.errors);
-    let stage = progress.stage("解析 parse", None);
-    let (parsed, parse_errs) = parse_files(content.docs, cfg.offset());
-    drop(stage);
+    errs.extend(load_errs);
     errs.extend(parse_errs);
     let bodies = parsed.docs.len() as u64;
     let stage = progress.stage("结构 resolve", None);
@@ -62,7 +70,7 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         &registry,
         &theme,
         parsed,
-        content.assets,
+        assets,
         opts.drafts,
         outputs::ALL,
     ));
@@ -74,9 +82,10 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         stage.inc();
         r
     };
-    let body_errs = resolve::bodies::render(&mut site, cfg.trust_html, &markdown, Sources::Release);
+    let bodies =
+        resolve::bodies::render(&mut site, cfg.trust_html, &markdown, Sources::Reread(root));
     drop(stage);
-    errs.extend(body_errs.0);
+    errs.extend(bodies.errors.0);
     if !errs.is_empty() {
         return Err(errs.into());
     }
@@ -85,12 +94,7 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     let stage = progress.stage("准备 setup", None);
     let nav = navigation(&site, &cfg, &theme.strings, registry.schools.is_some());
     let tera = render::setup(&cfg, &theme, &nav).map_err(Failure::Content)?;
-    let bodies = site
-        .pages
-        .iter_mut()
-        .map(|p| std::mem::take(&mut p.rendered.html))
-        .collect();
-    let ctx = Ctx::new(&cfg, &site, &registry, &theme.strings).once(bodies);
+    let ctx = Ctx::new(&cfg, &site, &registry, &theme.strings).once(bodies.packed);
     drop(stage);
     let stage = progress.stage("输出目录 output", None);
     let mut staging = Staging::new(&target)?;

@@ -82,33 +82,53 @@ pub fn read_text(path: &Path, file: &str) -> Result<String, Diagnostic> {
 
 /// Walk content/ and read every Markdown file in parallel.
 pub fn content(root: &Path) -> Content {
+    let (docs, assets, errors) = content_each(root, Ok);
+    Content {
+        docs,
+        assets,
+        errors,
+    }
+}
+
+/// Walk content/ and hand every Markdown file to `each` as soon as it is
+/// read, in parallel, so that a caller can keep less than the whole text
+/// (a build keeps only headers until the body stage). Files in path order;
+/// the non-Markdown files; the files that could not be read.
+pub fn content_each<T: Send>(
+    root: &Path,
+    each: impl Fn(TextFile) -> Result<T, Vec<Diagnostic>> + Sync,
+) -> (Vec<T>, Vec<Asset>, Vec<Diagnostic>) {
     let dir = root.join("content");
     let files = walk_files(&dir);
     let (md, other): (Vec<_>, Vec<_>) =
         files.into_iter().partition(|(_, rel)| rel.ends_with(".md"));
-    let results: Vec<Result<TextFile, Diagnostic>> = md
+    let results: Vec<Result<T, Vec<Diagnostic>>> = md
         .par_iter()
         .map(|(path, rel)| {
             let file = format!("content/{rel}");
-            read_text(path, &file).map(|text| TextFile {
-                file,
-                rel: rel.clone(),
-                text,
-            })
+            match read_text(path, &file) {
+                Ok(text) => each(TextFile {
+                    file,
+                    rel: rel.clone(),
+                    text,
+                }),
+                Err(d) => Err(vec![d]),
+            }
         })
         .collect();
-    let mut out = Content::default();
+    let mut docs = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
     for r in results {
         match r {
-            Ok(f) => out.docs.push(f),
-            Err(d) => out.errors.push(d),
+            Ok(f) => docs.push(f),
+            Err(d) => errors.extend(d),
         }
     }
-    out.assets = other
+    let assets = other
         .into_iter()
         .map(|(src, rel)| Asset { src, rel })
         .collect();
-    out
+    (docs, assets, errors)
 }
 
 /// Read an optional file under the site root.

@@ -103,6 +103,7 @@ pub fn parse_doc(
         body_start,
         body_line,
         is_section,
+        header_only: false,
     })
 }
 

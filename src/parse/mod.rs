@@ -35,24 +35,33 @@ pub struct Parsed {
 pub fn parse_files(files: Vec<TextFile>, offset: chrono::FixedOffset) -> (Parsed, Vec<Diagnostic>) {
     let parsed: Vec<_> = files
         .into_par_iter()
-        .map(|f| {
-            let is_section = f.rel == "_index.md" || f.rel.ends_with("/_index.md");
-            let rel = f.rel.clone();
-            (
-                rel,
-                header::parse_doc(&f.file, &f.rel, f.text, offset, is_section),
-            )
-        })
+        .map(|f| parse_file(f, offset))
         .collect();
+    collect(parsed)
+}
+
+/// Parse one content file: its document, or its relative path and errors.
+pub fn parse_file(
+    f: TextFile,
+    offset: chrono::FixedOffset,
+) -> Result<SourceDoc, (String, Vec<Diagnostic>)> {
+    let is_section = f.rel == "_index.md" || f.rel.ends_with("/_index.md");
+    header::parse_doc(&f.file, &f.rel, f.text, offset, is_section).map_err(|e| (f.rel, e))
+}
+
+/// Documents that parsed, in order, and the files that did not.
+pub fn collect(
+    parsed: Vec<Result<SourceDoc, (String, Vec<Diagnostic>)>>,
+) -> (Parsed, Vec<Diagnostic>) {
     let mut out = Parsed {
         docs: Vec::with_capacity(parsed.len()),
         failed: Vec::new(),
     };
     let mut errs = Vec::new();
-    for (rel, p) in parsed {
+    for p in parsed {
         match p {
             Ok(d) => out.docs.push(d),
-            Err(e) => {
+            Err((rel, e)) => {
                 out.failed.push(rel);
                 errs.extend(e);
             }

@@ -1,5 +1,5 @@
 //! Raw HTML written into Markdown is untrusted: contributions come from many
-//! schools. Pages that contain raw HTML are cleaned with ammonia (scripts,
+//! schools. Every body is cleaned with ammonia, whatever it contains (scripts,
 //! styles, iframes, event handlers, `javascript:` and `data:` URLs go;
 //! heading ids, classes, tables, figures and details stay). site.yaml
 //! `trust_html: true` turns this off.

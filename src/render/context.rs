@@ -55,7 +55,7 @@ pub struct Ctx<'a> {
     pub strings: &'a std::collections::BTreeMap<String, String>,
     /// Page bodies moved out of `site` by a build, each taken by the one
     /// job that shows it and freed once that job is written (`once`).
-    bodies: Option<Vec<std::sync::Mutex<Option<std::sync::Arc<str>>>>>,
+    bodies: Option<Vec<std::sync::Mutex<Option<crate::model::Packed>>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -110,7 +110,7 @@ impl<'a> Ctx<'a> {
     /// A build shows each page's body once: the bodies, moved out of the
     /// site, are handed out one at a time and freed as pages are written,
     /// so a 100,000-page build does not hold every page's HTML to the end.
-    pub fn once(mut self, bodies: Vec<std::sync::Arc<str>>) -> Self {
+    pub fn once(mut self, bodies: Vec<crate::model::Packed>) -> Self {
         self.bodies = Some(
             bodies
                 .into_iter()
@@ -127,6 +127,7 @@ impl<'a> Ctx<'a> {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .take()
+                .map(|p| p.unpack())
                 .unwrap_or_default(),
             None => self.site.pages[i].rendered.html.clone(),
         }

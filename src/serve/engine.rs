@@ -266,8 +266,11 @@ impl Engine {
             self.opts.drafts,
             outputs::ALL,
         ));
-        resolve_errors
-            .extend(resolve::bodies::render(&mut site, self.cfg.trust_html, &md, Sources::Keep).0);
+        resolve_errors.extend(
+            resolve::bodies::render(&mut site, self.cfg.trust_html, &md, Sources::Keep)
+                .errors
+                .0,
+        );
         errors.extend(resolve_errors.0);
         if !errors.is_empty() {
             errors.sort();
