@@ -49,6 +49,8 @@ pub mod codes {
     pub const REGISTRY: &str = "E141";
     /// The theme or its UI strings.
     pub const THEME: &str = "E142";
+    /// An image that cannot be processed (corrupt, too large, unsupported).
+    pub const IMAGE: &str = "E132";
     /// Writing the output failed.
     pub const WRITE: &str = "E150";
     /// A content file was saved while a build was reading it.

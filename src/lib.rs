@@ -12,6 +12,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod diagnostics;
+pub mod images;
 pub mod load;
 pub mod model;
 pub mod outputs;

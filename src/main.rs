@@ -52,8 +52,16 @@ fn main() -> ExitCode {
             };
             match cmd::build::run(&opts) {
                 Ok(r) => {
+                    let images = if r.images.sources > 0 {
+                        format!(
+                            "，图片 {} 张（新处理 {} 张）",
+                            r.images.sources, r.images.decoded
+                        )
+                    } else {
+                        String::new()
+                    };
                     eprintln!(
-                        "已构建 {} 个页面、{} 个文件，用时 {} ms → {} (built)",
+                        "已构建 {} 个页面、{} 个文件{images}，用时 {} ms → {} (built)",
                         r.pages,
                         r.files,
                         r.millis,

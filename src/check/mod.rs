@@ -212,6 +212,12 @@ pub fn findings(
         false,
         crate::outputs::ALL,
     ));
+    // Images are processed (with the build's cache) so that a corrupt,
+    // oversized or unsupported file is found before publishing.
+    let (pictures, image_copies, image_errs, _) =
+        crate::images::process(&site, &crate::images::cache_dir(root), &|| {});
+    errs.extend(image_errs);
+    crate::images::attach(&mut site, pictures, image_copies);
     errs.extend(
         resolve::bodies::render(
             &mut site,

@@ -236,6 +236,9 @@ fn has_gps(bytes: &[u8]) -> bool {
 const IMAGE_EXT: &[&str] = &["jpg", "jpeg", "png", "webp", "tif", "tiff", "heic", "heif"];
 
 /// Images copied verbatim from static/ or a page bundle must not carry GPS.
+/// Originals over this size are a warning: the site publishes them too.
+const MAX_ORIGINAL: u64 = 20_000_000;
+
 pub fn scan_images(site: &Resolved, root: &std::path::Path, out: &mut Vec<Finding>) {
     let is_image = |p: &std::path::Path| {
         p.extension()
@@ -245,6 +248,8 @@ pub fn scan_images(site: &Resolved, root: &std::path::Path, out: &mut Vec<Findin
     let files: Vec<std::path::PathBuf> = site
         .copies
         .iter()
+        // Processed versions come from the image cache, made without metadata.
+        .filter(|c| !c.out.starts_with("_img/"))
         .filter_map(|c| match &c.src {
             Bytes::Disk(p) => Some(p.clone()),
             Bytes::Embedded(_) => None,
@@ -252,12 +257,27 @@ pub fn scan_images(site: &Resolved, root: &std::path::Path, out: &mut Vec<Findin
         .filter(|p| is_image(p))
         .collect();
     for p in files {
+        let rel = p
+            .strip_prefix(root)
+            .unwrap_or(&p)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let size = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
+        if size > MAX_ORIGINAL {
+            out.push(Finding::new(
+                "W055",
+                &rel,
+                0,
+                0,
+                format!(
+                    "原图 {:.1} MB，超过 {} MB (original image over the size limit)",
+                    size as f64 / 1e6,
+                    MAX_ORIGINAL / 1_000_000
+                ),
+                "网页只用缩小后的版本，但原图也会随站点发布和归档：先缩小到 4000 像素宽以内、几 MB 以内",
+            ));
+        }
         if std::fs::read(&p).is_ok_and(|b| has_gps(&b)) {
-            let rel = p
-                .strip_prefix(root)
-                .unwrap_or(&p)
-                .to_string_lossy()
-                .replace('\\', "/");
             out.push(Finding::new(
                 "E053",
                 &rel,

@@ -7,6 +7,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics, Failure};
+use crate::images;
 use crate::load;
 use crate::outputs;
 use crate::parse;
@@ -32,6 +33,7 @@ pub struct Report {
     pub pages: usize,
     pub files: usize,
     pub millis: u128,
+    pub images: images::Stats,
 }
 
 pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
@@ -76,6 +78,12 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     ));
     drop(stage);
     errs.extend(resolve_errs.0);
+    let stage = progress.stage("图片 images", Some(images::count(&site) as u64));
+    let (pictures, image_copies, image_errs, image_stats) =
+        images::process(&site, &images::cache_dir(root), &|| stage.inc());
+    drop(stage);
+    errs.extend(image_errs);
+    images::attach(&mut site, pictures, image_copies);
     let stage = progress.stage("正文 bodies", Some(bodies));
     let markdown = |doc: &crate::model::SourceDoc, links: &resolve::links::Resolver| {
         let r = resolve::plain_markdown(doc, links);
@@ -131,18 +139,15 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         .copies
         .par_iter()
         .inspect(|_| stage.inc())
-        .filter_map(|c| {
-            let r = match &c.src {
-                load::theme::Bytes::Disk(p) => staging.copy(&c.out, p),
-                load::theme::Bytes::Embedded(b) => staging.write(&c.out, b),
-            };
-            r.err().map(|e| {
+        .filter_map(|c| match images::copy_bytes(c) {
+            Ok(bytes) => staging.write(&c.out, &bytes).err().map(|e| {
                 Diagnostic::file(
                     codes::WRITE,
                     &c.from,
                     format!("复制失败 (copy failed): {e}"),
                 )
-            })
+            }),
+            Err(e) => Some(Diagnostic::file(codes::IMAGE, &c.from, e)),
         })
         .collect();
     let mut all: Vec<Diagnostic> = render_errors;
@@ -161,6 +166,7 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         pages: site.pages.len(),
         files: site.jobs.len() + site.copies.len(),
         millis: started.elapsed().as_millis(),
+        images: image_stats,
     };
     // The process ends next: freeing 100,000 pages one by one is wasted work.
     std::mem::forget(ctx);

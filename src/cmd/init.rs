@@ -84,7 +84,7 @@ pub fn run(dir: &Path) -> Result<(), Failure> {
         ("static/.gitkeep".into(), b""),
         (
             ".gitignore".into(),
-            b"public/\n.public.prev/\n.public.staging/\n.public.lock\n.exemplar/\n",
+            b"public/\n.public.prev/\n.public.staging/\n.public.lock\n.exemplar/\n.exemplar-cache/\n",
         ),
     ];
     files.extend(

@@ -123,6 +123,7 @@ pub const COMMON_KEYS: &[&str] = &[
     "district",
     "cover",
     "cover_alt",
+    "cover_focus",
     "author",
     "source",
     "editor",
@@ -166,6 +167,7 @@ pub struct Header {
     pub district: Option<String>,
     pub cover: Option<String>,
     pub cover_alt: Option<String>,
+    pub cover_focus: Focus,
     pub author: Option<String>,
     pub source: Option<String>,
     pub editor: Option<String>,
@@ -283,4 +285,55 @@ impl Packed {
             Err(e) => format!("\u{fffd} (body lost in memory: {e})").into(),
         }
     }
+}
+
+/// Where `cover_focus` puts a thumbnail's 4:3 crop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Focus {
+    #[default]
+    Center,
+    Top,
+    Bottom,
+    Left,
+    Right,
+}
+
+impl Focus {
+    pub const NAMES: &'static str = "center、top、bottom、left、right（或 中、上、下、左、右）";
+
+    pub fn parse(s: &str) -> Option<Focus> {
+        Some(match s.trim() {
+            "center" | "centre" | "中" | "居中" => Focus::Center,
+            "top" | "上" => Focus::Top,
+            "bottom" | "下" => Focus::Bottom,
+            "left" | "左" => Focus::Left,
+            "right" | "右" => Focus::Right,
+            _ => return None,
+        })
+    }
+}
+
+/// A processed image: its size after the EXIF orientation and the files
+/// made from it (site paths, unencoded), smallest first.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Picture {
+    /// Content hash of the source (the cache key).
+    #[serde(skip)]
+    pub source_hash: String,
+    pub width: u32,
+    pub height: u32,
+    /// MIME type of the fallback files (`image/jpeg` or `image/png`).
+    pub fallback_type: String,
+    pub variants: Vec<Variant>,
+    /// 4:3 crops for cards (covers only).
+    pub thumbs: Vec<Variant>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Variant {
+    pub width: u32,
+    pub height: u32,
+    pub webp: String,
+    pub fallback: String,
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 use serde_norway::{Mapping, Value};
 
 use crate::diagnostics::{codes, line_col, Diagnostic};
-use crate::model::{Header, Kind, SourceDoc, Status, COMMON_KEYS, SECTION_KEYS, TIERS};
+use crate::model::{Focus, Header, Kind, SourceDoc, Status, COMMON_KEYS, SECTION_KEYS, TIERS};
 use crate::parse::yaml::{Limits, YamlDoc};
 
 /// Where the header and the body are in a file's text.
@@ -312,6 +312,19 @@ pub fn parse_header(
     h.district = f.text("district");
     h.cover = f.text("cover");
     h.cover_alt = f.text("cover_alt");
+    if let Some(v) = f.text("cover_focus") {
+        match Focus::parse(&v) {
+            Some(focus) => h.cover_focus = focus,
+            None => f.errs.push(
+                doc.at_value(
+                    codes::BAD_VALUE,
+                    "cover_focus",
+                    format!("封面裁切位置 `{v}` 无效 (unknown cover_focus)"),
+                )
+                .hint(format!("写 {}", Focus::NAMES)),
+            ),
+        }
+    }
     h.author = f.text("author");
     h.source = f.text("source");
     h.editor = f.text("editor");

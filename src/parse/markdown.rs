@@ -19,6 +19,83 @@ pub trait LinkResolver: Sync {
     /// `from` is the content file (relative to content/); `image` when the
     /// destination is an image. Ok(Some(url)): rewrite; Ok(None): keep.
     fn resolve(&self, from: &str, dest: &str, image: bool) -> Result<Option<String>, LinkError>;
+
+    /// The processed versions of an image destination, when it has any.
+    fn picture(&self, _from: &str, _dest: &str) -> Option<PictureUrls> {
+        None
+    }
+}
+
+/// A processed image as a page shows it: URLs ready to write (encoded,
+/// under base_url), smallest first.
+#[derive(Debug, Clone, Default, Hash, serde::Serialize)]
+pub struct PictureUrls {
+    /// `url 480w, url 960w` of the WebP files and of the fallback files.
+    pub webp_srcset: String,
+    pub fallback_srcset: String,
+    /// The middle fallback file, for browsers without `srcset`.
+    pub src: String,
+    pub fallback_type: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Widths an image in a body is shown at: the text column, or the screen.
+pub const BODY_SIZES: &str = "(min-width: 52rem) 46rem, 100vw";
+
+impl PictureUrls {
+    /// The URLs of `p`'s variants (`thumbs`: its 4:3 crops, when it has
+    /// them); `href` turns a site path into a URL.
+    pub fn new(p: &crate::model::Picture, thumbs: bool, href: &dyn Fn(&str) -> String) -> Self {
+        let list = if thumbs && !p.thumbs.is_empty() {
+            &p.thumbs
+        } else {
+            &p.variants
+        };
+        let set = |f: &dyn Fn(&crate::model::Variant) -> &str| {
+            list.iter()
+                .map(|v| format!("{} {}w", href(f(v)), v.width))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mid = list.get(list.len().saturating_sub(1).min(1));
+        let last = list.last();
+        PictureUrls {
+            webp_srcset: set(&|v| &v.webp),
+            fallback_srcset: set(&|v| &v.fallback),
+            src: mid.map(|v| href(&v.fallback)).unwrap_or_default(),
+            fallback_type: p.fallback_type.clone(),
+            width: last.map(|v| v.width).unwrap_or(p.width),
+            height: last.map(|v| v.height).unwrap_or(p.height),
+        }
+    }
+
+    /// `<picture>` markup; `eager` for the first image a visitor sees.
+    pub fn html(&self, alt: &str, title: Option<&str>, sizes: &str, eager: bool) -> String {
+        let esc = |s: &str| {
+            let mut o = String::with_capacity(s.len());
+            pulldown_cmark_escape::escape_html(&mut o, s).ok();
+            o
+        };
+        let loading = if eager {
+            r#" fetchpriority="high""#
+        } else {
+            r#" loading="lazy" decoding="async""#
+        };
+        let title = title
+            .filter(|t| !t.is_empty())
+            .map(|t| format!(r#" title="{}""#, esc(t)))
+            .unwrap_or_default();
+        format!(
+            r#"<picture><source type="image/webp" srcset="{}" sizes="{sizes}"><img src="{}" srcset="{}" sizes="{sizes}" width="{}" height="{}" alt="{}"{title}{loading}></picture>"#,
+            esc(&self.webp_srcset),
+            esc(&self.src),
+            esc(&self.fallback_srcset),
+            self.width,
+            self.height,
+            esc(alt),
+        )
+    }
 }
 
 /// Why a destination does not resolve, and how to fix it.
@@ -76,8 +153,40 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
         positions: &positions,
         errors: Capped::default(),
     };
+    // An image with processed versions: its alt text, gathered until its end.
+    let mut picture: Option<(PictureUrls, String, String, usize)> = None; // urls, title, alt, depth
     for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let at = doc.body_start + range.start;
+        if let Some((_, _, alt, depth)) = picture.as_mut() {
+            match &ev {
+                Event::Start(Tag::Image { .. }) => *depth += 1,
+                Event::End(TagEnd::Image) if *depth > 0 => *depth -= 1,
+                Event::End(TagEnd::Image) => {}
+                Event::Text(t) | Event::Code(t) => alt.push_str(t),
+                _ => {}
+            }
+            if !matches!(ev, Event::End(TagEnd::Image)) || *depth > 0 {
+                continue;
+            }
+        }
+        if let Some((urls, title, alt, _)) = picture.take() {
+            let html = urls.html(&alt, Some(&title), BODY_SIZES, false);
+            events_push(
+                &mut heading,
+                &mut events,
+                Event::InlineHtml(CowStr::from(html)),
+            );
+            continue;
+        }
+        if let Event::Start(Tag::Image {
+            dest_url, title, ..
+        }) = &ev
+        {
+            if let Some(urls) = links.picture(&doc.rel, dest_url) {
+                picture = Some((urls, title.to_string(), String::new(), 0));
+                continue;
+            }
+        }
         let ev = match ev {
             Event::Start(Tag::Link {
                 link_type,
@@ -196,10 +305,7 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
                     events.push(Event::End(TagEnd::Heading(level)));
                 }
             }
-            ev => match heading.as_mut() {
-                Some((buffered, _)) => buffered.push(ev),
-                None => events.push(ev),
-            },
+            ev => events_push(&mut heading, &mut events, ev),
         }
     }
     let file = doc.file.clone();
@@ -225,6 +331,18 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
         h.finish()
     };
     out
+}
+
+/// An event into the heading being gathered, else into the body.
+fn events_push<'a>(
+    heading: &mut Option<(Vec<Event<'a>>, String)>,
+    events: &mut Vec<Event<'a>>,
+    ev: Event<'a>,
+) {
+    match heading.as_mut() {
+        Some((buffered, _)) => buffered.push(ev),
+        None => events.push(ev),
+    }
 }
 
 /// Rewrites link and image destinations (Markdown and raw HTML) through

@@ -21,9 +21,23 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         "kbd",
         "sup",
         "sub",
+        "picture",
+        "source",
     ]);
     b.add_generic_attributes(["id", "class", "title", "lang"]);
-    b.add_tag_attributes("img", ["loading", "width", "height"]);
+    b.add_tag_attributes(
+        "img",
+        [
+            "loading",
+            "width",
+            "height",
+            "srcset",
+            "sizes",
+            "decoding",
+            "fetchpriority",
+        ],
+    );
+    b.add_tag_attributes("source", ["srcset", "sizes", "type"]);
     b.add_tag_attributes("input", ["type", "checked", "disabled"]);
     b.add_tag_attributes("th", ["style"]);
     b.add_tag_attributes("td", ["style"]);
@@ -33,6 +47,21 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     b.attribute_filter(|element, attribute, value| match (element, attribute) {
         // Task-list boxes only; table alignment only.
         ("input", "type") => (value == "checkbox").then(|| value.into()),
+        // ammonia checks `src` and `href` schemes but not `srcset`: every
+        // candidate must be a path or http(s).
+        (_, "srcset") => value
+            .split(',')
+            .all(|c| {
+                let url = c.split_whitespace().next().unwrap_or("");
+                let scheme = url.split_once(':').map(|(s, _)| s);
+                scheme.is_none_or(|s| {
+                    s.contains('/')
+                        || s.eq_ignore_ascii_case("http")
+                        || s.eq_ignore_ascii_case("https")
+                })
+            })
+            .then(|| value.into()),
+        ("source", "type") => value.starts_with("image/").then(|| value.into()),
         (_, "style") => matches!(
             value,
             "text-align: left" | "text-align: center" | "text-align: right"
@@ -69,5 +98,23 @@ mod tests {
             "{out}"
         );
         assert!(out.contains("<details>"), "{out}");
+    }
+
+    #[test]
+    fn srcset_keeps_paths_and_drops_scripted_candidates() {
+        let ok = sanitize(
+            r#"<picture><source type="image/webp" srcset="/a-480.webp 480w, /a-960.webp 960w"><img src="/a.jpg" srcset="/a.jpg 480w" alt="x"></picture>"#,
+        );
+        assert!(
+            ok.contains(r#"srcset="/a-480.webp 480w, /a-960.webp 960w""#),
+            "{ok}"
+        );
+        let bad = sanitize(
+            r#"<img src="/a.jpg" srcset="/a.jpg 1x, javascript:alert(1) 2x" alt="x"><source type="text/html" srcset="/b.jpg">"#,
+        );
+        assert!(
+            !bad.contains("javascript") && !bad.contains("text/html"),
+            "{bad}"
+        );
     }
 }

@@ -30,6 +30,8 @@ struct Card<'a> {
     school_url: Option<String>,
     summary: &'a str,
     cover: Option<String>,
+    /// The cover's 4:3 thumbnails, when it is a processed photo.
+    thumb: Option<crate::parse::markdown::PictureUrls>,
     cover_alt: &'a str,
     brand: Option<&'a str>,
     slogan: Option<&'a str>,
@@ -70,7 +72,7 @@ impl<'a> Ctx<'a> {
         let (cards, card_hashes) = site
             .pages
             .par_iter()
-            .map(|p| card(&urls, p, school_pages))
+            .map(|p| card(&urls, p, school_pages, &site.pictures))
             .unzip();
         Ctx {
             cfg,
@@ -157,6 +159,7 @@ impl<'a> Ctx<'a> {
             &self.urls,
             &self.site.pages[i],
             !self.site.schools.is_empty(),
+            &self.site.pictures,
         );
         self.cards[i] = c;
         self.card_hashes[i] = h;
@@ -223,7 +226,12 @@ pub fn school_url(urls: &Urls, key: &str, school_pages: bool) -> String {
 }
 
 /// A page's card value and its hash.
-pub fn card(urls: &Urls, p: &Page, school_pages: bool) -> (Value, u64) {
+pub fn card(
+    urls: &Urls,
+    p: &Page,
+    school_pages: bool,
+    pictures: &std::collections::BTreeMap<String, crate::model::Picture>,
+) -> (Value, u64) {
     use std::hash::{Hash, Hasher};
     let h = &p.doc.header;
     let card = Card {
@@ -241,6 +249,11 @@ pub fn card(urls: &Urls, p: &Page, school_pages: bool) -> (Value, u64) {
             .map(|s| school_url(urls, &s.key, school_pages)),
         summary: p.summary(),
         cover: p.cover.as_deref().map(|c| urls.href(c)),
+        thumb: p
+            .cover
+            .as_ref()
+            .and_then(|c| pictures.get(c))
+            .map(|pic| crate::parse::markdown::PictureUrls::new(pic, true, &|s| urls.href(s))),
         cover_alt: h.cover_alt.as_deref().unwrap_or(""),
         brand: h.brand.as_deref(),
         slogan: h.slogan.as_deref(),
@@ -292,6 +305,10 @@ struct PageValue<'a> {
     source: Option<&'a str>,
     editor: Option<&'a str>,
     cover: Option<String>,
+    /// The cover's processed versions, when it is a processed photo.
+    cover_picture: Option<crate::parse::markdown::PictureUrls>,
+    /// Absolute URL of the share image (Open Graph): the processed cover.
+    share_image: Option<String>,
     cover_alt: &'a str,
     brand: Option<&'a str>,
     slogan: Option<&'a str>,
@@ -413,6 +430,23 @@ pub fn page_value(ctx: &Ctx, i: usize) -> Value {
         source: h.source.as_deref(),
         editor: h.editor.as_deref(),
         cover: p.cover.as_deref().map(|c| urls.href(c)),
+        cover_picture: p
+            .cover
+            .as_ref()
+            .and_then(|c| site.pictures.get(c))
+            .map(|pic| crate::parse::markdown::PictureUrls::new(pic, false, &|s| urls.href(s))),
+        share_image: p
+            .cover
+            .as_ref()
+            .and_then(|c| site.pictures.get(c))
+            .and_then(|pic| {
+                pic.variants
+                    .iter()
+                    .rev()
+                    .find(|v| v.width <= 1200)
+                    .or(pic.variants.first())
+                    .map(|v| urls.permalink(&v.fallback))
+            }),
         cover_alt: h.cover_alt.as_deref().unwrap_or(""),
         brand: h.brand.as_deref(),
         slogan: h.slogan.as_deref(),

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::Urls;
 use crate::diagnostics::codes;
-use crate::parse::markdown::{LinkError, LinkResolver};
+use crate::parse::markdown::{LinkError, LinkResolver, PictureUrls};
 use crate::parse::slug::decode_path;
 
 #[derive(Debug, Clone, Default)]
@@ -24,6 +24,8 @@ pub struct Resolver {
     /// links to them are not reported again.
     unparsed: BTreeSet<String>,
     shadow: BTreeSet<String>,
+    /// Processed images by site path (after the image stage).
+    pictures: std::sync::Arc<BTreeMap<String, crate::model::Picture>>,
     fingerprint: u64,
 }
 
@@ -70,6 +72,19 @@ impl Resolver {
         )
             .hash(&mut h);
         self.fingerprint = h.finish();
+        self
+    }
+
+    /// Images in bodies become `<picture>`s of these processed versions.
+    pub fn with_pictures(
+        mut self,
+        pictures: std::sync::Arc<BTreeMap<String, crate::model::Picture>>,
+    ) -> Resolver {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (self.fingerprint, &*pictures).hash(&mut h);
+        self.fingerprint = h.finish();
+        self.pictures = pictures;
         self
     }
 
@@ -206,6 +221,16 @@ impl LinkResolver for Resolver {
         match self.locate(from, dest, image)? {
             Located::Site(path, frag) => Ok(Some(format!("{}{frag}", self.href(&path)))),
             Located::Elsewhere | Located::Unparsed => Ok(None),
+        }
+    }
+
+    fn picture(&self, from: &str, dest: &str) -> Option<PictureUrls> {
+        match self.locate(from, dest, true) {
+            Ok(Located::Site(path, _)) => self
+                .pictures
+                .get(&path)
+                .map(|p| PictureUrls::new(p, false, &|s| self.href(s))),
+            _ => None,
         }
     }
 }

@@ -49,6 +49,7 @@ pub struct Page {
     pub district: Option<String>,
     /// Site path of the cover image, checked to exist.
     pub cover: Option<String>,
+    pub cover_focus: crate::model::Focus,
     /// Position in its section's list (for previous/next).
     pub order: usize,
     pub rendered: Rendered,
@@ -117,6 +118,9 @@ pub struct Resolved {
     pub jobs: Vec<plan::Job>,
     /// Every file copied as it is (statics, bundle files).
     pub copies: Vec<plan::Copy>,
+    /// Processed images by site path (filled by the image stage, which
+    /// runs after resolve; empty until then).
+    pub pictures: std::sync::Arc<BTreeMap<String, crate::model::Picture>>,
     /// How links in bodies were resolved; reused to re-render one body.
     pub links: links::Resolver,
 }
@@ -289,6 +293,7 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
         aliases,
         jobs: vec![],
         copies,
+        pictures: Default::default(),
         links: links::Resolver::default(),
     };
     site.jobs = outputs.list(&site, cfg);

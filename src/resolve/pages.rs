@@ -159,6 +159,7 @@ pub fn build(
             }
         }
         page_assets.push((bundle, pages.len()));
+        let cover_focus = h.cover_focus;
         pages.push(Page {
             date: h.date,
             doc,
@@ -170,6 +171,7 @@ pub fn build(
             school,
             district,
             cover: None,
+            cover_focus,
             order: 0,
             rendered: Rendered::default(),
         });

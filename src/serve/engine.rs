@@ -266,6 +266,10 @@ impl Engine {
             self.opts.drafts,
             outputs::ALL,
         ));
+        let (pictures, image_copies, image_errors, _) =
+            crate::images::process(&site, &crate::images::cache_dir(&self.opts.root), &|| {});
+        resolve_errors.extend(image_errors);
+        crate::images::attach(&mut site, pictures, image_copies);
         resolve_errors.extend(
             resolve::bodies::render(&mut site, self.cfg.trust_html, &md, Sources::Keep)
                 .errors
@@ -376,6 +380,15 @@ impl Engine {
         let mut store = (*self.store).clone();
         store.retain(|k, _| !self.static_keys.contains(k));
         let (changed, keys) = copy_files(&mut store, site, &self.store);
+        // A changed photo changes its processed versions and the pages
+        // showing them: that takes the image stage, in a rebuild.
+        let photo_changed = keys
+            .iter()
+            .filter(|k| crate::images::is_raster(k) && !k.starts_with("_img/"))
+            .any(|k| store.get(k).map(|o| &o.bytes) != self.store.get(k).map(|o| &o.bytes));
+        if photo_changed {
+            return None;
+        }
         let changed = changed || keys != self.static_keys;
         self.static_keys = keys;
         self.store = Arc::new(store);
@@ -507,8 +520,7 @@ fn copy_files(store: &mut Store, site: &Resolved, old: &Store) -> (bool, BTreeSe
         .copies
         .par_iter()
         .filter_map(|c| {
-            c.src
-                .read()
+            crate::images::copy_bytes(c)
                 .ok()
                 .map(|bytes| (c.out.clone(), bytes.into_owned()))
         })

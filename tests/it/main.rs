@@ -9,6 +9,7 @@
 mod build;
 mod check;
 mod common;
+mod images;
 mod random_edits;
 mod serve;
 mod trust;

@@ -1,0 +1,630 @@
+//! Images, a stage after resolve and before bodies: every JPEG, PNG and
+//! WebP the site publishes (bundle files, static/) becomes a few resized
+//! variants — WebP (libwebp, lossy) and a JPEG or PNG fallback — with the
+//! EXIF orientation applied and no metadata at all, plus a 4:3 thumbnail
+//! for covers. Originals that are still copied lose their metadata at the
+//! byte level (`strip`).
+//!
+//! Work is cached outside the output (`.exemplar-cache/images/` in the
+//! site), keyed by the source's content hash and the parameters: a second
+//! build decodes and encodes nothing, entries no longer used are pruned,
+//! and an entry whose bytes do not match its recorded hash is redone.
+//! Decoding is bounded (`LIMITS`), so a decompression bomb is an error,
+//! not gigabytes.
+
+pub mod strip;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use image::{DynamicImage, ImageDecoder, ImageReader};
+use rayon::prelude::*;
+
+use crate::diagnostics::{codes, Diagnostic};
+use crate::load::theme::Bytes;
+use crate::model::{Focus, Picture, Variant};
+use crate::resolve::plan::Copy;
+use crate::resolve::Resolved;
+
+pub use strip::is_raster;
+
+/// Widths made for a picture (never wider than the original).
+pub const WIDTHS: [u32; 3] = [480, 960, 1600];
+/// Widths of a card thumbnail, cropped to 4:3.
+pub const THUMB_WIDTHS: [u32; 2] = [400, 800];
+/// Larger than this, an image is refused before its pixels are decoded.
+pub const MAX_SIDE: u32 = 12_000;
+/// Bytes a decoder may allocate (a 12000×8000 RGB photo fits).
+pub const MAX_ALLOC: u64 = 320 * 1024 * 1024;
+/// Bump when the output of the same parameters changes (encoder settings).
+const VERSION: u32 = 1;
+const WEBP_QUALITY: f32 = 76.0;
+const JPEG_QUALITY: u8 = 82;
+
+/// What the stage did, for the build's summary line and tests.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    pub sources: usize,
+    /// Sources decoded (cache misses).
+    pub decoded: usize,
+    /// Variant files encoded.
+    pub encoded: usize,
+}
+
+/// One variant to make: size, crop, format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Spec {
+    width: u32,
+    height: u32,
+    /// Crop to 4:3 around this focus first.
+    crop: Option<Focus>,
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Format {
+    Webp,
+    Jpeg,
+    Png,
+}
+
+impl Format {
+    fn ext(self) -> &'static str {
+        match self {
+            Format::Webp => "webp",
+            Format::Jpeg => "jpg",
+            Format::Png => "png",
+        }
+    }
+}
+
+/// Source facts recorded in the cache so a hit needs no decoding.
+#[derive(Debug, Clone, Copy)]
+struct Meta {
+    /// After the EXIF orientation.
+    width: u32,
+    height: u32,
+    alpha: bool,
+}
+
+/// The cache folder and what it holds.
+struct Cache {
+    dir: PathBuf,
+    /// source hash → facts
+    meta: BTreeMap<String, Meta>,
+    /// entry key → (length, xxh3 of the bytes)
+    entries: BTreeMap<String, (u64, u64)>,
+}
+
+impl Cache {
+    fn open(dir: &Path) -> Cache {
+        let mut c = Cache {
+            dir: dir.to_path_buf(),
+            meta: BTreeMap::new(),
+            entries: BTreeMap::new(),
+        };
+        // A missing or damaged index only costs work: entries are redone.
+        if let Ok(text) = std::fs::read_to_string(dir.join("index.tsv")) {
+            for line in text.lines() {
+                let f: Vec<&str> = line.split('\t').collect();
+                match f.as_slice() {
+                    ["m", k, w, h, a] => {
+                        if let (Ok(width), Ok(height)) = (w.parse(), h.parse()) {
+                            let alpha = *a == "1";
+                            c.meta.insert(
+                                k.to_string(),
+                                Meta {
+                                    width,
+                                    height,
+                                    alpha,
+                                },
+                            );
+                        }
+                    }
+                    ["e", k, len, hash] => {
+                        if let (Ok(len), Ok(hash)) = (len.parse(), u64::from_str_radix(hash, 16)) {
+                            c.entries.insert(k.to_string(), (len, hash));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        c
+    }
+
+    fn path(&self, key: &str, format: Format) -> PathBuf {
+        self.dir.join(format!("{key}.{}", format.ext()))
+    }
+
+    /// Is the entry there with the bytes it was written with?
+    fn valid(&self, key: &str, format: Format) -> bool {
+        let Some(&(len, hash)) = self.entries.get(key) else {
+            return false;
+        };
+        match std::fs::read(self.path(key, format)) {
+            Ok(b) => b.len() as u64 == len && xxhash_rust::xxh3::xxh3_64(&b) == hash,
+            Err(_) => false,
+        }
+    }
+}
+
+/// Where a site keeps its image cache (git-ignored; safe to delete).
+pub fn cache_dir(root: &Path) -> PathBuf {
+    root.join(".exemplar-cache").join("images")
+}
+
+/// How many files the stage will look at (for a progress count).
+pub fn count(site: &Resolved) -> usize {
+    site.copies.iter().filter(|c| is_raster(&c.out)).count()
+}
+
+/// Hand the stage's results to the site: pictures for bodies and
+/// templates, variant files to publish.
+pub fn attach(site: &mut Resolved, pictures: BTreeMap<String, Picture>, copies: Vec<Copy>) {
+    let pictures = std::sync::Arc::new(pictures);
+    site.links = std::mem::take(&mut site.links).with_pictures(pictures.clone());
+    site.pictures = pictures;
+    site.copies.extend(copies);
+}
+
+/// One source image and who asked for a thumbnail of it.
+struct Source<'a> {
+    copy: &'a Copy,
+    site_path: String,
+    thumb: Option<Focus>,
+}
+
+/// Process every raster image of `site` (its copied files), using and
+/// updating the cache under `cache_dir`. The pictures by site path, the
+/// variant files to publish (as copies from the cache), the errors, and
+/// what it cost. `tick` is called once per source (a progress count).
+pub fn process(
+    site: &Resolved,
+    cache_dir: &Path,
+    tick: &(dyn Fn() + Sync),
+) -> (BTreeMap<String, Picture>, Vec<Copy>, Vec<Diagnostic>, Stats) {
+    let mut focus: BTreeMap<String, Focus> = BTreeMap::new();
+    for p in &site.pages {
+        if let Some(c) = &p.cover {
+            focus.entry(c.clone()).or_insert(p.cover_focus);
+        }
+    }
+    let sources: Vec<Source> = site
+        .copies
+        .iter()
+        .filter(|c| is_raster(&c.out))
+        .map(|c| {
+            let site_path = format!("/{}", c.out);
+            Source {
+                thumb: focus.get(&site_path).copied(),
+                site_path,
+                copy: c,
+            }
+        })
+        .collect();
+    let mut stats = Stats {
+        sources: sources.len(),
+        ..Stats::default()
+    };
+    if sources.is_empty() && !cache_dir.exists() {
+        return (BTreeMap::new(), Vec::new(), Vec::new(), stats);
+    }
+    if let Err(e) = std::fs::create_dir_all(cache_dir) {
+        let d = Diagnostic::file(
+            codes::WRITE,
+            cache_dir.display().to_string(),
+            format!("无法建立图片缓存文件夹 (cannot create the image cache): {e}"),
+        );
+        return (BTreeMap::new(), Vec::new(), vec![d], stats);
+    }
+    let cache = Cache::open(cache_dir);
+    let new_meta: Mutex<Vec<(String, Meta)>> = Mutex::new(Vec::new());
+    let new_entries: Mutex<Vec<(String, (u64, u64))>> = Mutex::new(Vec::new());
+    let results: Vec<Result<Made, Diagnostic>> = sources
+        .par_iter()
+        .map(|s| {
+            let r = one(s, &cache, &new_meta, &new_entries);
+            tick();
+            r
+        })
+        .collect();
+    let mut pictures = BTreeMap::new();
+    let mut copies = Vec::new();
+    let mut errors = Vec::new();
+    for (s, r) in sources.iter().zip(results) {
+        match r {
+            Ok((pic, files, decoded, encoded)) => {
+                stats.decoded += decoded as usize;
+                stats.encoded += encoded;
+                pictures.insert(s.site_path.clone(), pic);
+                copies.extend(files);
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    // The index keeps what this build used, nothing else; files not in it
+    // are pruned.
+    let mut meta = BTreeMap::new();
+    let mut entries = BTreeMap::new();
+    let used_meta: BTreeSet<String> = pictures.values().map(|p| p.source_hash.clone()).collect();
+    for (k, m) in cache.meta.iter().filter(|(k, _)| used_meta.contains(*k)) {
+        meta.insert(k.clone(), *m);
+    }
+    meta.extend(new_meta.into_inner().unwrap_or_else(|e| e.into_inner()));
+    let used: BTreeSet<String> = copies
+        .iter()
+        .filter_map(|c| match &c.src {
+            Bytes::Disk(p) => p.file_stem().map(|s| s.to_string_lossy().into_owned()),
+            Bytes::Embedded(_) => None,
+        })
+        .collect();
+    for (k, v) in cache.entries.iter().filter(|(k, _)| used.contains(*k)) {
+        entries.insert(k.clone(), *v);
+    }
+    entries.extend(new_entries.into_inner().unwrap_or_else(|e| e.into_inner()));
+    if errors.is_empty() {
+        save_index(cache_dir, &meta, &entries);
+        prune(cache_dir, &entries);
+    }
+    (pictures, copies, errors, stats)
+}
+
+fn save_index(dir: &Path, meta: &BTreeMap<String, Meta>, entries: &BTreeMap<String, (u64, u64)>) {
+    let mut text = String::from("# exemplar image cache: safe to delete\n");
+    for (k, m) in meta {
+        text.push_str(&format!(
+            "m\t{k}\t{}\t{}\t{}\n",
+            m.width, m.height, m.alpha as u8
+        ));
+    }
+    for (k, (len, hash)) in entries {
+        text.push_str(&format!("e\t{k}\t{len}\t{hash:016x}\n"));
+    }
+    let tmp = dir.join("index.tsv.tmp");
+    if std::fs::write(&tmp, text).is_ok() {
+        let _ = std::fs::rename(&tmp, dir.join("index.tsv"));
+    }
+}
+
+fn prune(dir: &Path, entries: &BTreeMap<String, (u64, u64)>) {
+    let Ok(list) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in list.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name == "index.tsv" {
+            continue;
+        }
+        let stem = name.split('.').next().unwrap_or("");
+        if !entries.contains_key(stem) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+fn hex128(h: u128) -> String {
+    format!("{h:032x}")
+}
+
+/// The variants of a source with these facts.
+fn specs(m: Meta, thumb: Option<Focus>) -> (Vec<Spec>, Vec<Spec>) {
+    let fallback = if m.alpha { Format::Png } else { Format::Jpeg };
+    let mut widths: Vec<u32> = WIDTHS.iter().copied().filter(|&w| w < m.width).collect();
+    widths.push(m.width.min(*WIDTHS.last().unwrap_or(&1600)));
+    widths.dedup();
+    let scaled = |w: u32, aw: u32, ah: u32| {
+        ((ah as u64 * w as u64 + aw as u64 / 2) / aw as u64).max(1) as u32
+    };
+    let mut full = Vec::new();
+    for &w in &widths {
+        let h = scaled(w, m.width, m.height);
+        for format in [Format::Webp, fallback] {
+            full.push(Spec {
+                width: w,
+                height: h,
+                crop: None,
+                format,
+            });
+        }
+    }
+    let mut thumbs = Vec::new();
+    if let Some(f) = thumb {
+        let (cw, _) = crop_size(m.width, m.height);
+        let mut tw: Vec<u32> = THUMB_WIDTHS.iter().copied().filter(|&w| w < cw).collect();
+        tw.push(cw.min(*THUMB_WIDTHS.last().unwrap_or(&800)));
+        tw.dedup();
+        for w in tw {
+            let h = ((w as u64 * 3 + 2) / 4).max(1) as u32;
+            for format in [Format::Webp, fallback] {
+                thumbs.push(Spec {
+                    width: w,
+                    height: h,
+                    crop: Some(f),
+                    format,
+                });
+            }
+        }
+    }
+    (full, thumbs)
+}
+
+/// The largest 4:3 box inside `w`×`h`.
+fn crop_size(w: u32, h: u32) -> (u32, u32) {
+    if (w as u64) * 3 > (h as u64) * 4 {
+        ((h as u64 * 4 / 3).max(1) as u32, h)
+    } else {
+        (w, (w as u64 * 3 / 4).max(1) as u32)
+    }
+}
+
+fn key(source: &str, s: &Spec) -> String {
+    let text = format!(
+        "{VERSION}:{source}:{}x{}:{:?}:{:?}",
+        s.width, s.height, s.crop, s.format
+    );
+    hex128(xxhash_rust::xxh3::xxh3_128(text.as_bytes()))
+}
+
+type Made = (Picture, Vec<Copy>, bool, usize);
+
+fn one(
+    s: &Source,
+    cache: &Cache,
+    new_meta: &Mutex<Vec<(String, Meta)>>,
+    new_entries: &Mutex<Vec<(String, (u64, u64))>>,
+) -> Result<Made, Diagnostic> {
+    let from = &s.copy.from;
+    let bytes = s.copy.src.read().map_err(|e| {
+        Diagnostic::file(
+            codes::UNREADABLE,
+            from,
+            format!("读取失败 (cannot read): {e}"),
+        )
+    })?;
+    let source_hash = hex128(xxhash_rust::xxh3::xxh3_128(&bytes));
+    let mut decoded: Option<DynamicImage> = None;
+    let meta = match cache.meta.get(&source_hash) {
+        Some(m) => *m,
+        None => {
+            let img = decode(&bytes, from)?;
+            let m = Meta {
+                width: img.width(),
+                height: img.height(),
+                alpha: img.color().has_alpha(),
+            };
+            decoded = Some(img);
+            new_meta
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((source_hash.clone(), m));
+            m
+        }
+    };
+    let (full, thumbs) = specs(meta, s.thumb);
+    let mut copies = Vec::new();
+    let mut encoded = 0;
+    let mut was_decoded = decoded.is_some();
+    let mut outs: BTreeMap<(u32, bool, bool), String> = BTreeMap::new(); // (width, thumb, webp) → site path
+    for spec in full.iter().chain(&thumbs) {
+        let k = key(&source_hash, spec);
+        if !cache.valid(&k, spec.format) {
+            if decoded.is_none() {
+                decoded = Some(decode(&bytes, from)?);
+                was_decoded = true;
+            }
+            let img = decoded.as_ref().expect("decoded above");
+            let data = make(img, spec).map_err(|e| {
+                Diagnostic::file(
+                    codes::IMAGE,
+                    from,
+                    format!("图片处理失败 (image processing failed): {e}"),
+                )
+            })?;
+            let path = cache.path(&k, spec.format);
+            let tmp = path.with_extension("tmp");
+            std::fs::write(&tmp, &data)
+                .and_then(|_| std::fs::rename(&tmp, &path))
+                .map_err(|e| {
+                    Diagnostic::file(
+                        codes::WRITE,
+                        from,
+                        format!("写入图片缓存失败 (cannot write the image cache): {e}"),
+                    )
+                })?;
+            new_entries.lock().unwrap_or_else(|e| e.into_inner()).push((
+                k.clone(),
+                (data.len() as u64, xxhash_rust::xxh3::xxh3_64(&data)),
+            ));
+            encoded += 1;
+        }
+        let tag = if spec.crop.is_some() { "t" } else { "w" };
+        let out = format!(
+            "_img/{}-{tag}{}.{}",
+            &source_hash[..16],
+            spec.width,
+            spec.format.ext()
+        );
+        outs.insert(
+            (spec.width, spec.crop.is_some(), spec.format == Format::Webp),
+            format!("/{out}"),
+        );
+        copies.push(Copy {
+            out,
+            src: Bytes::Disk(cache.path(&k, spec.format)),
+            from: from.clone(),
+        });
+    }
+    let variants = |list: &[Spec]| -> Vec<Variant> {
+        let mut v: Vec<Variant> = Vec::new();
+        for sp in list.iter().filter(|sp| sp.format != Format::Webp) {
+            let thumb = sp.crop.is_some();
+            v.push(Variant {
+                width: sp.width,
+                height: sp.height,
+                webp: outs
+                    .get(&(sp.width, thumb, true))
+                    .cloned()
+                    .unwrap_or_default(),
+                fallback: outs
+                    .get(&(sp.width, thumb, false))
+                    .cloned()
+                    .unwrap_or_default(),
+            });
+        }
+        v
+    };
+    let pic = Picture {
+        source_hash,
+        width: meta.width,
+        height: meta.height,
+        fallback_type: if meta.alpha {
+            "image/png"
+        } else {
+            "image/jpeg"
+        }
+        .into(),
+        variants: variants(&full),
+        thumbs: variants(&thumbs),
+    };
+    Ok((pic, copies, was_decoded, encoded))
+}
+
+/// Decode with bounds, then turn the pixels the way the camera said.
+fn decode(bytes: &[u8], from: &str) -> Result<DynamicImage, Diagnostic> {
+    let bad = |msg: String| Diagnostic::file(codes::IMAGE, from, msg);
+    if bytes.starts_with(&[0xFF, 0xD8]) && !strip::jpeg_complete(bytes) {
+        return Err(
+            bad("图片文件不完整 (truncated JPEG: no end of image after its data)".into())
+                .hint("重新导出或重新拷贝这张图片"),
+        );
+    }
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| bad(format!("无法读取图片 (cannot read image): {e}")))?;
+    let supported = matches!(
+        reader.format(),
+        Some(image::ImageFormat::Jpeg | image::ImageFormat::Png | image::ImageFormat::WebP)
+    );
+    if !supported {
+        return Err(bad(
+            "不支持的图片格式 (unsupported image format)；支持 JPEG、PNG、WebP (supported: JPEG, PNG, WebP)"
+                .into(),
+        )
+        .hint("用图片软件另存为 JPEG（照片）或 PNG（图表、截图）"));
+    }
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_ALLOC);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(|e| too_big_or(bad, e))?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| too_big_or(bad, e))?;
+    img.apply_orientation(orientation);
+    Ok(img)
+}
+
+fn too_big_or(bad: impl Fn(String) -> Diagnostic, e: image::ImageError) -> Diagnostic {
+    match e {
+        image::ImageError::Limits(_) => bad(format!(
+            "图片尺寸或解码所需内存超过上限 (image too large: over {MAX_SIDE}×{MAX_SIDE} pixels or {} MiB to decode)",
+            MAX_ALLOC / 1024 / 1024
+        ))
+        .hint("把图片缩小到 4000 像素宽以内再放进网站"),
+        other => bad(format!("图片文件损坏或不完整 (corrupt or truncated image): {other}"))
+            .hint("重新导出或重新拷贝这张图片"),
+    }
+}
+
+/// Resize (and crop) one variant and encode it. Encoders write pixels
+/// only: no EXIF, XMP or IPTC can reach the output.
+fn make(img: &DynamicImage, s: &Spec) -> Result<Vec<u8>, String> {
+    let src = match s.crop {
+        Some(focus) => {
+            let (cw, ch) = crop_size(img.width(), img.height());
+            let (x, y) = anchor(img.width() - cw, img.height() - ch, focus);
+            img.crop_imm(x, y, cw, ch)
+        }
+        None => img.clone(),
+    };
+    let resized = if src.width() == s.width && src.height() == s.height {
+        src
+    } else {
+        src.resize_exact(s.width, s.height, image::imageops::FilterType::CatmullRom)
+    };
+    match s.format {
+        Format::Webp => {
+            let enc = if resized.color().has_alpha() {
+                let rgba = resized.to_rgba8();
+                webp::Encoder::from_rgba(rgba.as_raw(), rgba.width(), rgba.height())
+                    .encode_simple(false, WEBP_QUALITY)
+                    .map(|m| m.to_vec())
+            } else {
+                let rgb = resized.to_rgb8();
+                webp::Encoder::from_rgb(rgb.as_raw(), rgb.width(), rgb.height())
+                    .encode_simple(false, WEBP_QUALITY)
+                    .map(|m| m.to_vec())
+            };
+            enc.map_err(|e| format!("WebP: {e:?}"))
+        }
+        Format::Jpeg => {
+            let mut out = Vec::new();
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY)
+                .encode_image(&resized.to_rgb8())
+                .map_err(|e| e.to_string())?;
+            Ok(out)
+        }
+        Format::Png => {
+            let mut out = Vec::new();
+            resized
+                .to_rgba8()
+                .write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
+                .map_err(|e| e.to_string())?;
+            Ok(out)
+        }
+    }
+}
+
+fn anchor(dx: u32, dy: u32, f: Focus) -> (u32, u32) {
+    match f {
+        Focus::Center => (dx / 2, dy / 2),
+        Focus::Top => (dx / 2, 0),
+        Focus::Bottom => (dx / 2, dy),
+        Focus::Left => (0, dy / 2),
+        Focus::Right => (dx, dy / 2),
+    }
+}
+
+/// The bytes a copied file is published with: raster images without their
+/// metadata, everything else as it is.
+pub fn copy_bytes(c: &Copy) -> Result<std::borrow::Cow<'static, [u8]>, String> {
+    let bytes = c
+        .src
+        .read()
+        .map_err(|e| format!("读取失败 (cannot read): {e}"))?;
+    if !is_raster(&c.out) {
+        return Ok(bytes);
+    }
+    // A photo that is only upright through its EXIF orientation would lie
+    // on its side once the tag is gone: turn its pixels instead.
+    if bytes.starts_with(&[0xFF, 0xD8]) {
+        let turned = image::codecs::jpeg::JpegDecoder::new(Cursor::new(&bytes[..]))
+            .ok()
+            .and_then(|mut d| d.orientation().ok())
+            .is_some_and(|o| o != image::metadata::Orientation::NoTransforms);
+        if turned {
+            let img = decode(&bytes, &c.from).map_err(|d| d.message)?;
+            let mut out = Vec::new();
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+                .encode_image(&img.to_rgb8())
+                .map_err(|e| e.to_string())?;
+            return Ok(std::borrow::Cow::Owned(out));
+        }
+    }
+    strip::strip(&bytes).map(std::borrow::Cow::Owned)
+}
