@@ -13,6 +13,7 @@
 //! not gigabytes.
 
 pub mod strip;
+pub mod svg;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Cursor;
@@ -151,6 +152,26 @@ impl Cache {
     }
 }
 
+fn is_svg(name: &str) -> bool {
+    name.to_ascii_lowercase().ends_with(".svg")
+}
+
+/// Every SVG the site publishes, checked for script (E132), so that
+/// `check` and `serve` report it before a build does.
+fn check_svgs(site: &Resolved) -> Vec<Diagnostic> {
+    site.copies
+        .par_iter()
+        .filter(|c| is_svg(&c.out))
+        .filter_map(|c| {
+            let bytes = c.src.read().ok()?;
+            svg::check(&bytes).err().map(|why| {
+                Diagnostic::file(codes::IMAGE, &c.from, why)
+                    .hint("用绘图软件重新导出为“纯 SVG”，不要脚本、事件和外部引用")
+            })
+        })
+        .collect()
+}
+
 /// Where a site keeps its image cache (git-ignored; safe to delete).
 pub fn cache_dir(root: &Path) -> PathBuf {
     root.join(".exemplar-cache").join("images")
@@ -209,8 +230,9 @@ pub fn process(
         sources: sources.len(),
         ..Stats::default()
     };
+    let svg_errors = check_svgs(site);
     if sources.is_empty() && !cache_dir.exists() {
-        return (BTreeMap::new(), Vec::new(), Vec::new(), stats);
+        return (BTreeMap::new(), Vec::new(), svg_errors, stats);
     }
     if let Err(e) = std::fs::create_dir_all(cache_dir) {
         let d = Diagnostic::file(
@@ -233,7 +255,7 @@ pub fn process(
         .collect();
     let mut pictures = BTreeMap::new();
     let mut copies = Vec::new();
-    let mut errors = Vec::new();
+    let mut errors = svg_errors;
     for (s, r) in sources.iter().zip(results) {
         match r {
             Ok((pic, files, decoded, encoded)) => {
@@ -299,7 +321,7 @@ fn prune(dir: &Path, entries: &BTreeMap<String, (u64, u64)>) {
             continue;
         }
         let stem = name.split('.').next().unwrap_or("");
-        if !entries.contains_key(stem) {
+        if !entries.contains_key(stem) || name.ends_with(".tmp") {
             let _ = std::fs::remove_file(e.path());
         }
     }
@@ -424,7 +446,11 @@ fn one(
                 )
             })?;
             let path = cache.path(&k, spec.format);
-            let tmp = path.with_extension("tmp");
+            // Two files with the same bytes make the same entry at the same
+            // time: each writes its own temporary file.
+            static TMP: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let n = TMP.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let tmp = path.with_extension(format!("{}.{n}.tmp", std::process::id()));
             std::fs::write(&tmp, &data)
                 .and_then(|_| std::fs::rename(&tmp, &path))
                 .map_err(|e| {
@@ -607,6 +633,10 @@ pub fn copy_bytes(c: &Copy) -> Result<std::borrow::Cow<'static, [u8]>, String> {
         .src
         .read()
         .map_err(|e| format!("读取失败 (cannot read): {e}"))?;
+    if is_svg(&c.out) {
+        svg::check(&bytes)?;
+        return Ok(bytes);
+    }
     if !is_raster(&c.out) {
         return Ok(bytes);
     }

@@ -124,6 +124,7 @@ pub const COMMON_KEYS: &[&str] = &[
     "cover",
     "cover_alt",
     "cover_focus",
+    "gallery",
     "author",
     "source",
     "editor",
@@ -168,6 +169,8 @@ pub struct Header {
     pub cover: Option<String>,
     pub cover_alt: Option<String>,
     pub cover_focus: Focus,
+    /// Activity photos: (file, caption), as written.
+    pub gallery: Vec<(String, String)>,
     pub author: Option<String>,
     pub source: Option<String>,
     pub editor: Option<String>,

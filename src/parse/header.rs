@@ -312,6 +312,7 @@ pub fn parse_header(
     h.district = f.text("district");
     h.cover = f.text("cover");
     h.cover_alt = f.text("cover_alt");
+    h.gallery = f.gallery("gallery");
     if let Some(v) = f.text("cover_focus") {
         match Focus::parse(&v) {
             Some(focus) => h.cover_focus = focus,
@@ -506,6 +507,47 @@ impl Fields<'_, '_> {
                             format!("`{key}` 应该是文字列表 (expected a list)"),
                         )
                         .hint(format!("写成 {key}: [甲, 乙]")),
+                );
+                vec![]
+            }
+        }
+    }
+
+    /// `gallery:` — a list of file names, or of `{src, caption}`.
+    fn gallery(&mut self, key: &str) -> Vec<(String, String)> {
+        let Some(v) = self.get(key) else {
+            return vec![];
+        };
+        let item = |v: &Value| -> Option<(String, String)> {
+            match v {
+                Value::Mapping(m) => {
+                    let src = m.get("src").and_then(Self::scalar)?;
+                    let caption = m.get("caption").and_then(Self::scalar).unwrap_or_default();
+                    let known = m
+                        .keys()
+                        .all(|k| matches!(k.as_str(), Some("src") | Some("caption")));
+                    known.then(|| (src.trim().to_string(), caption.trim().to_string()))
+                }
+                other => Self::scalar(other).map(|s| (s.trim().to_string(), String::new())),
+            }
+        };
+        let items: Option<Vec<(String, String)>> = match v {
+            Value::Sequence(seq) => seq.iter().map(item).collect(),
+            _ => None,
+        };
+        match items {
+            Some(items) => items.into_iter().filter(|(s, _)| !s.is_empty()).collect(),
+            None => {
+                self.errs.push(
+                    self.doc
+                        .at_value(
+                            codes::BAD_VALUE,
+                            key,
+                            format!("`{key}` 应该是图片列表 (expected a list of images)"),
+                        )
+                        .hint(format!(
+                            "写成 {key}: [a.jpg, b.jpg]，或每项写 - src: a.jpg 加 caption: 说明"
+                        )),
                 );
                 vec![]
             }

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use std::cell::OnceCell;
 use std::sync::LazyLock;
@@ -35,9 +35,40 @@ pub struct PictureUrls {
     pub fallback_srcset: String,
     /// The middle fallback file, for browsers without `srcset`.
     pub src: String,
+    /// The largest fallback file (what a gallery links to).
+    pub large: String,
     pub fallback_type: String,
     pub width: u32,
     pub height: u32,
+}
+
+/// Widths a gallery photo is shown at: a grid cell.
+pub const GALLERY_SIZES: &str = "(min-width: 52rem) 15rem, 50vw";
+
+/// A gallery: a grid of photos, each a link to its largest version (what
+/// a visitor without script gets) that the theme's lightbox opens in place.
+/// Items: picture, caption, alt text.
+pub fn gallery_html(items: &[(PictureUrls, String, String)]) -> String {
+    let esc = |s: &str| {
+        let mut o = String::with_capacity(s.len());
+        pulldown_cmark_escape::escape_html(&mut o, s).ok();
+        o
+    };
+    let mut out = String::from(r#"<ul class="gallery">"#);
+    for (pic, caption, alt) in items {
+        let alt = if alt.is_empty() { caption } else { alt };
+        out.push_str(&format!(
+            r#"<li><figure><a href="{}">{}</a>"#,
+            esc(&pic.large),
+            pic.html(alt, None, GALLERY_SIZES, false)
+        ));
+        if !caption.is_empty() {
+            out.push_str(&format!("<figcaption>{}</figcaption>", esc(caption)));
+        }
+        out.push_str("</figure></li>");
+    }
+    out.push_str("</ul>");
+    out
 }
 
 /// Widths an image in a body is shown at: the text column, or the screen.
@@ -64,6 +95,7 @@ impl PictureUrls {
             webp_srcset: set(&|v| &v.webp),
             fallback_srcset: set(&|v| &v.fallback),
             src: mid.map(|v| href(&v.fallback)).unwrap_or_default(),
+            large: last.map(|v| href(&v.fallback)).unwrap_or_default(),
             fallback_type: p.fallback_type.clone(),
             width: last.map(|v| v.width).unwrap_or(p.width),
             height: last.map(|v| v.height).unwrap_or(p.height),
@@ -86,6 +118,14 @@ impl PictureUrls {
             .filter(|t| !t.is_empty())
             .map(|t| format!(r#" title="{}""#, esc(t)))
             .unwrap_or_default();
+        if self.webp_srcset.is_empty() {
+            // Not processed (an SVG): the file itself.
+            return format!(
+                r#"<img src="{}" alt="{}"{title}{loading}>"#,
+                esc(&self.src),
+                esc(alt)
+            );
+        }
         format!(
             r#"<picture><source type="image/webp" srcset="{}" sizes="{sizes}"><img src="{}" srcset="{}" sizes="{sizes}" width="{}" height="{}" alt="{}"{title}{loading}></picture>"#,
             esc(&self.webp_srcset),
@@ -155,6 +195,8 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
     };
     // An image with processed versions: its alt text, gathered until its end.
     let mut picture: Option<(PictureUrls, String, String, usize)> = None; // urls, title, alt, depth
+                                                                          // A ```gallery block: its text and where it starts.
+    let mut gallery: Option<(String, usize)> = None;
     for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let at = doc.body_start + range.start;
         if let Some((_, _, alt, depth)) = picture.as_mut() {
@@ -166,6 +208,29 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
                 _ => {}
             }
             if !matches!(ev, Event::End(TagEnd::Image)) || *depth > 0 {
+                continue;
+            }
+        }
+        if let Some((text, start)) = gallery.as_mut() {
+            match ev {
+                Event::Text(t) => {
+                    if text.is_empty() {
+                        *start = at;
+                    }
+                    text.push_str(&t);
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    let (text, start) = gallery.take().unwrap_or_default();
+                    let html = fix.gallery(&text, start);
+                    events_push(&mut heading, &mut events, Event::Html(CowStr::from(html)));
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) = &ev {
+            if lang.trim() == "gallery" {
+                gallery = Some((String::new(), at));
                 continue;
             }
         }
@@ -371,6 +436,46 @@ impl<'d> Fixer<'d, '_> {
                 dest
             }
         }
+    }
+
+    /// A ```gallery block: one photo per line, `file caption` (or
+    /// `file | caption`); each file checked like a Markdown image.
+    fn gallery(&mut self, text: &str, start: usize) -> String {
+        let mut items = Vec::new();
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let at = start + offset;
+            offset += line.len();
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let (src, caption) = match line.split_once('|') {
+                Some((s, c)) => (s.trim(), c.trim()),
+                None => match line.split_once(char::is_whitespace) {
+                    Some((s, c)) => (s.trim(), c.trim()),
+                    None => (line, ""),
+                },
+            };
+            // Reports a missing file at its line; a photo the image stage
+            // did not process (an SVG) is shown as a plain link.
+            let href = self
+                .url(at, CowStr::from(src.to_string()), true)
+                .to_string();
+            match self.links.picture(&self.doc.rel, src) {
+                Some(p) => items.push((p, caption.to_string(), String::new())),
+                None => items.push((
+                    PictureUrls {
+                        src: href.clone(),
+                        large: href,
+                        ..PictureUrls::default()
+                    },
+                    caption.to_string(),
+                    String::new(),
+                )),
+            }
+        }
+        gallery_html(&items)
     }
 
     /// Raw HTML with the URLs of its `href`/`src` attributes resolved like

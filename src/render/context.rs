@@ -309,6 +309,8 @@ struct PageValue<'a> {
     cover_picture: Option<crate::parse::markdown::PictureUrls>,
     /// Absolute URL of the share image (Open Graph): the processed cover.
     share_image: Option<String>,
+    /// The `gallery:` photos as a grid (safe HTML), when there are any.
+    gallery_html: Option<String>,
     cover_alt: &'a str,
     brand: Option<&'a str>,
     slogan: Option<&'a str>,
@@ -435,6 +437,26 @@ pub fn page_value(ctx: &Ctx, i: usize) -> Value {
             .as_ref()
             .and_then(|c| site.pictures.get(c))
             .map(|pic| crate::parse::markdown::PictureUrls::new(pic, false, &|s| urls.href(s))),
+        gallery_html: (!p.gallery.is_empty()).then(|| {
+            let items: Vec<_> = p
+                .gallery
+                .iter()
+                .map(|(path, caption)| {
+                    let pic = match site.pictures.get(path) {
+                        Some(pic) => {
+                            crate::parse::markdown::PictureUrls::new(pic, false, &|s| urls.href(s))
+                        }
+                        None => crate::parse::markdown::PictureUrls {
+                            src: urls.href(path),
+                            large: urls.href(path),
+                            ..Default::default()
+                        },
+                    };
+                    (pic, caption.clone(), String::new())
+                })
+                .collect();
+            crate::parse::markdown::gallery_html(&items)
+        }),
         share_image: p
             .cover
             .as_ref()

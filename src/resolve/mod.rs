@@ -50,6 +50,8 @@ pub struct Page {
     /// Site path of the cover image, checked to exist.
     pub cover: Option<String>,
     pub cover_focus: crate::model::Focus,
+    /// `gallery:` photos: (site path, caption), checked to exist.
+    pub gallery: Vec<(String, String)>,
     /// Position in its section's list (for previous/next).
     pub order: usize,
     pub rendered: Rendered,
@@ -323,9 +325,32 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
     (site, errs)
 }
 
-/// Covers name image files the site has.
+/// Covers and gallery photos name image files the site has.
 fn covers(site: &mut Resolved, errs: &mut Diagnostics) {
     for p in &mut site.pages {
+        for (src, caption) in &p.doc.header.gallery {
+            match site.links.locate(&p.doc.rel, src, true) {
+                Ok(links::Located::Site(path, _)) => p.gallery.push((path, caption.clone())),
+                Ok(links::Located::Unparsed) => {}
+                Ok(_) => errs.push(
+                    at_value(
+                        &p.doc.file,
+                        &p.doc.header,
+                        "gallery",
+                        format!("相册图片 `{src}` 不是本站的图片文件 (gallery photos must be files of the site)"),
+                    )
+                    .code(codes::MISSING_FILE)
+                    .hint("把照片放在页面文件夹（page bundle）里，gallery: 下写文件名")
+                    .with_source(&p.doc.text),
+                ),
+                Err(e) => errs.push(
+                    at_value(&p.doc.file, &p.doc.header, "gallery", e.message)
+                        .code(e.code)
+                        .hint(e.hint)
+                        .with_source(&p.doc.text),
+                ),
+            }
+        }
         let Some(cover) = &p.doc.header.cover else {
             continue;
         };

@@ -172,6 +172,7 @@ pub fn build(
             district,
             cover: None,
             cover_focus,
+            gallery: Vec::new(),
             order: 0,
             rendered: Rendered::default(),
         });

@@ -77,16 +77,19 @@ writeFileSync(path.join(site, 'data/schools.yaml'), HEAD.map((h, i) => `- id: s$
 writeFileSync(path.join(site, 'content/_index.md'), `---\ntitle: ${q('首页' + HEAD[1])}\ndescription: ${q(HEAD[3])}\n---\n${BODY[0]}\n`);
 writeFileSync(path.join(site, 'content/brands/_index.md'), `---\ntitle: ${q('栏目' + HEAD[0])}\ndescription: ${q(HEAD[2])}\n---\n${BODY[1]}\n`);
 // Payloads point at `x` and `x.png`: files that exist (a missing one is a
-// build error) but are no images, so an `onerror` would fire if it survived.
+// build error). `x` is no image, so an `onerror` would fire if it survived;
+// `x.png` is a real 1×1 PNG (the image stage refuses broken ones) that
+// goes through the image stage into a <picture>.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 const bundle = (name) => {
   const dir = path.join(site, 'content/brands', name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'x'), 'not an image');
-  writeFileSync(path.join(dir, 'x.png'), 'not an image');
+  writeFileSync(path.join(dir, 'x.png'), PNG);
   return path.join(dir, 'index.md');
 };
 writeFileSync(path.join(site, 'content/brands/x'), 'not an image');
-writeFileSync(path.join(site, 'content/brands/x.png'), 'not an image');
+writeFileSync(path.join(site, 'content/brands/x.png'), PNG);
 BODY.forEach((b, i) => {
   const h = HEAD[i % HEAD.length];
   writeFileSync(bundle(`p${i}`), [

@@ -168,6 +168,27 @@ fn a_second_build_decodes_nothing_and_a_corrupt_cache_entry_is_redone() {
 }
 
 #[test]
+fn the_same_photo_in_many_folders_is_processed_without_a_clash() {
+    let s = Site::new(&["base"]);
+    let photo = phone_photo(300, 200);
+    for i in 0..12 {
+        s.write(&format!("content/brands/p{i}/x.jpg"), &photo);
+        s.write(
+            &format!("content/brands/p{i}/index.md"),
+            format!("---\ntitle: 页{i}\ndate: 2024-03-01\ncover: x.jpg\n---\n正文。\n"),
+        );
+    }
+    let o = s.build(&[]);
+    assert_ok(&o);
+    let tmp: Vec<_> = std::fs::read_dir(s.dir.join(".exemplar-cache/images"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(tmp.is_empty(), "temporary files left: {tmp:?}");
+}
+
+#[test]
 fn a_truncated_photo_is_an_error_naming_the_file() {
     let s = Site::new(&["base"]);
     let photo = phone_photo(400, 300);

@@ -48,4 +48,59 @@
       });
     }
   }
+
+  // Galleries: each photo is a link to its large version (that is all a
+  // visitor without script gets); with script it opens in a modal dialog
+  // that works by keyboard: ← → between photos, Esc or the button closes,
+  // and focus goes back to the photo it came from.
+  var galleries = document.querySelectorAll(".gallery");
+  if (galleries.length && typeof HTMLDialogElement === "function") {
+    var zh = /^zh/i.test(root.lang || "");
+    var L = zh ? { close: "关闭", prev: "上一张", next: "下一张", label: "照片浏览" }
+               : { close: "Close", prev: "Previous", next: "Next", label: "Photo viewer" };
+    var box = document.createElement("dialog");
+    box.className = "lightbox";
+    box.setAttribute("aria-label", L.label);
+    box.innerHTML = '<figure><img alt=""><figcaption></figcaption></figure>' +
+      '<p class="lb-count" aria-live="polite"></p>' +
+      '<button type="button" class="lb-prev"></button><button type="button" class="lb-next"></button>' +
+      '<button type="button" class="lb-close"></button>';
+    box.querySelector(".lb-prev").textContent = "‹ " + L.prev;
+    box.querySelector(".lb-next").textContent = L.next + " ›";
+    box.querySelector(".lb-close").textContent = "× " + L.close;
+    document.body.appendChild(box);
+    var img = box.querySelector("img"), cap = box.querySelector("figcaption"), count = box.querySelector(".lb-count");
+    var links = [], at = 0, from = null;
+    var show = function (i) {
+      at = (i + links.length) % links.length;
+      var a = links[at], inner = a.querySelector("img"), fig = a.closest("figure");
+      var text = fig && fig.querySelector("figcaption");
+      img.src = a.href;
+      img.alt = inner ? inner.alt : "";
+      cap.textContent = text ? text.textContent : "";
+      count.textContent = (at + 1) + " / " + links.length;
+    };
+    Array.prototype.forEach.call(galleries, function (g) {
+      Array.prototype.forEach.call(g.querySelectorAll("a"), function (a) {
+        var i = links.push(a) - 1;
+        a.addEventListener("click", function (e) {
+          e.preventDefault();
+          from = a;
+          show(i);
+          box.showModal();
+          box.querySelector(".lb-close").focus();
+        });
+      });
+    });
+    box.querySelector(".lb-prev").addEventListener("click", function () { show(at - 1); });
+    box.querySelector(".lb-next").addEventListener("click", function () { show(at + 1); });
+    box.querySelector(".lb-close").addEventListener("click", function () { box.close(); });
+    box.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowLeft") { show(at - 1); e.preventDefault(); }
+      if (e.key === "ArrowRight") { show(at + 1); e.preventDefault(); }
+    });
+    // A click on the backdrop (outside the dialog's box) closes it too.
+    box.addEventListener("click", function (e) { if (e.target === box) { box.close(); } });
+    box.addEventListener("close", function () { img.removeAttribute("src"); if (from) { from.focus(); } });
+  }
 })();
