@@ -125,6 +125,8 @@ pub const COMMON_KEYS: &[&str] = &[
     "cover_alt",
     "cover_focus",
     "gallery",
+    "video",
+    "attachments",
     "author",
     "source",
     "editor",
@@ -171,6 +173,10 @@ pub struct Header {
     pub cover_focus: Focus,
     /// Activity photos: (file, caption), as written.
     pub gallery: Vec<(String, String)>,
+    /// A local video file (.mp4, .webm).
+    pub video: Option<String>,
+    /// Files to download: (file, title), as written.
+    pub attachments: Vec<(String, String)>,
     pub author: Option<String>,
     pub source: Option<String>,
     pub editor: Option<String>,
@@ -288,6 +294,31 @@ impl Packed {
             Err(e) => format!("\u{fffd} (body lost in memory: {e})").into(),
         }
     }
+}
+
+/// File endings shown as attachments (附件), with their labels.
+pub const ATTACHMENT_TYPES: &[(&str, &str)] = &[
+    ("pdf", "PDF"),
+    ("doc", "Word"),
+    ("docx", "Word"),
+    ("wps", "WPS 文字"),
+    ("xls", "Excel"),
+    ("xlsx", "Excel"),
+    ("et", "WPS 表格"),
+    ("ppt", "PowerPoint"),
+    ("pptx", "PowerPoint"),
+    ("zip", "ZIP"),
+    ("rar", "RAR"),
+    ("7z", "7z"),
+];
+
+/// The label of an attachment's type, when `path` is one.
+pub fn attachment_type(path: &str) -> Option<&'static str> {
+    let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
+    ATTACHMENT_TYPES
+        .iter()
+        .find(|(e, _)| *e == ext)
+        .map(|(_, label)| *label)
 }
 
 /// Where `cover_focus` puts a thumbnail's 4:3 crop.

@@ -312,7 +312,9 @@ pub fn parse_header(
     h.district = f.text("district");
     h.cover = f.text("cover");
     h.cover_alt = f.text("cover_alt");
-    h.gallery = f.gallery("gallery");
+    h.gallery = f.files("gallery", "caption");
+    h.attachments = f.files("attachments", "title");
+    h.video = f.text("video");
     if let Some(v) = f.text("cover_focus") {
         match Focus::parse(&v) {
             Some(focus) => h.cover_focus = focus,
@@ -513,8 +515,9 @@ impl Fields<'_, '_> {
         }
     }
 
-    /// `gallery:` — a list of file names, or of `{src, caption}`.
-    fn gallery(&mut self, key: &str) -> Vec<(String, String)> {
+    /// `gallery:`, `attachments:` — a list of file names, or of
+    /// `{src, <label>}` (`caption`, `title`).
+    fn files(&mut self, key: &str, label: &str) -> Vec<(String, String)> {
         let Some(v) = self.get(key) else {
             return vec![];
         };
@@ -522,10 +525,10 @@ impl Fields<'_, '_> {
             match v {
                 Value::Mapping(m) => {
                     let src = m.get("src").and_then(Self::scalar)?;
-                    let caption = m.get("caption").and_then(Self::scalar).unwrap_or_default();
+                    let caption = m.get(label).and_then(Self::scalar).unwrap_or_default();
                     let known = m
                         .keys()
-                        .all(|k| matches!(k.as_str(), Some("src") | Some("caption")));
+                        .all(|k| k.as_str() == Some("src") || k.as_str() == Some(label));
                     known.then(|| (src.trim().to_string(), caption.trim().to_string()))
                 }
                 other => Self::scalar(other).map(|s| (s.trim().to_string(), String::new())),
@@ -543,10 +546,10 @@ impl Fields<'_, '_> {
                         .at_value(
                             codes::BAD_VALUE,
                             key,
-                            format!("`{key}` 应该是图片列表 (expected a list of images)"),
+                            format!("`{key}` 应该是文件列表 (expected a list of files)"),
                         )
                         .hint(format!(
-                            "写成 {key}: [a.jpg, b.jpg]，或每项写 - src: a.jpg 加 caption: 说明"
+                            "写成 {key}: [文件1, 文件2]，或每项写 - src: 文件 加 {label}: 说明"
                         )),
                 );
                 vec![]

@@ -20,6 +20,12 @@ pub trait LinkResolver: Sync {
     /// destination is an image. Ok(Some(url)): rewrite; Ok(None): keep.
     fn resolve(&self, from: &str, dest: &str, image: bool) -> Result<Option<String>, LinkError>;
 
+    /// The site path a destination points at, when it is a file of the
+    /// site (for the attachment list).
+    fn site_path(&self, _from: &str, _dest: &str) -> Option<String> {
+        None
+    }
+
     /// The processed versions of an image destination, when it has any.
     fn picture(&self, _from: &str, _dest: &str) -> Option<PictureUrls> {
         None
@@ -155,6 +161,9 @@ pub struct Rendered {
     pub auto_summary: String,
     pub reading_minutes: u32,
     pub errors: Vec<Diagnostic>,
+    /// Site paths of documents the body links to (.pdf, .docx, ...), in
+    /// order, once each: the page lists them as attachments.
+    pub attachments: Vec<String>,
     /// Hash of the whole source file and the HTML made from it: what
     /// `serve` compares to decide whether a page changed.
     pub fingerprint: u64,
@@ -195,8 +204,9 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
     };
     // An image with processed versions: its alt text, gathered until its end.
     let mut picture: Option<(PictureUrls, String, String, usize)> = None; // urls, title, alt, depth
-                                                                          // A ```gallery block: its text and where it starts.
+                                                                          // A ```gallery or ```video block: its text and where it starts.
     let mut gallery: Option<(String, usize)> = None;
+    let mut video: Option<(String, usize)> = None;
     for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let at = doc.body_start + range.start;
         if let Some((_, _, alt, depth)) = picture.as_mut() {
@@ -210,6 +220,23 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
             if !matches!(ev, Event::End(TagEnd::Image)) || *depth > 0 {
                 continue;
             }
+        }
+        if let Some((text, start)) = video.as_mut() {
+            match ev {
+                Event::Text(t) => {
+                    if text.is_empty() {
+                        *start = at;
+                    }
+                    text.push_str(&t);
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    let (text, start) = video.take().unwrap_or_default();
+                    let html = fix.video(&text, start);
+                    events_push(&mut heading, &mut events, Event::Html(CowStr::from(html)));
+                }
+                _ => {}
+            }
+            continue;
         }
         if let Some((text, start)) = gallery.as_mut() {
             match ev {
@@ -229,9 +256,16 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
             continue;
         }
         if let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) = &ev {
-            if lang.trim() == "gallery" {
-                gallery = Some((String::new(), at));
-                continue;
+            match lang.trim() {
+                "gallery" => {
+                    gallery = Some((String::new(), at));
+                    continue;
+                }
+                "video" => {
+                    video = Some((String::new(), at));
+                    continue;
+                }
+                _ => {}
             }
         }
         if let Some((urls, title, alt, _)) = picture.take() {
@@ -258,12 +292,21 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
                 dest_url,
                 title,
                 id,
-            }) => Event::Start(Tag::Link {
-                link_type,
-                dest_url: fix.url(at, dest_url, false),
-                title,
-                id,
-            }),
+            }) => {
+                if let Some(path) = links.site_path(&doc.rel, &dest_url) {
+                    if crate::model::attachment_type(&path).is_some()
+                        && !out.attachments.contains(&path)
+                    {
+                        out.attachments.push(path);
+                    }
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: fix.url(at, dest_url, false),
+                    title,
+                    id,
+                })
+            }
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
@@ -476,6 +519,58 @@ impl<'d> Fixer<'d, '_> {
             }
         }
         gallery_html(&items)
+    }
+
+    /// A ```video block: `file.mp4 caption` per line; a `.vtt` file of the
+    /// same name beside the video becomes its captions. Never autoplays.
+    fn video(&mut self, text: &str, start: usize) -> String {
+        let esc = |s: &str| {
+            let mut o = String::with_capacity(s.len());
+            pulldown_cmark_escape::escape_html(&mut o, s).ok();
+            o
+        };
+        let mut out = String::new();
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let at = start + offset;
+            offset += line.len();
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let (src, caption) = match line.split_once(char::is_whitespace) {
+                Some((s, c)) => (s.trim(), c.trim().trim_start_matches('|').trim()),
+                None => (line, ""),
+            };
+            let href = self
+                .url(at, CowStr::from(src.to_string()), false)
+                .to_string();
+            let mime = if src.to_ascii_lowercase().ends_with(".webm") {
+                "video/webm"
+            } else {
+                "video/mp4"
+            };
+            let vtt = format!("{}.vtt", &src[..src.rfind('.').unwrap_or(src.len())]);
+            let track = match self.links.site_path(&self.doc.rel, &vtt) {
+                Some(_) => {
+                    let v = self.url(at, CowStr::from(vtt), false).to_string();
+                    format!(
+                        r#"<track kind="captions" src="{}" srclang="zh" label="字幕" default>"#,
+                        esc(&v)
+                    )
+                }
+                None => String::new(),
+            };
+            out.push_str(&format!(
+                r#"<figure class="video"><video controls preload="none"><source src="{}" type="{mime}">{track}</video>"#,
+                esc(&href)
+            ));
+            if !caption.is_empty() {
+                out.push_str(&format!("<figcaption>{}</figcaption>", esc(caption)));
+            }
+            out.push_str("</figure>");
+        }
+        out
     }
 
     /// Raw HTML with the URLs of its `href`/`src` attributes resolved like

@@ -23,6 +23,8 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         "sub",
         "picture",
         "source",
+        "video",
+        "track",
     ]);
     b.add_generic_attributes(["id", "class", "title", "lang"]);
     b.add_tag_attributes(
@@ -37,7 +39,12 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
             "fetchpriority",
         ],
     );
-    b.add_tag_attributes("source", ["srcset", "sizes", "type"]);
+    b.add_tag_attributes("source", ["srcset", "sizes", "type", "src"]);
+    b.add_tag_attributes(
+        "video",
+        ["controls", "preload", "poster", "width", "height"],
+    );
+    b.add_tag_attributes("track", ["kind", "src", "srclang", "label", "default"]);
     b.add_tag_attributes("input", ["type", "checked", "disabled"]);
     b.add_tag_attributes("th", ["style"]);
     b.add_tag_attributes("td", ["style"]);
@@ -61,7 +68,22 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
                 })
             })
             .then(|| value.into()),
-        ("source", "type") => value.starts_with("image/").then(|| value.into()),
+        ("source", "type") => {
+            (value.starts_with("image/") || value.starts_with("video/")).then(|| value.into())
+        }
+        // ammonia checks `src` and `href`, not `poster`.
+        (_, "poster") => {
+            let scheme = value.split_once(':').map(|(s, _)| s);
+            scheme
+                .is_none_or(|s| {
+                    s.contains('/')
+                        || s.eq_ignore_ascii_case("http")
+                        || s.eq_ignore_ascii_case("https")
+                })
+                .then(|| value.into())
+        }
+        // Never autoplay, whatever the Markdown says.
+        ("video", "preload") => Some("none".into()),
         (_, "style") => matches!(
             value,
             "text-align: left" | "text-align: center" | "text-align: right"

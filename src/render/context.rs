@@ -311,6 +311,9 @@ struct PageValue<'a> {
     share_image: Option<String>,
     /// The `gallery:` photos as a grid (safe HTML), when there are any.
     gallery_html: Option<String>,
+    video: Option<VideoValue>,
+    /// `attachments:` and documents the body links to (附件).
+    attachments: Vec<AttachmentValue>,
     cover_alt: &'a str,
     brand: Option<&'a str>,
     slogan: Option<&'a str>,
@@ -331,6 +334,34 @@ struct PageValue<'a> {
 }
 
 /// Full value of page `i` (its content goes in separately, as safe HTML).
+#[derive(Serialize, Hash)]
+struct VideoValue {
+    src: String,
+    /// `video/mp4` or `video/webm`.
+    mime: &'static str,
+    captions: Option<String>,
+    /// The processed cover, shown before the video plays.
+    poster: Option<String>,
+}
+
+#[derive(Serialize, Hash)]
+struct AttachmentValue {
+    url: String,
+    title: String,
+    /// PDF, Word, Excel, ...
+    kind: &'static str,
+    /// `1.2 MB`, `350 KB`.
+    size: String,
+}
+
+fn human_size(n: u64) -> String {
+    if n >= 1_000_000 {
+        format!("{:.1} MB", n as f64 / 1e6)
+    } else {
+        format!("{} KB", n.div_ceil(1000).max(1))
+    }
+}
+
 pub fn page_value(ctx: &Ctx, i: usize) -> Value {
     let site = ctx.site;
     let p = &site.pages[i];
@@ -437,6 +468,56 @@ pub fn page_value(ctx: &Ctx, i: usize) -> Value {
             .as_ref()
             .and_then(|c| site.pictures.get(c))
             .map(|pic| crate::parse::markdown::PictureUrls::new(pic, false, &|s| urls.href(s))),
+        video: p.video.as_ref().map(|(src, captions)| VideoValue {
+            mime: if src.to_ascii_lowercase().ends_with(".webm") {
+                "video/webm"
+            } else {
+                "video/mp4"
+            },
+            src: urls.href(src),
+            captions: captions.as_deref().map(|c| urls.href(c)),
+            poster: p
+                .cover
+                .as_ref()
+                .and_then(|c| site.pictures.get(c))
+                .and_then(|pic| {
+                    pic.variants
+                        .iter()
+                        .rev()
+                        .find(|v| v.width <= 960)
+                        .or(pic.variants.first())
+                })
+                .map(|v| urls.href(&v.fallback))
+                .or_else(|| p.cover.as_deref().map(|c| urls.href(c))),
+        }),
+        attachments: {
+            let mut list: Vec<(&str, &str)> = p
+                .attachments
+                .iter()
+                .map(|(path, title)| (path.as_str(), title.as_str()))
+                .collect();
+            for path in &p.rendered.attachments {
+                if !list.iter().any(|(q, _)| q == path) {
+                    list.push((path.as_str(), ""));
+                }
+            }
+            list.into_iter()
+                .map(|(path, title)| AttachmentValue {
+                    url: urls.href(path),
+                    title: if title.is_empty() {
+                        path.rsplit('/').next().unwrap_or(path).to_string()
+                    } else {
+                        title.to_string()
+                    },
+                    kind: crate::model::attachment_type(path).unwrap_or("文件"),
+                    size: site
+                        .file_sizes
+                        .get(path)
+                        .map(|&n| human_size(n))
+                        .unwrap_or_default(),
+                })
+                .collect()
+        },
         gallery_html: (!p.gallery.is_empty()).then(|| {
             let items: Vec<_> = p
                 .gallery

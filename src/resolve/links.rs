@@ -224,6 +224,13 @@ impl LinkResolver for Resolver {
         }
     }
 
+    fn site_path(&self, from: &str, dest: &str) -> Option<String> {
+        match self.locate(from, dest, false) {
+            Ok(Located::Site(path, _)) => Some(path),
+            _ => None,
+        }
+    }
+
     fn picture(&self, from: &str, dest: &str) -> Option<PictureUrls> {
         match self.locate(from, dest, true) {
             Ok(Located::Site(path, _)) => self

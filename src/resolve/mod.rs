@@ -52,6 +52,11 @@ pub struct Page {
     pub cover_focus: crate::model::Focus,
     /// `gallery:` photos: (site path, caption), checked to exist.
     pub gallery: Vec<(String, String)>,
+    /// `video:`: site path of the video and of its captions (a `.vtt`
+    /// file of the same name beside it), checked to exist.
+    pub video: Option<(String, Option<String>)>,
+    /// `attachments:`: (site path, title), checked to exist.
+    pub attachments: Vec<(String, String)>,
     /// Position in its section's list (for previous/next).
     pub order: usize,
     pub rendered: Rendered,
@@ -120,6 +125,8 @@ pub struct Resolved {
     pub jobs: Vec<plan::Job>,
     /// Every file copied as it is (statics, bundle files).
     pub copies: Vec<plan::Copy>,
+    /// Size in bytes of every file that can be an attachment, by site path.
+    pub file_sizes: BTreeMap<String, u64>,
     /// Processed images by site path (filled by the image stage, which
     /// runs after resolve; empty until then).
     pub pictures: std::sync::Arc<BTreeMap<String, crate::model::Picture>>,
@@ -296,6 +303,7 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
         jobs: vec![],
         copies,
         pictures: Default::default(),
+        file_sizes: BTreeMap::new(),
         links: links::Resolver::default(),
     };
     site.jobs = outputs.list(&site, cfg);
@@ -325,9 +333,79 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
     (site, errs)
 }
 
-/// Covers and gallery photos name image files the site has.
+/// Covers, gallery photos, videos and attachments name files the site has.
 fn covers(site: &mut Resolved, errs: &mut Diagnostics) {
+    site.file_sizes = site
+        .copies
+        .iter()
+        .filter(|c| crate::model::attachment_type(&c.out).is_some())
+        .filter_map(|c| match &c.src {
+            crate::load::theme::Bytes::Disk(p) => std::fs::metadata(p)
+                .ok()
+                .map(|m| (format!("/{}", c.out), m.len())),
+            crate::load::theme::Bytes::Embedded(b) => Some((format!("/{}", c.out), b.len() as u64)),
+        })
+        .collect();
     for p in &mut site.pages {
+        let missing = |key: &str,
+                       what: &str,
+                       doc: &crate::model::SourceDoc,
+                       e: Result<links::Located, crate::parse::markdown::LinkError>|
+         -> Option<crate::diagnostics::Diagnostic> {
+            match e {
+                Ok(links::Located::Site(..)) | Ok(links::Located::Unparsed) => None,
+                Ok(_) => Some(
+                    at_value(
+                        &doc.file,
+                        &doc.header,
+                        key,
+                        format!("`{what}` 不是本站的文件 (must be a file of the site)"),
+                    )
+                    .code(codes::MISSING_FILE)
+                    .hint("把文件放在页面文件夹（page bundle）里写文件名，或放进 static/ 写 /路径")
+                    .with_source(&doc.text),
+                ),
+                Err(e) => Some(
+                    at_value(&doc.file, &doc.header, key, e.message)
+                        .code(e.code)
+                        .hint(e.hint)
+                        .with_source(&doc.text),
+                ),
+            }
+        };
+        if let Some(v) = &p.doc.header.video {
+            let r = site.links.locate(&p.doc.rel, v, false);
+            if let Ok(links::Located::Site(path, _)) = &r {
+                let lower = path.to_ascii_lowercase();
+                if lower.ends_with(".mp4") || lower.ends_with(".webm") {
+                    let vtt = format!("{}.vtt", &path[..path.rfind('.').unwrap_or(path.len())]);
+                    let captions = site.links.known.contains(&vtt).then_some(vtt);
+                    p.video = Some((path.clone(), captions));
+                } else {
+                    errs.push(
+                        at_value(
+                            &p.doc.file,
+                            &p.doc.header,
+                            "video",
+                            format!(
+                                "视频 `{v}` 不是 MP4 或 WebM 文件 (video must be .mp4 or .webm)"
+                            ),
+                        )
+                        .code(codes::BAD_VALUE)
+                        .hint("用视频软件导出为 MP4（H.264）")
+                        .with_source(&p.doc.text),
+                    );
+                }
+            }
+            errs.extend(missing("video", v, &p.doc, r));
+        }
+        for (src, title) in &p.doc.header.attachments {
+            let r = site.links.locate(&p.doc.rel, src, false);
+            if let Ok(links::Located::Site(path, _)) = &r {
+                p.attachments.push((path.clone(), title.clone()));
+            }
+            errs.extend(missing("attachments", src, &p.doc, r));
+        }
         for (src, caption) in &p.doc.header.gallery {
             match site.links.locate(&p.doc.rel, src, true) {
                 Ok(links::Located::Site(path, _)) => p.gallery.push((path, caption.clone())),

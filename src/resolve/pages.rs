@@ -173,6 +173,8 @@ pub fn build(
             cover: None,
             cover_focus,
             gallery: Vec::new(),
+            video: None,
+            attachments: Vec::new(),
             order: 0,
             rendered: Rendered::default(),
         });

@@ -257,3 +257,53 @@ fn crc32(data: &[u8]) -> u32 {
     }
     !c
 }
+
+#[test]
+fn video_and_attachments_are_shown_never_autoplay_and_must_exist() {
+    let s = Site::new(&["base"]);
+    s.write(
+        "content/deeds/v/clip.mp4",
+        b"\0\0\0\x18ftypmp42 not really a video",
+    );
+    s.write(
+        "content/deeds/v/clip.vtt",
+        "WEBVTT\n\n00:00.000 --> 00:02.000\n升旗\n",
+    );
+    s.write("content/deeds/v/方案.pdf", vec![b'%'; 2500]);
+    s.write("content/deeds/v/名单.xlsx", vec![b'P'; 1_300_000]);
+    s.write(
+        "content/deeds/v/index.md",
+        "---\ntitle: 视频页\ndate: 2024-03-01\nvideo: clip.mp4\nattachments:\n  - src: 方案.pdf\n    title: 活动方案\n---\n正文见[名单](名单.xlsx)。\n\n```video\nclip.mp4 活动回顾\n```\n\n<video autoplay src=\"clip.mp4\"></video>\n",
+    );
+    let o = s.build(&[]);
+    assert_ok(&o);
+    let html = s.read("public/deeds/v/index.html");
+    assert!(html.contains(r#"<video controls preload="none""#), "{html}");
+    assert!(
+        html.contains(r#"<track kind="captions""#) && html.contains("clip.vtt"),
+        "captions"
+    );
+    assert!(!html.contains("autoplay"), "never autoplay: {html}");
+    assert!(
+        html.contains("活动方案") && html.contains("PDF · 3 KB"),
+        "header attachment: {html}"
+    );
+    assert!(
+        html.contains("名单.xlsx") && html.contains("Excel · 1.3 MB"),
+        "linked attachment: {html}"
+    );
+    assert!(
+        html.contains("<figcaption>活动回顾</figcaption>"),
+        "fenced video caption"
+    );
+    // A missing attachment names the page and its line.
+    s.write(
+        "content/deeds/w.md",
+        "---\ntitle: 缺附件\ndate: 2024-03-01\nattachments: [没有.pdf]\n---\n正文。\n",
+    );
+    let err = stderr(&s.build(&[]));
+    assert!(
+        err.contains("content/deeds/w.md:4") && err.contains("没有.pdf"),
+        "{err}"
+    );
+}
