@@ -71,8 +71,9 @@ impl Family for Home {
     }
 }
 
-/// The pages the home page shows: newest brands, deeds, clean-school
-/// pages, and newest articles of any kind.
+/// The pages the home page shows: newest brands (eight: an even grid of
+/// four, two or one across), deeds, clean-school pages, and the newest
+/// articles not shown above (no page twice).
 fn home_picks(site: &Resolved) -> [Vec<usize>; 4] {
     let of_kind = |k: Kind, n: usize| -> Vec<usize> {
         site.by_date
@@ -82,19 +83,21 @@ fn home_picks(site: &Resolved) -> [Vec<usize>; 4] {
             .take(n)
             .collect()
     };
+    let (brands, deeds, clean) = (
+        of_kind(Kind::Brand, 8),
+        of_kind(Kind::Deed, 8),
+        of_kind(Kind::Clean, 4),
+    );
+    let shown: std::collections::HashSet<usize> =
+        brands.iter().chain(&deeds).chain(&clean).copied().collect();
     let latest = site
         .by_date
         .iter()
         .copied()
-        .filter(|&i| site.pages[i].kind != Kind::Page)
+        .filter(|&i| site.pages[i].kind != Kind::Page && !shown.contains(&i))
         .take(10)
         .collect();
-    [
-        of_kind(Kind::Brand, 6),
-        of_kind(Kind::Deed, 8),
-        of_kind(Kind::Clean, 4),
-        latest,
-    ]
+    [brands, deeds, clean, latest]
 }
 
 #[derive(Serialize)]

@@ -20,7 +20,7 @@ const qa = process.argv[3] || path.join(repo, '../shared/qa');
 const { launchBrowser, blockExternal } = await import(pathToFileURL(path.join(qa, 'lib/common.mjs')));
 
 const site = mkdtempSync(path.join(os.tmpdir(), 'exemplar-browser-'));
-for (const f of ['site.yaml', 'content', 'data', 'themes']) cpSync(path.join(repo, f), path.join(site, f), { recursive: true });
+for (const f of ['site.yaml', 'content', 'data', 'themes', 'static']) cpSync(path.join(repo, f), path.join(site, f), { recursive: true });
 
 let passed = 0, failed = 0;
 function check(name, ok, detail = '') {
