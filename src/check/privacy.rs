@@ -249,7 +249,7 @@ pub fn scan_images(site: &Resolved, root: &std::path::Path, out: &mut Vec<Findin
         .copies
         .iter()
         // Processed versions come from the image cache, made without metadata.
-        .filter(|c| !c.out.starts_with("_img/"))
+        .filter(|c| !c.out.starts_with(crate::images::OUT_DIR))
         .filter_map(|c| match &c.src {
             Bytes::Disk(p) => Some(p.clone()),
             Bytes::Embedded(_) => None,

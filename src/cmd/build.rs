@@ -139,15 +139,20 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         .copies
         .par_iter()
         .inspect(|_| stage.inc())
-        .filter_map(|c| match images::copy_bytes(c) {
-            Ok(bytes) => staging.write(&c.out, &bytes).err().map(|e| {
-                Diagnostic::file(
-                    codes::WRITE,
-                    &c.from,
-                    format!("复制失败 (copy failed): {e}"),
-                )
-            }),
-            Err(e) => Some(Diagnostic::file(codes::IMAGE, &c.from, e)),
+        .filter_map(|c| {
+            if images::named_by_content(c).is_some_and(|len| staging.keep(&c.out, len)) {
+                return None;
+            }
+            match images::copy_bytes(c) {
+                Ok(bytes) => staging.write(&c.out, &bytes).err().map(|e| {
+                    Diagnostic::file(
+                        codes::WRITE,
+                        &c.from,
+                        format!("复制失败 (copy failed): {e}"),
+                    )
+                }),
+                Err(e) => Some(Diagnostic::file(codes::IMAGE, &c.from, e)),
+            }
         })
         .collect();
     let mut all: Vec<Diagnostic> = render_errors;

@@ -40,7 +40,7 @@ pub const MAX_SIDE: u32 = 12_000;
 /// Bytes a decoder may allocate (a 12000×8000 RGB photo fits).
 pub const MAX_ALLOC: u64 = 320 * 1024 * 1024;
 /// Bump when the output of the same parameters changes (encoder settings).
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const WEBP_QUALITY: f32 = 76.0;
 const JPEG_QUALITY: u8 = 82;
 
@@ -95,7 +95,7 @@ struct Cache {
     dir: PathBuf,
     /// source hash → facts
     meta: BTreeMap<String, Meta>,
-    /// entry key → (length, xxh3 of the bytes)
+    /// entry key → (length, modification time in ns) when written
     entries: BTreeMap<String, (u64, u64)>,
 }
 
@@ -124,9 +124,9 @@ impl Cache {
                             );
                         }
                     }
-                    ["e", k, len, hash] => {
-                        if let (Ok(len), Ok(hash)) = (len.parse(), u64::from_str_radix(hash, 16)) {
-                            c.entries.insert(k.to_string(), (len, hash));
+                    ["e", k, len, mtime] => {
+                        if let (Ok(len), Ok(mtime)) = (len.parse(), mtime.parse()) {
+                            c.entries.insert(k.to_string(), (len, mtime));
                         }
                     }
                     _ => {}
@@ -140,16 +140,26 @@ impl Cache {
         self.dir.join(format!("{key}.{}", format.ext()))
     }
 
-    /// Is the entry there with the bytes it was written with?
+    /// Is the entry there as it was written (same length and modification
+    /// time)? Checked from the file's metadata: reading every entry back
+    /// would cost a warm build more than the rest of its work.
     fn valid(&self, key: &str, format: Format) -> bool {
-        let Some(&(len, hash)) = self.entries.get(key) else {
+        let Some(&stamp) = self.entries.get(key) else {
             return false;
         };
-        match std::fs::read(self.path(key, format)) {
-            Ok(b) => b.len() as u64 == len && xxhash_rust::xxh3::xxh3_64(&b) == hash,
-            Err(_) => false,
-        }
+        stamp_of(&self.path(key, format)) == Some(stamp)
     }
+}
+
+/// A cache file's length and modification time (nanoseconds).
+fn stamp_of(path: &Path) -> Option<(u64, u64)> {
+    let m = std::fs::metadata(path).ok()?;
+    let t = m
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some((m.len(), t.as_nanos() as u64))
 }
 
 fn is_svg(name: &str) -> bool {
@@ -171,6 +181,11 @@ fn check_svgs(site: &Resolved) -> Vec<Diagnostic> {
         })
         .collect()
 }
+
+/// Where processed versions are published; reserved for them. A file's
+/// name is its cache key (source content, size, format, encoder version),
+/// so one name always holds the same bytes.
+pub const OUT_DIR: &str = "_img/";
 
 /// Where a site keeps its image cache (git-ignored; safe to delete).
 pub fn cache_dir(root: &Path) -> PathBuf {
@@ -230,7 +245,20 @@ pub fn process(
         sources: sources.len(),
         ..Stats::default()
     };
-    let svg_errors = check_svgs(site);
+    let mut svg_errors = check_svgs(site);
+    svg_errors.extend(
+        site.copies
+            .iter()
+            .filter(|c| c.out.starts_with(OUT_DIR))
+            .map(|c| {
+                Diagnostic::file(
+                    codes::COLLISION,
+                    &c.from,
+                    format!("`/{OUT_DIR}` 文件夹留给处理后的图片 (reserved for processed images)"),
+                )
+                .hint("把这个文件移到别的文件夹")
+            }),
+    );
     if sources.is_empty() && !cache_dir.exists() {
         return (BTreeMap::new(), Vec::new(), svg_errors, stats);
     }
@@ -302,8 +330,8 @@ fn save_index(dir: &Path, meta: &BTreeMap<String, Meta>, entries: &BTreeMap<Stri
             m.width, m.height, m.alpha as u8
         ));
     }
-    for (k, (len, hash)) in entries {
-        text.push_str(&format!("e\t{k}\t{len}\t{hash:016x}\n"));
+    for (k, (len, mtime)) in entries {
+        text.push_str(&format!("e\t{k}\t{len}\t{mtime}\n"));
     }
     let tmp = dir.join("index.tsv.tmp");
     if std::fs::write(&tmp, text).is_ok() {
@@ -430,7 +458,12 @@ fn one(
     let mut encoded = 0;
     let mut was_decoded = decoded.is_some();
     let mut outs: BTreeMap<(u32, bool, bool), String> = BTreeMap::new(); // (width, thumb, webp) → site path
-    for spec in full.iter().chain(&thumbs) {
+                                                                         // Largest first, per crop: each size is made from the one before it
+                                                                         // (cheaper than from the original), and once for both formats.
+    let mut order: Vec<&Spec> = full.iter().chain(&thumbs).collect();
+    order.sort_by_key(|s| (s.crop, std::cmp::Reverse(s.width), s.format != Format::Webp));
+    let mut last: Option<(Option<Focus>, DynamicImage)> = None;
+    for spec in order {
         let k = key(&source_hash, spec);
         if !cache.valid(&k, spec.format) {
             if decoded.is_none() {
@@ -438,7 +471,12 @@ fn one(
                 was_decoded = true;
             }
             let img = decoded.as_ref().expect("decoded above");
-            let data = make(img, spec).map_err(|e| {
+            let reuse = last
+                .as_ref()
+                .filter(|(c, p)| *c == spec.crop && p.width() >= spec.width)
+                .map(|(_, p)| p);
+            let pixels = resized(img, reuse, spec);
+            let data = encode(&pixels, spec.format).map_err(|e| {
                 Diagnostic::file(
                     codes::IMAGE,
                     from,
@@ -460,16 +498,19 @@ fn one(
                         format!("写入图片缓存失败 (cannot write the image cache): {e}"),
                     )
                 })?;
-            new_entries.lock().unwrap_or_else(|e| e.into_inner()).push((
-                k.clone(),
-                (data.len() as u64, xxhash_rust::xxh3::xxh3_64(&data)),
-            ));
+            if let Some(stamp) = stamp_of(&path) {
+                new_entries
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((k.clone(), stamp));
+            }
             encoded += 1;
+            last = Some((spec.crop, pixels));
         }
         let tag = if spec.crop.is_some() { "t" } else { "w" };
         let out = format!(
-            "_img/{}-{tag}{}.{}",
-            &source_hash[..16],
+            "{OUT_DIR}{}-{tag}{}.{}",
+            &k[..20],
             spec.width,
             spec.format.ext()
         );
@@ -567,33 +608,51 @@ fn too_big_or(bad: impl Fn(String) -> Diagnostic, e: image::ImageError) -> Diagn
     }
 }
 
-/// Resize (and crop) one variant and encode it. Encoders write pixels
-/// only: no EXIF, XMP or IPTC can reach the output.
-fn make(img: &DynamicImage, s: &Spec) -> Result<Vec<u8>, String> {
-    let src = match s.crop {
+/// The pixels of one size: from `larger` (the previous, larger size of the
+/// same crop) when there is one, else from the original.
+fn resized(img: &DynamicImage, larger: Option<&DynamicImage>, s: &Spec) -> DynamicImage {
+    // Triangle (bilinear over the whole footprint) is the cheapest filter
+    // that does not alias when shrinking photos.
+    let shrink = |src: &DynamicImage| {
+        if src.width() == s.width && src.height() == s.height {
+            src.clone()
+        } else {
+            src.resize_exact(s.width, s.height, image::imageops::FilterType::Triangle)
+        }
+    };
+    if let Some(p) = larger {
+        return shrink(p);
+    }
+    match s.crop {
         Some(focus) => {
             let (cw, ch) = crop_size(img.width(), img.height());
             let (x, y) = anchor(img.width() - cw, img.height() - ch, focus);
-            img.crop_imm(x, y, cw, ch)
+            shrink(&img.crop_imm(x, y, cw, ch))
         }
-        None => img.clone(),
-    };
-    let resized = if src.width() == s.width && src.height() == s.height {
-        src
-    } else {
-        src.resize_exact(s.width, s.height, image::imageops::FilterType::CatmullRom)
-    };
-    match s.format {
+        None => shrink(img),
+    }
+}
+
+/// Encode pixels. Encoders write pixels only: no EXIF, XMP or IPTC can
+/// reach the output.
+fn encode(resized: &DynamicImage, format: Format) -> Result<Vec<u8>, String> {
+    match format {
         Format::Webp => {
+            let mut config = webp::WebPConfig::new().map_err(|_| "WebP: no config".to_string())?;
+            config.lossless = 0;
+            config.quality = WEBP_QUALITY;
+            // Effort 3 of 6: within a few per cent of the default's size,
+            // markedly faster on photos.
+            config.method = 3;
             let enc = if resized.color().has_alpha() {
                 let rgba = resized.to_rgba8();
                 webp::Encoder::from_rgba(rgba.as_raw(), rgba.width(), rgba.height())
-                    .encode_simple(false, WEBP_QUALITY)
+                    .encode_advanced(&config)
                     .map(|m| m.to_vec())
             } else {
                 let rgb = resized.to_rgb8();
                 webp::Encoder::from_rgb(rgb.as_raw(), rgb.width(), rgb.height())
-                    .encode_simple(false, WEBP_QUALITY)
+                    .encode_advanced(&config)
                     .map(|m| m.to_vec())
             };
             enc.map_err(|e| format!("WebP: {e:?}"))
@@ -626,6 +685,15 @@ fn anchor(dx: u32, dy: u32, f: Focus) -> (u32, u32) {
     }
 }
 
+/// The length of a processed version (a copy from the cache, whose name
+/// says what it holds); None for every other file.
+pub fn named_by_content(c: &Copy) -> Option<u64> {
+    match &c.src {
+        Bytes::Disk(p) if c.out.starts_with(OUT_DIR) => std::fs::metadata(p).ok().map(|m| m.len()),
+        _ => None,
+    }
+}
+
 /// The bytes a copied file is published with: raster images without their
 /// metadata, everything else as it is.
 pub fn copy_bytes(c: &Copy) -> Result<std::borrow::Cow<'static, [u8]>, String> {
@@ -637,7 +705,8 @@ pub fn copy_bytes(c: &Copy) -> Result<std::borrow::Cow<'static, [u8]>, String> {
         svg::check(&bytes)?;
         return Ok(bytes);
     }
-    if !is_raster(&c.out) {
+    // Processed versions are encoders' output: pixels only.
+    if !is_raster(&c.out) || c.out.starts_with(OUT_DIR) {
         return Ok(bytes);
     }
     // A photo that is only upright through its EXIF orientation would lie

@@ -384,7 +384,7 @@ impl Engine {
         // showing them: that takes the image stage, in a rebuild.
         let photo_changed = keys
             .iter()
-            .filter(|k| crate::images::is_raster(k) && !k.starts_with("_img/"))
+            .filter(|k| crate::images::is_raster(k) && !k.starts_with(crate::images::OUT_DIR))
             .any(|k| store.get(k).map(|o| &o.bytes) != self.store.get(k).map(|o| &o.bytes));
         if photo_changed {
             return None;

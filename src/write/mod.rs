@@ -334,6 +334,24 @@ impl Staging {
         self.put(rel, bytes)
     }
 
+    /// In a recycled folder, keep `rel` as it is when it has `len` bytes:
+    /// for files whose name says what they hold (processed images), so a
+    /// rebuild need not read them back to compare. False: write it.
+    pub fn keep(&self, rel: &str, len: u64) -> bool {
+        if self.fresh || check_out_path(rel).is_err() {
+            return false;
+        }
+        let path = self.dir.join(rel);
+        let same = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() == len);
+        if same {
+            self.written
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(path);
+        }
+        same
+    }
+
     /// Copy file `src` to `rel`.
     pub fn copy(&self, rel: &str, src: &Path) -> std::io::Result<()> {
         let bytes = std::fs::read(src)?;
