@@ -97,7 +97,13 @@ struct Cache {
     meta: BTreeMap<String, Meta>,
     /// entry key → (length, modification time in ns) when written
     entries: BTreeMap<String, (u64, u64)>,
+    /// source file → (length, modification time in ns, content hash): a
+    /// warm build need not read the originals again.
+    sources: BTreeMap<String, SourceStamp>,
 }
+
+/// A source file's length, modification time (ns) and content hash.
+type SourceStamp = (u64, u64, String);
 
 impl Cache {
     fn open(dir: &Path) -> Cache {
@@ -105,6 +111,7 @@ impl Cache {
             dir: dir.to_path_buf(),
             meta: BTreeMap::new(),
             entries: BTreeMap::new(),
+            sources: BTreeMap::new(),
         };
         // A missing or damaged index only costs work: entries are redone.
         if let Ok(text) = std::fs::read_to_string(dir.join("index.tsv")) {
@@ -122,6 +129,12 @@ impl Cache {
                                     alpha,
                                 },
                             );
+                        }
+                    }
+                    ["s", path, len, mtime, hash] => {
+                        if let (Ok(len), Ok(mtime)) = (len.parse(), mtime.parse()) {
+                            c.sources
+                                .insert(path.to_string(), (len, mtime, hash.to_string()));
                         }
                     }
                     ["e", k, len, mtime] => {
@@ -272,11 +285,12 @@ pub fn process(
     }
     let cache = Cache::open(cache_dir);
     let new_meta: Mutex<Vec<(String, Meta)>> = Mutex::new(Vec::new());
+    let new_sources: Mutex<Vec<(String, SourceStamp)>> = Mutex::new(Vec::new());
     let new_entries: Mutex<Vec<(String, (u64, u64))>> = Mutex::new(Vec::new());
     let results: Vec<Result<Made, Diagnostic>> = sources
         .par_iter()
         .map(|s| {
-            let r = one(s, &cache, &new_meta, &new_entries);
+            let r = one(s, &cache, &new_meta, &new_entries, &new_sources);
             tick();
             r
         })
@@ -316,14 +330,29 @@ pub fn process(
     }
     entries.extend(new_entries.into_inner().unwrap_or_else(|e| e.into_inner()));
     if errors.is_empty() {
-        save_index(cache_dir, &meta, &entries);
+        let sources = new_sources
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .into_iter()
+            .collect();
+        save_index(cache_dir, &meta, &entries, &sources);
         prune(cache_dir, &entries);
     }
     (pictures, copies, errors, stats)
 }
 
-fn save_index(dir: &Path, meta: &BTreeMap<String, Meta>, entries: &BTreeMap<String, (u64, u64)>) {
+fn save_index(
+    dir: &Path,
+    meta: &BTreeMap<String, Meta>,
+    entries: &BTreeMap<String, (u64, u64)>,
+    sources: &BTreeMap<String, SourceStamp>,
+) {
     let mut text = String::from("# exemplar image cache: safe to delete\n");
+    for (path, (len, mtime, hash)) in sources {
+        if !path.contains(['\t', '\n', '\r']) {
+            text.push_str(&format!("s\t{path}\t{len}\t{mtime}\t{hash}\n"));
+        }
+    }
     for (k, m) in meta {
         text.push_str(&format!(
             "m\t{k}\t{}\t{}\t{}\n",
@@ -425,21 +454,56 @@ fn one(
     cache: &Cache,
     new_meta: &Mutex<Vec<(String, Meta)>>,
     new_entries: &Mutex<Vec<(String, (u64, u64))>>,
+    new_sources: &Mutex<Vec<(String, SourceStamp)>>,
 ) -> Result<Made, Diagnostic> {
     let from = &s.copy.from;
-    let bytes = s.copy.src.read().map_err(|e| {
-        Diagnostic::file(
-            codes::UNREADABLE,
-            from,
-            format!("读取失败 (cannot read): {e}"),
-        )
-    })?;
-    let source_hash = hex128(xxhash_rust::xxh3::xxh3_128(&bytes));
+    let read = || {
+        s.copy.src.read().map_err(|e| {
+            Diagnostic::file(
+                codes::UNREADABLE,
+                from,
+                format!("读取失败 (cannot read): {e}"),
+            )
+        })
+    };
+    // The content hash: remembered by file length and modification time,
+    // else read and hashed.
+    let stamp = match &s.copy.src {
+        Bytes::Disk(p) => stamp_of(p).map(|st| (p.to_string_lossy().into_owned(), st)),
+        Bytes::Embedded(_) => None,
+    };
+    let known = stamp.as_ref().and_then(|(p, st)| {
+        cache
+            .sources
+            .get(p)
+            .filter(|(len, mtime, _)| (*len, *mtime) == *st)
+            .map(|(_, _, h)| h.clone())
+    });
+    let mut bytes = None;
+    let source_hash = match known {
+        Some(h) => h,
+        None => {
+            let b = read()?;
+            let h = hex128(xxhash_rust::xxh3::xxh3_128(&b));
+            bytes = Some(b);
+            h
+        }
+    };
+    if let Some((p, (len, mtime))) = stamp {
+        new_sources
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((p, (len, mtime, source_hash.clone())));
+    }
     let mut decoded: Option<DynamicImage> = None;
     let meta = match cache.meta.get(&source_hash) {
         Some(m) => *m,
         None => {
-            let img = decode(&bytes, from)?;
+            let b = match bytes.take() {
+                Some(b) => b,
+                None => read()?,
+            };
+            let img = decode(&b, from)?;
             let m = Meta {
                 width: img.width(),
                 height: img.height(),
@@ -467,7 +531,11 @@ fn one(
         let k = key(&source_hash, spec);
         if !cache.valid(&k, spec.format) {
             if decoded.is_none() {
-                decoded = Some(decode(&bytes, from)?);
+                let b = match bytes.take() {
+                    Some(b) => b,
+                    None => read()?,
+                };
+                decoded = Some(decode(&b, from)?);
                 was_decoded = true;
             }
             let img = decoded.as_ref().expect("decoded above");

@@ -307,3 +307,24 @@ fn video_and_attachments_are_shown_never_autoplay_and_must_exist() {
         "{err}"
     );
 }
+
+#[test]
+fn a_photo_replaced_under_the_same_name_is_processed_again() {
+    let s = Site::new(&["base"]);
+    with_photo_page(&s, &phone_photo(640, 480));
+    assert_ok(&s.build(&[]));
+    let before = s.snapshot("public/_img");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    with_photo_page(&s, &phone_photo(800, 600));
+    let o = s.build(&[]);
+    assert_ok(&o);
+    assert!(stderr(&o).contains("新处理 1 张"), "{}", stderr(&o));
+    let after = s.snapshot("public/_img");
+    assert_ne!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
+    assert!(s
+        .read("public/brands/photo/index.html")
+        .contains(r#"height="800""#));
+}
