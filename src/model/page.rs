@@ -364,6 +364,17 @@ pub struct Picture {
     pub thumbs: Vec<Variant>,
 }
 
+impl Picture {
+    /// The widest version no wider than `width` (else the narrowest).
+    pub fn up_to(&self, width: u32) -> Option<&Variant> {
+        self.variants
+            .iter()
+            .rev()
+            .find(|v| v.width <= width)
+            .or(self.variants.first())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Variant {
     pub width: u32,

@@ -55,11 +55,6 @@ pub const GALLERY_SIZES: &str = "(min-width: 52rem) 15rem, 50vw";
 /// a visitor without script gets) that the theme's lightbox opens in place.
 /// Items: picture, caption, alt text.
 pub fn gallery_html(items: &[(PictureUrls, String, String)]) -> String {
-    let esc = |s: &str| {
-        let mut o = String::with_capacity(s.len());
-        pulldown_cmark_escape::escape_html(&mut o, s).ok();
-        o
-    };
     let mut out = String::from(r#"<ul class="gallery">"#);
     for (pic, caption, alt) in items {
         let alt = if alt.is_empty() { caption } else { alt };
@@ -110,11 +105,6 @@ impl PictureUrls {
 
     /// `<picture>` markup; `eager` for the first image a visitor sees.
     pub fn html(&self, alt: &str, title: Option<&str>, sizes: &str, eager: bool) -> String {
-        let esc = |s: &str| {
-            let mut o = String::with_capacity(s.len());
-            pulldown_cmark_escape::escape_html(&mut o, s).ok();
-            o
-        };
         let loading = if eager {
             r#" fetchpriority="high""#
         } else {
@@ -204,9 +194,8 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
     };
     // An image with processed versions: its alt text, gathered until its end.
     let mut picture: Option<(PictureUrls, String, String, usize)> = None; // urls, title, alt, depth
-                                                                          // A ```gallery or ```video block: its text and where it starts.
-    let mut gallery: Option<(String, usize)> = None;
-    let mut video: Option<(String, usize)> = None;
+                                                                          // A ```gallery or ```video block: its kind, text and where it starts.
+    let mut block: Option<(Block, String, usize)> = None;
     for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let at = doc.body_start + range.start;
         if let Some((_, _, alt, depth)) = picture.as_mut() {
@@ -221,7 +210,7 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
                 continue;
             }
         }
-        if let Some((text, start)) = video.as_mut() {
+        if let Some((_, text, start)) = block.as_mut() {
             match ev {
                 Event::Text(t) => {
                     if text.is_empty() {
@@ -230,25 +219,11 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
                     text.push_str(&t);
                 }
                 Event::End(TagEnd::CodeBlock) => {
-                    let (text, start) = video.take().unwrap_or_default();
-                    let html = fix.video(&text, start);
-                    events_push(&mut heading, &mut events, Event::Html(CowStr::from(html)));
-                }
-                _ => {}
-            }
-            continue;
-        }
-        if let Some((text, start)) = gallery.as_mut() {
-            match ev {
-                Event::Text(t) => {
-                    if text.is_empty() {
-                        *start = at;
-                    }
-                    text.push_str(&t);
-                }
-                Event::End(TagEnd::CodeBlock) => {
-                    let (text, start) = gallery.take().unwrap_or_default();
-                    let html = fix.gallery(&text, start);
+                    let (kind, text, start) = block.take().unwrap_or_default();
+                    let html = match kind {
+                        Block::Gallery => fix.gallery(&text, start),
+                        Block::Video => fix.video(&text, start),
+                    };
                     events_push(&mut heading, &mut events, Event::Html(CowStr::from(html)));
                 }
                 _ => {}
@@ -256,16 +231,14 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
             continue;
         }
         if let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) = &ev {
-            match lang.trim() {
-                "gallery" => {
-                    gallery = Some((String::new(), at));
-                    continue;
-                }
-                "video" => {
-                    video = Some((String::new(), at));
-                    continue;
-                }
-                _ => {}
+            let kind = match lang.trim() {
+                "gallery" => Some(Block::Gallery),
+                "video" => Some(Block::Video),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                block = Some((kind, String::new(), at));
+                continue;
             }
         }
         if let Some((urls, title, alt, _)) = picture.take() {
@@ -441,6 +414,21 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
     out
 }
 
+/// Fenced blocks that become markup instead of code.
+#[derive(Debug, Default, Clone, Copy)]
+enum Block {
+    #[default]
+    Gallery,
+    Video,
+}
+
+/// Text escaped for HTML text and attribute values.
+fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html(&mut o, s).ok();
+    o
+}
+
 /// An event into the heading being gathered, else into the body.
 fn events_push<'a>(
     heading: &mut Option<(Vec<Event<'a>>, String)>,
@@ -524,11 +512,6 @@ impl<'d> Fixer<'d, '_> {
     /// A ```video block: `file.mp4 caption` per line; a `.vtt` file of the
     /// same name beside the video becomes its captions. Never autoplays.
     fn video(&mut self, text: &str, start: usize) -> String {
-        let esc = |s: &str| {
-            let mut o = String::with_capacity(s.len());
-            pulldown_cmark_escape::escape_html(&mut o, s).ok();
-            o
-        };
         let mut out = String::new();
         let mut offset = 0;
         for line in text.split_inclusive('\n') {

@@ -480,13 +480,7 @@ pub fn page_value(ctx: &Ctx, i: usize) -> Value {
                 .cover
                 .as_ref()
                 .and_then(|c| site.pictures.get(c))
-                .and_then(|pic| {
-                    pic.variants
-                        .iter()
-                        .rev()
-                        .find(|v| v.width <= 960)
-                        .or(pic.variants.first())
-                })
+                .and_then(|pic| pic.up_to(960))
                 .map(|v| urls.href(&v.fallback))
                 .or_else(|| p.cover.as_deref().map(|c| urls.href(c))),
         }),
@@ -542,14 +536,8 @@ pub fn page_value(ctx: &Ctx, i: usize) -> Value {
             .cover
             .as_ref()
             .and_then(|c| site.pictures.get(c))
-            .and_then(|pic| {
-                pic.variants
-                    .iter()
-                    .rev()
-                    .find(|v| v.width <= 1200)
-                    .or(pic.variants.first())
-                    .map(|v| urls.permalink(&v.fallback))
-            }),
+            .and_then(|pic| pic.up_to(1200))
+            .map(|v| urls.permalink(&v.fallback)),
         cover_alt: h.cover_alt.as_deref().unwrap_or(""),
         brand: h.brand.as_deref(),
         slogan: h.slogan.as_deref(),

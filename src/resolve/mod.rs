@@ -333,6 +333,31 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
     (site, errs)
 }
 
+/// The error of a header value (`key`, written `what`) that should name a
+/// file of the site, if it does not.
+fn file_error(
+    doc: &crate::model::SourceDoc,
+    key: &str,
+    what: &str,
+    located: Result<links::Located, crate::parse::markdown::LinkError>,
+) -> Option<crate::diagnostics::Diagnostic> {
+    let d = match located {
+        Ok(links::Located::Site(..)) | Ok(links::Located::Unparsed) => return None,
+        Ok(_) => at_value(
+            &doc.file,
+            &doc.header,
+            key,
+            format!("`{what}` 不是本站的文件 (must be a file of the site)"),
+        )
+        .code(codes::MISSING_FILE)
+        .hint("把文件放在页面文件夹（page bundle）里写文件名，或放进 static/ 写 /路径"),
+        Err(e) => at_value(&doc.file, &doc.header, key, e.message)
+            .code(e.code)
+            .hint(e.hint),
+    };
+    Some(d.with_source(&doc.text))
+}
+
 /// Covers, gallery photos, videos and attachments name files the site has.
 fn covers(site: &mut Resolved, errs: &mut Diagnostics) {
     site.file_sizes = site
@@ -347,32 +372,6 @@ fn covers(site: &mut Resolved, errs: &mut Diagnostics) {
         })
         .collect();
     for p in &mut site.pages {
-        let missing = |key: &str,
-                       what: &str,
-                       doc: &crate::model::SourceDoc,
-                       e: Result<links::Located, crate::parse::markdown::LinkError>|
-         -> Option<crate::diagnostics::Diagnostic> {
-            match e {
-                Ok(links::Located::Site(..)) | Ok(links::Located::Unparsed) => None,
-                Ok(_) => Some(
-                    at_value(
-                        &doc.file,
-                        &doc.header,
-                        key,
-                        format!("`{what}` 不是本站的文件 (must be a file of the site)"),
-                    )
-                    .code(codes::MISSING_FILE)
-                    .hint("把文件放在页面文件夹（page bundle）里写文件名，或放进 static/ 写 /路径")
-                    .with_source(&doc.text),
-                ),
-                Err(e) => Some(
-                    at_value(&doc.file, &doc.header, key, e.message)
-                        .code(e.code)
-                        .hint(e.hint)
-                        .with_source(&doc.text),
-                ),
-            }
-        };
         if let Some(v) = &p.doc.header.video {
             let r = site.links.locate(&p.doc.rel, v, false);
             if let Ok(links::Located::Site(path, _)) = &r {
@@ -397,37 +396,21 @@ fn covers(site: &mut Resolved, errs: &mut Diagnostics) {
                     );
                 }
             }
-            errs.extend(missing("video", v, &p.doc, r));
+            errs.extend(file_error(&p.doc, "video", v, r));
         }
         for (src, title) in &p.doc.header.attachments {
             let r = site.links.locate(&p.doc.rel, src, false);
             if let Ok(links::Located::Site(path, _)) = &r {
                 p.attachments.push((path.clone(), title.clone()));
             }
-            errs.extend(missing("attachments", src, &p.doc, r));
+            errs.extend(file_error(&p.doc, "attachments", src, r));
         }
         for (src, caption) in &p.doc.header.gallery {
-            match site.links.locate(&p.doc.rel, src, true) {
-                Ok(links::Located::Site(path, _)) => p.gallery.push((path, caption.clone())),
-                Ok(links::Located::Unparsed) => {}
-                Ok(_) => errs.push(
-                    at_value(
-                        &p.doc.file,
-                        &p.doc.header,
-                        "gallery",
-                        format!("相册图片 `{src}` 不是本站的图片文件 (gallery photos must be files of the site)"),
-                    )
-                    .code(codes::MISSING_FILE)
-                    .hint("把照片放在页面文件夹（page bundle）里，gallery: 下写文件名")
-                    .with_source(&p.doc.text),
-                ),
-                Err(e) => errs.push(
-                    at_value(&p.doc.file, &p.doc.header, "gallery", e.message)
-                        .code(e.code)
-                        .hint(e.hint)
-                        .with_source(&p.doc.text),
-                ),
+            let r = site.links.locate(&p.doc.rel, src, true);
+            if let Ok(links::Located::Site(path, _)) = &r {
+                p.gallery.push((path.clone(), caption.clone()));
             }
+            errs.extend(file_error(&p.doc, "gallery", src, r));
         }
         let Some(cover) = &p.doc.header.cover else {
             continue;

@@ -328,3 +328,62 @@ fn a_photo_replaced_under_the_same_name_is_processed_again() {
         .read("public/brands/photo/index.html")
         .contains(r#"height="800""#));
 }
+
+#[test]
+fn a_bad_cover_focus_and_a_scripted_svg_are_errors_naming_where() {
+    let s = Site::new(&["base"]);
+    s.write(
+        "static/images/logo.svg",
+        r#"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><circle r="2"/></svg>"#,
+    );
+    with_photo_page(&s, &phone_photo(400, 300));
+    let page = s
+        .read("content/brands/photo/index.md")
+        .replace("cover_alt:", "cover_focus: 斜上\ncover_alt:");
+    s.write("content/brands/photo/index.md", page);
+    let o = s.build(&[]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("content/brands/photo/index.md:5") && err.contains("cover_focus"),
+        "{err}"
+    );
+    assert!(
+        err.contains("static/images/logo.svg") && err.contains("E132"),
+        "{err}"
+    );
+}
+
+#[test]
+fn cover_focus_top_crops_the_card_thumbnail_from_the_top() {
+    // A tall photo, white in its top quarter, black below.
+    let img = image::RgbImage::from_fn(300, 800, |_, y| {
+        if y < 200 {
+            image::Rgb([255, 255, 255])
+        } else {
+            image::Rgb([0, 0, 0])
+        }
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+        .encode_image(&img)
+        .unwrap();
+    let thumb_top = |focus: &str| {
+        let s = Site::new(&["base"]);
+        s.write("content/brands/photo/photo.jpg", &jpeg);
+        s.write(
+            "content/brands/photo/index.md",
+            format!("---\ntitle: 照片页\ndate: 2024-03-01\ncover: photo.jpg\ncover_focus: {focus}\ncover_alt: 照片\n---\n正文。\n"),
+        );
+        assert_ok(&s.build(&[]));
+        let (_, bytes) = s
+            .snapshot("public/_img")
+            .into_iter()
+            .find(|(k, _)| k.contains("-t") && k.ends_with(".jpg"))
+            .expect("a thumbnail");
+        let t = image::load_from_memory(&bytes).unwrap().to_luma8();
+        t.get_pixel(t.width() / 2, 2)[0]
+    };
+    assert!(thumb_top("top") > 200, "top crop keeps the white top");
+    assert!(thumb_top("center") < 50, "centre crop starts in the black");
+}
