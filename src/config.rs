@@ -47,6 +47,10 @@ pub struct Config {
     /// Government-website identity shown in the footer.
     #[serde(default)]
     pub footer: Footer,
+    /// Show 阅读约 N 分钟 on articles; off by default, as on most
+    /// government sites.
+    #[serde(default)]
+    pub reading_time: bool,
     /// Raw HTML in Markdown is sanitised unless the site trusts it.
     #[serde(default)]
     pub trust_html: bool,
@@ -138,6 +142,7 @@ const KEYS: &[&str] = &[
     "footer",
     "extra",
     "trust_html",
+    "reading_time",
     "check",
 ];
 

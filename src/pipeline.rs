@@ -50,14 +50,25 @@ pub fn inputs(root: &Path, base_url: Option<&str>) -> Result<Inputs, Vec<Diagnos
     }
 }
 
-/// Main navigation: home, the top-level sections, then the generated
-/// views (measures, schools, tags).
+/// What every page links to: the main navigation (home, the top-level
+/// sections, then the generated views) and the footer's links (the
+/// site's standalone pages such as 关于本站 and 联系我们, then the
+/// 网站地图). Pages show both, so the preview re-renders everything when
+/// either changes.
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Navigation {
+    /// (title, site path)
+    pub main: Vec<(String, String)>,
+    /// (title, site path)
+    pub footer: Vec<(String, String)>,
+}
+
 pub fn navigation(
     site: &resolve::Resolved,
     cfg: &Config,
     strings: &std::collections::BTreeMap<String, String>,
     has_registry: bool,
-) -> Vec<(String, String)> {
+) -> Navigation {
     let s = |k: &str| strings.get(k).cloned().unwrap_or_else(|| k.to_string());
     let mut nav = vec![(s("home"), "/".to_string())];
     let tops = site
@@ -75,7 +86,12 @@ pub fn navigation(
     if cfg.has_taxonomy("tags") {
         nav.push((s("taxonomy_tags"), "/tags/".into()));
     }
-    nav
+    let mut footer: Vec<(String, String)> = site
+        .standalone_pages()
+        .map(|p| (p.title().to_string(), p.path.clone()))
+        .collect();
+    footer.push((s("site_map"), crate::outputs::SITE_MAP_PATH.into()));
+    Navigation { main: nav, footer }
 }
 
 /// Root of the site: `--root`, else the current folder.

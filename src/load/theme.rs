@@ -34,6 +34,8 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed!(
     "templates/robots.txt",
     "templates/partials/list.html",
     "templates/partials/pager.html",
+    "templates/partials/count.html",
+    "templates/site-map.html",
     "static/css/site.css",
     "static/js/site.js",
     "static/favicon.svg",
@@ -188,5 +190,23 @@ fn read_templates(
             }
             Err(d) => errs.push(d),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file added to themes/default/ but not to `DEFAULT_THEME` builds
+    /// at the repo root and fails everywhere else (it did: two templates).
+    #[test]
+    fn the_embedded_theme_lists_every_file_of_themes_default() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        let on_disk: Vec<String> = walk_files(&dir).into_iter().map(|(_, r)| r).collect();
+        let mut embedded: Vec<String> = DEFAULT_THEME.iter().map(|(p, _)| p.to_string()).collect();
+        embedded.sort();
+        let mut on_disk = on_disk;
+        on_disk.sort();
+        assert_eq!(embedded, on_disk);
     }
 }

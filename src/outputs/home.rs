@@ -50,7 +50,8 @@ impl Family for Home {
             },
         );
         out.html("content", &home.html);
-        let [featured, deeds, clean, latest] = home_picks(site);
+        let [lead, featured, deeds, clean, latest] = home_picks(site);
+        out.cards("lead", &lead);
         out.cards("featured", &featured);
         out.cards("deeds", &deeds);
         out.cards("clean", &clean);
@@ -71,15 +72,26 @@ impl Family for Home {
     }
 }
 
-/// The pages the home page shows: newest brands (eight: an even grid of
-/// four, two or one across), deeds, clean-school pages, and the newest
-/// articles not shown above (no page twice).
-fn home_picks(site: &Resolved) -> [Vec<usize>; 4] {
+/// The pages the home page shows: a lead story (the newest article with a
+/// cover that the brand grid does not show), the newest brands (eight: an
+/// even grid of four, two or one across), deeds, clean-school pages, and
+/// the newest articles not shown above (no page twice).
+fn home_picks(site: &Resolved) -> [Vec<usize>; 5] {
+    let lead: Vec<usize> = site
+        .by_date
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let p = &site.pages[i];
+            !matches!(p.kind, Kind::Brand | Kind::Page) && p.cover.is_some()
+        })
+        .take(1)
+        .collect();
     let of_kind = |k: Kind, n: usize| -> Vec<usize> {
         site.by_date
             .iter()
             .copied()
-            .filter(|&i| site.pages[i].kind == k)
+            .filter(|&i| site.pages[i].kind == k && !lead.contains(&i))
             .take(n)
             .collect()
     };
@@ -88,8 +100,13 @@ fn home_picks(site: &Resolved) -> [Vec<usize>; 4] {
         of_kind(Kind::Deed, 8),
         of_kind(Kind::Clean, 4),
     );
-    let shown: std::collections::HashSet<usize> =
-        brands.iter().chain(&deeds).chain(&clean).copied().collect();
+    let shown: std::collections::HashSet<usize> = lead
+        .iter()
+        .chain(&brands)
+        .chain(&deeds)
+        .chain(&clean)
+        .copied()
+        .collect();
     let latest = site
         .by_date
         .iter()
@@ -97,7 +114,7 @@ fn home_picks(site: &Resolved) -> [Vec<usize>; 4] {
         .filter(|&i| site.pages[i].kind != Kind::Page && !shown.contains(&i))
         .take(10)
         .collect();
-    [brands, deeds, clean, latest]
+    [lead, brands, deeds, clean, latest]
 }
 
 #[derive(Serialize)]

@@ -100,16 +100,16 @@ impl Family for MeasurePages {
 pub(super) struct GroupValue {
     id: u32,
     title: String,
-    measures: Vec<MeasureValueOwned>,
+    pub(super) measures: Vec<MeasureValueOwned>,
 }
 
 #[derive(Serialize)]
-struct MeasureValueOwned {
-    id: u32,
-    title: String,
+pub(super) struct MeasureValueOwned {
+    pub(super) id: u32,
+    pub(super) title: String,
     summary: String,
-    url: String,
-    count: usize,
+    pub(super) url: String,
+    pub(super) count: usize,
 }
 
 pub(super) fn measure_groups(ctx: &Ctx) -> Vec<GroupValue> {

@@ -27,8 +27,11 @@ mod home;
 mod measures;
 mod schools;
 mod sections;
+mod site_map;
 mod sitemap;
 mod taxonomies;
+
+pub use site_map::PATH as SITE_MAP_PATH;
 
 /// One kind of output.
 pub trait Family: Sync {
@@ -56,6 +59,7 @@ pub const FAMILIES: &[&dyn Family] = &[
     &schools::Profiles,
     &measures::Measures,
     &measures::MeasurePages,
+    &site_map::SiteMap,
     &aliases::Aliases,
     // Last: its one big list is built after the articles freed their bodies.
     &sitemap::Sitemap,

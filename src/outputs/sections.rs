@@ -17,6 +17,8 @@ struct SectionValue<'a> {
     url: String,
     kind: &'static str,
     subsections: Vec<Link>,
+    /// 首页 and the sections above this one.
+    breadcrumbs: Vec<Link>,
     feed: String,
 }
 
@@ -73,6 +75,7 @@ impl Family for Sections {
                 url: ctx.urls.href(&s.path),
                 kind: s.kind.name(),
                 subsections,
+                breadcrumbs: ctx.trail(s.parent.as_deref()),
                 feed: ctx.urls.href(&format!("{}atom.xml", s.path)),
             },
         );

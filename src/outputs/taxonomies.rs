@@ -17,9 +17,9 @@ struct TaxValue<'a> {
 
 #[derive(Serialize)]
 pub(super) struct TermValue {
-    name: String,
-    url: String,
-    count: usize,
+    pub(super) name: String,
+    pub(super) url: String,
+    pub(super) count: usize,
 }
 
 pub(super) fn term_value(ctx: &Ctx, t: &Term) -> TermValue {

@@ -184,6 +184,23 @@ impl<'a> Ctx<'a> {
             .unwrap_or_else(|| key.to_string())
     }
 
+    /// A breadcrumb trail: 首页, then the chain of sections down to
+    /// `section` (none for the root).
+    pub fn trail(&self, section: Option<&str>) -> Vec<Link> {
+        let mut chain = Vec::new();
+        let mut key = section.map(str::to_string);
+        while let Some(k) = key {
+            let Some(s) = self.site.sections.get(&k).filter(|_| !k.is_empty()) else {
+                break;
+            };
+            chain.push(self.link(&s.title, &s.path));
+            key = s.parent.clone();
+        }
+        chain.push(self.link(&self.string("home"), "/"));
+        chain.reverse();
+        chain
+    }
+
     pub fn cards_of(&self, idx: &[usize]) -> Value {
         Value::from(
             idx.iter()
@@ -429,19 +446,7 @@ pub fn page_value(ctx: &Ctx, i: usize) -> Value {
             url: urls.href(&format!("/measures/{}/", m.id)),
         })
         .collect();
-    let mut breadcrumbs = vec![ctx.link(&ctx.cfg.title, "/")];
-    let mut chain = Vec::new();
-    let mut key = Some(p.section.clone());
-    while let Some(k) = key {
-        if k.is_empty() {
-            break;
-        }
-        let s = &site.sections[&k];
-        chain.push(ctx.link(&s.title, &s.path));
-        key = s.parent.clone();
-    }
-    chain.reverse();
-    breadcrumbs.extend(chain);
+    let breadcrumbs = ctx.trail(Some(&p.section));
     value(&PageValue {
         title: &h.title,
         url: urls.href(&p.path),

@@ -39,6 +39,11 @@ struct SiteValue<'a> {
     footer: &'a crate::config::Footer,
     extra: &'a BTreeMap<String, serde_json::Value>,
     nav: Vec<NavItem>,
+    /// Links in the footer: standalone pages and the site map.
+    footer_links: Vec<NavItem>,
+    /// Show 阅读约 N 分钟 on articles (site.yaml `reading_time`).
+    reading_time: bool,
+    site_map: String,
     css: String,
     js: String,
     favicon: String,
@@ -51,7 +56,7 @@ struct SiteValue<'a> {
 pub fn setup(
     cfg: &Config,
     theme: &Theme,
-    nav: &[(String, String)],
+    nav: &crate::pipeline::Navigation,
 ) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::new();
     tera.autoescape_on([".html", ".xml"]);
@@ -93,6 +98,15 @@ pub fn setup(
         .hint("检查 extends / include 的模板名是否存在")]);
     }
     let urls = Urls::new(cfg);
+    let items = |list: &[(String, String)]| -> Vec<NavItem> {
+        list.iter()
+            .map(|(title, path)| NavItem {
+                title: title.clone(),
+                url: urls.href(path),
+                path: path.clone(),
+            })
+            .collect()
+    };
     let site = SiteValue {
         title: &cfg.title,
         description: &cfg.description,
@@ -105,14 +119,10 @@ pub fn setup(
         sample_data: cfg.sample_data,
         footer: &cfg.footer,
         extra: &cfg.extra,
-        nav: nav
-            .iter()
-            .map(|(title, path)| NavItem {
-                title: title.clone(),
-                url: urls.href(path),
-                path: path.clone(),
-            })
-            .collect(),
+        nav: items(&nav.main),
+        footer_links: items(&nav.footer),
+        reading_time: cfg.reading_time,
+        site_map: urls.href(crate::outputs::SITE_MAP_PATH),
         css: urls.href("/css/site.css"),
         js: urls.href("/js/site.js"),
         favicon: urls.href("/favicon.svg"),

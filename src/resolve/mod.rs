@@ -137,6 +137,22 @@ pub struct Resolved {
 impl Resolved {
     /// The sections directly under the home page, in display order:
     /// weight, then kind (brands, deeds, clean, ...), then folder name.
+    /// The root section's pages of kind `page` (关于本站, 联系我们), by
+    /// weight, then title.
+    pub fn standalone_pages(&self) -> impl Iterator<Item = &Page> {
+        let mut pages: Vec<&Page> = self
+            .sections
+            .get("")
+            .map(|s| s.pages.iter().map(|&i| &self.pages[i]).collect())
+            .unwrap_or_default();
+        pages.retain(|p| p.kind == crate::model::Kind::Page);
+        pages.sort_by(|a, b| {
+            (a.doc.header.weight.unwrap_or(0), a.title())
+                .cmp(&(b.doc.header.weight.unwrap_or(0), b.title()))
+        });
+        pages.into_iter()
+    }
+
     pub fn top_sections(&self) -> Vec<&Section> {
         let mut tops: Vec<&Section> = self
             .sections

@@ -30,6 +30,8 @@ pub fn taxonomies(cfg: &Config, pages: &[Page], by_date: &[usize]) -> Vec<Taxono
             let names: Vec<String> = match tax {
                 "tags" => p.doc.header.tags.clone(),
                 "district" => p.district.iter().cloned().collect(),
+                // 关于本站 and 联系我们 are not the year's articles.
+                _ if p.kind == crate::model::Kind::Page => vec![],
                 _ => p.year.iter().map(|y| y.to_string()).collect(),
             };
             for n in names {

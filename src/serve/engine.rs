@@ -83,7 +83,7 @@ pub struct Engine {
     theme: Theme,
     tera: Tera,
     /// The navigation `tera` was set up with.
-    nav: Vec<(String, String)>,
+    nav: crate::pipeline::Navigation,
     signer: Signer,
     /// content/-relative path → (stamp, parsed document or its errors)
     docs: BTreeMap<String, (Stamp, Result<SourceDoc, Vec<Diagnostic>>)>,
@@ -110,7 +110,7 @@ impl Engine {
         let mut e = Engine {
             signer: Signer::new(0, &theme),
             tera: Tera::new(),
-            nav: Vec::new(),
+            nav: Default::default(),
             opts,
             cfg,
             registry,

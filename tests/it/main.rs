@@ -10,6 +10,7 @@ mod build;
 mod check;
 mod common;
 mod images;
+mod look;
 mod random_edits;
 mod serve;
 mod trust;

@@ -1,5 +1,5 @@
-/* exemplar default theme: elderly-friendly mode, mobile menu, print and
-   copy-link buttons. Plain JS; without it the page works as is. The inline
+/* exemplar default theme: elderly-friendly mode, mobile menu, text size,
+   print and copy-link buttons. Plain JS; without it the page works as is. The inline
    script in <head> sets the `js` and `elder` classes before the first paint,
    so the buttons (shown by CSS only under .js) never shift the layout. */
 (function () {
@@ -28,6 +28,28 @@
     menu.addEventListener("click", function () {
       var open = nav.classList.toggle("open");
       menu.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
+  // 字号 大/中/小: the article's text size, remembered across pages. The
+  // inline script in <head> applies a remembered size before first paint.
+  var sizes = document.querySelectorAll(".font-size button");
+  if (sizes.length) {
+    var FS = "exemplar-fs";
+    var mark = function () {
+      var cur = root.getAttribute("data-fs") || "m";
+      Array.prototype.forEach.call(sizes, function (b) {
+        b.setAttribute("aria-pressed", b.getAttribute("data-fs") === cur ? "true" : "false");
+      });
+    };
+    mark();
+    Array.prototype.forEach.call(sizes, function (b) {
+      b.addEventListener("click", function () {
+        var v = b.getAttribute("data-fs");
+        if (v === "m") { root.removeAttribute("data-fs"); } else { root.setAttribute("data-fs", v); }
+        try { localStorage.setItem(FS, v); } catch (e) { /* private mode */ }
+        mark();
+      });
     });
   }
 
