@@ -217,6 +217,9 @@ pub fn findings(
     let (pictures, image_copies, image_errs, _) =
         crate::images::process(&site, &crate::images::cache_dir(root), &|| {});
     errs.extend(image_errs);
+    // The files as they are in the site, before the image stage publishes
+    // originals from its cache without their metadata.
+    let sources = site.copies.clone();
     crate::images::attach(&mut site, pictures, image_copies);
     errs.extend(
         resolve::bodies::render(
@@ -236,7 +239,7 @@ pub fn findings(
     out.extend(errs.0.iter().map(Finding::from_diagnostic));
     content::check_anchors(&site, &mut out);
     headers::registry(&registry, &site, root, &mut out);
-    privacy::scan_images(&site, root, &mut out);
+    privacy::scan_images(&sources, root, &mut out);
     if let Some(timeout) = external {
         external::check(&site, root, timeout, &mut out);
     }

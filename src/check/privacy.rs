@@ -16,7 +16,6 @@ use regex::Regex;
 use crate::check::{Finding, Findings};
 use crate::diagnostics::Positions;
 use crate::load::theme::Bytes;
-use crate::resolve::Resolved;
 
 /// Inside a number people put spaces, dashes or dots (after full-width
 /// forms are folded to ASCII).
@@ -239,17 +238,20 @@ const IMAGE_EXT: &[&str] = &["jpg", "jpeg", "png", "webp", "tif", "tiff", "heic"
 /// Originals over this size are a warning: the site publishes them too.
 const MAX_ORIGINAL: u64 = 20_000_000;
 
-pub fn scan_images(site: &Resolved, root: &std::path::Path, out: &mut Vec<Finding>) {
+pub fn scan_images(
+    copies: &[crate::resolve::plan::Copy],
+    root: &std::path::Path,
+    out: &mut Vec<Finding>,
+) {
     let is_image = |p: &std::path::Path| {
         p.extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| IMAGE_EXT.contains(&e.to_lowercase().as_str()))
     };
-    let files: Vec<std::path::PathBuf> = site
-        .copies
+    let files: Vec<std::path::PathBuf> = copies
         .iter()
-        // Processed versions come from the image cache, made without metadata.
-        .filter(|c| !c.out.starts_with(crate::images::OUT_DIR))
+        // The site's own files, not what the image stage made of them.
+        .filter(|c| !c.processed)
         .filter_map(|c| match &c.src {
             Bytes::Disk(p) => Some(p.clone()),
             Bytes::Embedded(_) => None,

@@ -140,8 +140,14 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         .par_iter()
         .inspect(|_| stage.inc())
         .filter_map(|c| {
-            if images::named_by_content(c).is_some_and(|len| staging.keep(&c.out, len)) {
-                return None;
+            if let (true, crate::load::theme::Bytes::Disk(src)) = (c.processed, &c.src) {
+                return staging.link(&c.out, src, c.ident).err().map(|e| {
+                    Diagnostic::file(
+                        codes::WRITE,
+                        &c.from,
+                        format!("复制失败 (copy failed): {e}"),
+                    )
+                });
             }
             match images::copy_bytes(c) {
                 Ok(bytes) => staging.write(&c.out, &bytes).err().map(|e| {

@@ -100,6 +100,9 @@ struct Cache {
     /// source file → (length, modification time in ns, content hash): a
     /// warm build need not read the originals again.
     sources: BTreeMap<String, SourceStamp>,
+    /// The index as read: a build that changes nothing does not write it
+    /// again (nor look for files to prune).
+    text: String,
 }
 
 /// A source file's length, modification time (ns) and content hash.
@@ -112,10 +115,12 @@ impl Cache {
             meta: BTreeMap::new(),
             entries: BTreeMap::new(),
             sources: BTreeMap::new(),
+            text: String::new(),
         };
         // A missing or damaged index only costs work: entries are redone.
         if let Ok(text) = std::fs::read_to_string(dir.join("index.tsv")) {
-            for line in text.lines() {
+            c.text = text;
+            for line in c.text.lines() {
                 let f: Vec<&str> = line.split('\t').collect();
                 match f.as_slice() {
                     ["m", k, w, h, a] => {
@@ -156,23 +161,44 @@ impl Cache {
     /// Is the entry there as it was written (same length and modification
     /// time)? Checked from the file's metadata: reading every entry back
     /// would cost a warm build more than the rest of its work.
-    fn valid(&self, key: &str, format: Format) -> bool {
-        let Some(&stamp) = self.entries.get(key) else {
-            return false;
-        };
-        stamp_of(&self.path(key, format)) == Some(stamp)
+    /// Is the entry there as it was written? Its (device, inode) if so.
+    fn valid_at(&self, key: &str, path: &Path) -> Option<(u64, u64)> {
+        let &stamp = self.entries.get(key)?;
+        stat_of(path)
+            .filter(|(st, _)| *st == stamp)
+            .map(|(_, id)| id)
+    }
+
+    /// Record an entry just written; its (device, inode).
+    fn written(
+        path: &Path,
+        key: &str,
+        new_entries: &Mutex<Vec<(String, (u64, u64))>>,
+    ) -> Option<(u64, u64)> {
+        let (stamp, id) = stat_of(path)?;
+        new_entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((key.to_string(), stamp));
+        Some(id)
     }
 }
 
-/// A cache file's length and modification time (nanoseconds).
+/// A file's length and modification time (nanoseconds).
 fn stamp_of(path: &Path) -> Option<(u64, u64)> {
+    stat_of(path).map(|(st, _)| st)
+}
+
+/// A file's (length, modification time in ns) and (device, inode).
+fn stat_of(path: &Path) -> Option<((u64, u64), (u64, u64))> {
+    use std::os::unix::fs::MetadataExt;
     let m = std::fs::metadata(path).ok()?;
     let t = m
         .modified()
         .ok()?
         .duration_since(std::time::UNIX_EPOCH)
         .ok()?;
-    Some((m.len(), t.as_nanos() as u64))
+    Some(((m.len(), t.as_nanos() as u64), (m.dev(), m.ino())))
 }
 
 fn is_svg(name: &str) -> bool {
@@ -216,7 +242,23 @@ pub fn attach(site: &mut Resolved, pictures: BTreeMap<String, Picture>, copies: 
     let pictures = std::sync::Arc::new(pictures);
     site.links = std::mem::take(&mut site.links).with_pictures(pictures.clone());
     site.pictures = pictures;
-    site.copies.extend(copies);
+    // Originals are published from the cache (stripped there); their
+    // processed versions are new files.
+    let mut originals: BTreeMap<String, Copy> = BTreeMap::new();
+    let mut variants = Vec::new();
+    for c in copies {
+        if c.out.starts_with(OUT_DIR) {
+            variants.push(c);
+        } else {
+            originals.insert(c.out.clone(), c);
+        }
+    }
+    for c in &mut site.copies {
+        if let Some(o) = originals.remove(&c.out) {
+            *c = o;
+        }
+    }
+    site.copies.extend(variants);
 }
 
 /// One source image and who asked for a thumbnail of it.
@@ -335,18 +377,23 @@ pub fn process(
             .unwrap_or_else(|e| e.into_inner())
             .into_iter()
             .collect();
-        save_index(cache_dir, &meta, &entries, &sources);
-        prune(cache_dir, &entries);
+        let text = index_text(&meta, &entries, &sources);
+        if text != cache.text {
+            let tmp = cache_dir.join("index.tsv.tmp");
+            if std::fs::write(&tmp, text).is_ok() {
+                let _ = std::fs::rename(&tmp, cache_dir.join("index.tsv"));
+            }
+            prune(cache_dir, &entries);
+        }
     }
     (pictures, copies, errors, stats)
 }
 
-fn save_index(
-    dir: &Path,
+fn index_text(
     meta: &BTreeMap<String, Meta>,
     entries: &BTreeMap<String, (u64, u64)>,
     sources: &BTreeMap<String, SourceStamp>,
-) {
+) -> String {
     let mut text = String::from("# exemplar image cache: safe to delete\n");
     for (path, (len, mtime, hash)) in sources {
         if !path.contains(['\t', '\n', '\r']) {
@@ -362,10 +409,7 @@ fn save_index(
     for (k, (len, mtime)) in entries {
         text.push_str(&format!("e\t{k}\t{len}\t{mtime}\n"));
     }
-    let tmp = dir.join("index.tsv.tmp");
-    if std::fs::write(&tmp, text).is_ok() {
-        let _ = std::fs::rename(&tmp, dir.join("index.tsv"));
-    }
+    text
 }
 
 fn prune(dir: &Path, entries: &BTreeMap<String, (u64, u64)>) {
@@ -529,7 +573,9 @@ fn one(
     let mut last: Option<(Option<Focus>, DynamicImage)> = None;
     for spec in order {
         let k = key(&source_hash, spec);
-        if !cache.valid(&k, spec.format) {
+        let path = cache.path(&k, spec.format);
+        let mut ident = cache.valid_at(&k, &path);
+        if ident.is_none() {
             if decoded.is_none() {
                 let b = match bytes.take() {
                     Some(b) => b,
@@ -551,27 +597,8 @@ fn one(
                     format!("图片处理失败 (image processing failed): {e}"),
                 )
             })?;
-            let path = cache.path(&k, spec.format);
-            // Two files with the same bytes make the same entry at the same
-            // time: each writes its own temporary file.
-            static TMP: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-            let n = TMP.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let tmp = path.with_extension(format!("{}.{n}.tmp", std::process::id()));
-            std::fs::write(&tmp, &data)
-                .and_then(|_| std::fs::rename(&tmp, &path))
-                .map_err(|e| {
-                    Diagnostic::file(
-                        codes::WRITE,
-                        from,
-                        format!("写入图片缓存失败 (cannot write the image cache): {e}"),
-                    )
-                })?;
-            if let Some(stamp) = stamp_of(&path) {
-                new_entries
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push((k.clone(), stamp));
-            }
+            write_entry(&path, &data, from)?;
+            ident = Cache::written(&path, &k, new_entries);
             encoded += 1;
             last = Some((spec.crop, pixels));
         }
@@ -588,10 +615,34 @@ fn one(
         );
         copies.push(Copy {
             out,
-            src: Bytes::Disk(cache.path(&k, spec.format)),
+            src: Bytes::Disk(path),
             from: from.clone(),
+            processed: true,
+            ident,
         });
     }
+    // The original as published (metadata stripped, turned upright), kept
+    // in the cache too: a warm build neither reads nor strips it again.
+    let k = format!("orig{VERSION}-{source_hash}");
+    let path = cache.dir.join(format!("{k}.orig"));
+    let mut ident = cache.valid_at(&k, &path);
+    if ident.is_none() {
+        let b = match bytes.take() {
+            Some(b) => b,
+            None => read()?,
+        };
+        let data =
+            published_original(&b, from).map_err(|e| Diagnostic::file(codes::IMAGE, from, e))?;
+        write_entry(&path, &data, from)?;
+        ident = Cache::written(&path, &k, new_entries);
+    }
+    copies.push(Copy {
+        out: s.copy.out.clone(),
+        src: Bytes::Disk(path),
+        from: from.clone(),
+        processed: true,
+        ident,
+    });
     let variants = |list: &[Spec]| -> Vec<Variant> {
         let mut v: Vec<Variant> = Vec::new();
         for sp in list.iter().filter(|sp| sp.format != Format::Webp) {
@@ -625,6 +676,24 @@ fn one(
         thumbs: variants(&thumbs),
     };
     Ok((pic, copies, was_decoded, encoded))
+}
+
+/// Write a cache entry through a temporary file: two sources with the same
+/// bytes make the same entry at the same time, and a published hard link
+/// to the old entry must keep its bytes.
+fn write_entry(path: &Path, data: &[u8], from: &str) -> Result<(), Diagnostic> {
+    static TMP: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = TMP.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_extension(format!("{}.{n}.tmp", std::process::id()));
+    std::fs::write(&tmp, data)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            Diagnostic::file(
+                codes::WRITE,
+                from,
+                format!("写入图片缓存失败 (cannot write the image cache): {e}"),
+            )
+        })
 }
 
 /// Decode with bounds, then turn the pixels the way the camera said.
@@ -753,45 +822,44 @@ fn anchor(dx: u32, dy: u32, f: Focus) -> (u32, u32) {
     }
 }
 
-/// The length of a processed version (a copy from the cache, whose name
-/// says what it holds); None for every other file.
-pub fn named_by_content(c: &Copy) -> Option<u64> {
-    match &c.src {
-        Bytes::Disk(p) if c.out.starts_with(OUT_DIR) => std::fs::metadata(p).ok().map(|m| m.len()),
-        _ => None,
-    }
-}
-
-/// The bytes a copied file is published with: raster images without their
-/// metadata, everything else as it is.
+/// The bytes a copied file is published with: what the image stage made
+/// as it is, other raster images without their metadata, everything else
+/// as it is.
 pub fn copy_bytes(c: &Copy) -> Result<std::borrow::Cow<'static, [u8]>, String> {
     let bytes = c
         .src
         .read()
         .map_err(|e| format!("读取失败 (cannot read): {e}"))?;
+    if c.processed {
+        return Ok(bytes);
+    }
     if is_svg(&c.out) {
         svg::check(&bytes)?;
         return Ok(bytes);
     }
-    // Processed versions are encoders' output: pixels only.
-    if !is_raster(&c.out) || c.out.starts_with(OUT_DIR) {
+    if !is_raster(&c.out) {
         return Ok(bytes);
     }
-    // A photo that is only upright through its EXIF orientation would lie
-    // on its side once the tag is gone: turn its pixels instead.
+    published_original(&bytes, &c.from).map(std::borrow::Cow::Owned)
+}
+
+/// An original photo as published: every metadata block stripped, and a
+/// photo that is only upright through its EXIF orientation (it would lie
+/// on its side once the tag is gone) turned in its pixels instead.
+fn published_original(bytes: &[u8], from: &str) -> Result<Vec<u8>, String> {
     if bytes.starts_with(&[0xFF, 0xD8]) {
-        let turned = image::codecs::jpeg::JpegDecoder::new(Cursor::new(&bytes[..]))
+        let turned = image::codecs::jpeg::JpegDecoder::new(Cursor::new(bytes))
             .ok()
             .and_then(|mut d| d.orientation().ok())
             .is_some_and(|o| o != image::metadata::Orientation::NoTransforms);
         if turned {
-            let img = decode(&bytes, &c.from).map_err(|d| d.message)?;
+            let img = decode(bytes, from).map_err(|d| d.message)?;
             let mut out = Vec::new();
             image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
                 .encode_image(&img.to_rgb8())
                 .map_err(|e| e.to_string())?;
-            return Ok(std::borrow::Cow::Owned(out));
+            return Ok(out);
         }
     }
-    strip::strip(&bytes).map(std::borrow::Cow::Owned)
+    strip::strip(bytes)
 }

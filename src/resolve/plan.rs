@@ -75,6 +75,12 @@ pub struct Copy {
     pub src: Bytes,
     /// The source, relative to the site root, for messages.
     pub from: String,
+    /// `src` already holds the published bytes, made by the image stage
+    /// in its cache (a processed variant, or an original without its
+    /// metadata): publish as is, by hard link where the disk allows.
+    pub processed: bool,
+    /// For a processed file: the cache file's (device, inode), when known.
+    pub ident: Option<(u64, u64)>,
 }
 
 /// An old URL of a page that redirects to it.
@@ -333,6 +339,8 @@ pub fn copies(
                 Bytes::Embedded(_) => format!("themes/{theme}/static/{rel} (built in)"),
             },
             src: src.clone(),
+            processed: false,
+            ident: None,
         })
         .collect();
     let bundle_of: BTreeMap<String, usize> = page_bundles
@@ -358,6 +366,8 @@ pub fn copies(
             out,
             from: format!("content/{}", a.rel),
             src: Bytes::Disk(a.src),
+            processed: false,
+            ident: None,
         });
     }
     copies

@@ -372,7 +372,10 @@ impl Engine {
         for c in &mut site.copies {
             if let Some(src) = self.theme.statics.get(&c.out) {
                 if *src != c.src {
+                    // Also an original the image stage had published from
+                    // its cache: read (and strip) the file itself again.
                     c.src = src.clone();
+                    c.processed = false;
                 }
             }
         }

@@ -55,8 +55,11 @@ pub struct Staging {
     /// each is made by the first write into it, in the parallel writers,
     /// rather than all in one thread before them.
     leaves: HashSet<String>,
-    /// What a recycled folder held: files, and folders children first.
-    old_files: Vec<PathBuf>,
+    /// What a recycled folder held: files (with their inode numbers, which
+    /// the walk reads for free), and folders children first.
+    old_files: std::collections::HashMap<PathBuf, u64>,
+    /// The staging folder's device.
+    dev: u64,
     old_dirs: Vec<PathBuf>,
     written: Mutex<HashSet<PathBuf>>,
     /// Held until the build ends: one build per output at a time.
@@ -219,7 +222,7 @@ impl Staging {
         }
         // One walk of a recycled folder: what it holds (pruned at commit
         // unless written again), and no link that a write could follow out.
-        let (mut old_files, mut old_dirs) = (Vec::new(), Vec::new());
+        let (mut old_files, mut old_dirs) = (std::collections::HashMap::new(), Vec::new());
         if !fresh {
             for entry in WalkDir::new(&dir)
                 .min_depth(1)
@@ -232,10 +235,16 @@ impl Staging {
                 } else if entry.file_type().is_dir() {
                     old_dirs.push(entry.into_path());
                 } else {
-                    old_files.push(entry.into_path());
+                    use walkdir::DirEntryExt;
+                    let ino = entry.ino();
+                    old_files.insert(entry.into_path(), ino);
                 }
             }
         }
+        let dev = {
+            use std::os::unix::fs::MetadataExt;
+            std::fs::metadata(&dir).map(|m| m.dev()).unwrap_or(u64::MAX)
+        };
         let s = Staging {
             dir,
             target,
@@ -244,6 +253,7 @@ impl Staging {
             dirs: HashSet::new(),
             leaves: HashSet::new(),
             old_files,
+            dev,
             old_dirs,
             written: Mutex::new(HashSet::new()),
             _lock: lock,
@@ -301,7 +311,7 @@ impl Staging {
         let written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
         // A fresh folder holds only what this build wrote; a recycled one
         // loses what the build did not write again.
-        for p in self.old_files.iter().filter(|p| !written.contains(*p)) {
+        for p in self.old_files.keys().filter(|p| !written.contains(*p)) {
             match std::fs::remove_file(p) {
                 Err(e) if e.kind() != ErrorKind::NotFound => {
                     return Err(Failure::io(p.display(), e))
@@ -334,22 +344,55 @@ impl Staging {
         self.put(rel, bytes)
     }
 
-    /// In a recycled folder, keep `rel` as it is when it has `len` bytes:
-    /// for files whose name says what they hold (processed images), so a
-    /// rebuild need not read them back to compare. False: write it.
-    pub fn keep(&self, rel: &str, len: u64) -> bool {
-        if self.fresh || check_out_path(rel).is_err() {
-            return false;
-        }
+    /// Publish `src` (a file of the image cache, never rewritten in place)
+    /// at `rel` as a hard link: no bytes are copied, and a recycled folder
+    /// that already links the same file keeps it without reading it. Where
+    /// the disk cannot link (another file system), the bytes are copied.
+    /// `ident` is `src`'s (device, inode) when the caller has it: a file
+    /// the recycled folder already links is then kept without a syscall.
+    pub fn link(&self, rel: &str, src: &Path, ident: Option<(u64, u64)>) -> std::io::Result<()> {
+        use std::os::unix::fs::MetadataExt;
+        check_out_path(rel)
+            .map_err(|why| std::io::Error::new(ErrorKind::InvalidInput, format!("{rel}: {why}")))?;
         let path = self.dir.join(rel);
-        let same = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() == len);
-        if same {
-            self.written
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(path);
+        if let Some((dev, ino)) = ident {
+            if dev == self.dev && self.old_files.get(&path) == Some(&ino) {
+                self.written
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(path);
+                return Ok(());
+            }
         }
-        same
+        let s = std::fs::metadata(src)?;
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.is_file() && m.dev() == s.dev() && m.ino() == s.ino() => {}
+            Ok(m) if m.is_dir() => {
+                std::fs::remove_dir_all(&path)?;
+                return self.link(rel, src, None);
+            }
+            Ok(_) => {
+                std::fs::remove_file(&path)?;
+                return self.link(rel, src, None);
+            }
+            Err(_) => {
+                let linked = match std::fs::hard_link(src, &path) {
+                    Err(e) if e.kind() == ErrorKind::NotFound => {
+                        make_dir(path.parent().expect("output paths have a parent"))?;
+                        std::fs::hard_link(src, &path)
+                    }
+                    r => r,
+                };
+                if linked.is_err() {
+                    return self.put(rel, &std::fs::read(src)?);
+                }
+            }
+        }
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path);
+        Ok(())
     }
 
     /// Copy file `src` to `rel`.
