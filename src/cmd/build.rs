@@ -36,11 +36,38 @@ pub struct Report {
     pub images: images::Stats,
 }
 
+/// The staging folder, being made in a thread of its own; abandoned (the
+/// output untouched) when the build stops before using it.
+struct Pending(Option<std::thread::JoinHandle<Result<Staging, Failure>>>);
+
+impl Pending {
+    fn start(target: &std::path::Path) -> Pending {
+        let target = target.to_path_buf();
+        Pending(Some(std::thread::spawn(move || Staging::new(&target))))
+    }
+
+    fn take(mut self) -> Result<Staging, Failure> {
+        let h = self.0.take().expect("taken once");
+        h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Some(Ok(Ok(s))) = self.0.take().map(|h| h.join()) {
+            s.abandon();
+        }
+    }
+}
+
 pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     let started = Instant::now();
     let root = &opts.root;
     // Before any work: where the output goes must be safe to replace.
     let target = write::check_target(root, &opts.out, opts.force)?;
+    // Taking the output's lock and walking the folder it recycles is
+    // mostly waiting on the disk: done beside the content stages.
+    let staging = Pending::start(&target);
     let Inputs {
         cfg,
         registry,
@@ -105,7 +132,7 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     let ctx = Ctx::new(&cfg, &site, &registry, &theme.strings).once(bodies.packed);
     drop(stage);
     let stage = progress.stage("输出目录 output", None);
-    let mut staging = Staging::new(&target)?;
+    let mut staging = staging.take()?;
     let outs: Vec<String> = site
         .jobs
         .iter()
