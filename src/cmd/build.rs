@@ -36,6 +36,17 @@ pub struct Report {
     pub images: images::Stats,
 }
 
+/// A thread the build waits for before it ends.
+struct JoinOnDrop(Option<std::thread::JoinHandle<()>>);
+
+impl Drop for JoinOnDrop {
+    fn drop(&mut self) {
+        if let Some(h) = self.0.take() {
+            let _ = h.join();
+        }
+    }
+}
+
 /// The staging folder, being made in a thread of its own; abandoned (the
 /// output untouched) when the build stops before using it.
 struct Pending(Option<std::thread::JoinHandle<Result<Staging, Failure>>>);
@@ -117,13 +128,36 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         stage.inc();
         r
     };
-    let bodies =
-        resolve::bodies::render(&mut site, cfg.trust_html, &markdown, Sources::Reread(root));
+    let cache = resolve::body_cache::BodyCache::open(
+        &root.join(".exemplar-cache"),
+        site.links.fingerprint(),
+        cfg.trust_html,
+    );
+    let bodies = resolve::bodies::render_with(
+        &mut site,
+        cfg.trust_html,
+        &markdown,
+        Sources::Reread(root),
+        Some(&cache),
+    );
     drop(stage);
     errs.extend(bodies.errors.0);
     if !errs.is_empty() {
         return Err(errs.into());
     }
+    // Kept for the next build while this one renders (joined when dropped,
+    // also when the build stops early).
+    let saving = JoinOnDrop(
+        cache.save(
+            bodies
+                .keys
+                .iter()
+                .zip(&site.pages)
+                .zip(&bodies.packed)
+                .filter_map(|((k, p), packed)| Some(((*k)?, &p.rendered, packed.clone())))
+                .collect(),
+        ),
+    );
     // Links are resolved; the resolver's sets of every path are not read again.
     site.links = Default::default();
     let stage = progress.stage("准备 setup", None);
@@ -199,6 +233,7 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     drop(stage);
     let stage = progress.stage("替换 swap", None);
     staging.commit()?;
+    drop(saving);
     drop(stage);
     let report = Report {
         pages: site.pages.len(),

@@ -235,6 +235,9 @@ pub struct SourceDoc {
     /// `text` holds the header only (`keep_header`): the body stage reads
     /// the file again for the body.
     pub header_only: bool,
+    /// With `header_only`: a hash of the whole file as it was parsed, by
+    /// which a build may find the body already rendered (its body cache).
+    pub text_hash: u128,
 }
 
 impl SourceDoc {
@@ -248,6 +251,7 @@ impl SourceDoc {
     /// of later stages about the header still show its lines.
     pub fn keep_header(&mut self) {
         let end = self.body_start.min(self.text.len());
+        self.text_hash = xxhash_rust::xxh3::xxh3_128(self.text.as_bytes());
         self.text = self.text[..end].into();
         self.header_only = true;
     }
@@ -264,7 +268,7 @@ impl SourceDoc {
 }
 
 /// A heading in a page's table of contents.
-#[derive(Debug, Clone, Serialize, Hash, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, Hash, PartialEq)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,
@@ -275,12 +279,12 @@ pub struct TocEntry {
 /// HTML shrinks to about a third, and a 100,000-page build holds every
 /// body between the body stage and its page's write. LZ4 because it costs
 /// little: about a millisecond per megabyte each way.
-#[derive(Debug, Default)]
-pub struct Packed(pub(crate) Box<[u8]>);
+#[derive(Debug, Default, Clone)]
+pub struct Packed(pub(crate) std::sync::Arc<[u8]>);
 
 impl Packed {
     pub fn new(html: &str) -> Packed {
-        Packed(lz4_flex::compress_prepend_size(html.as_bytes()).into_boxed_slice())
+        Packed(lz4_flex::compress_prepend_size(html.as_bytes()).into())
     }
 
     /// The HTML again. Only bytes made by `new` are ever unpacked, so a

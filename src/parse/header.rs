@@ -104,6 +104,7 @@ pub fn parse_doc(
         body_line,
         is_section,
         header_only: false,
+        text_hash: 0,
     })
 }
 

@@ -32,6 +32,9 @@ pub struct Bodies {
     /// With `Sources::Reread`: each page's HTML, packed, by page index
     /// (the pages' own `rendered.html` is then empty). Else empty.
     pub packed: Vec<Packed>,
+    /// With a body cache: each page's key when its body may be kept
+    /// (rendered without a finding), by page index.
+    pub keys: Vec<Option<u128>>,
 }
 
 /// Render every body of `site`.
@@ -41,29 +44,59 @@ pub fn render(
     markdown: &MarkdownFn,
     sources: Sources<'_>,
 ) -> Bodies {
+    render_with(site, trust_html, markdown, sources, None)
+}
+
+/// Render every body of `site`; with `Sources::Reread`, a page found in
+/// `cache` (`body_cache`) is taken from it instead.
+pub fn render_with(
+    site: &mut Resolved,
+    trust_html: bool,
+    markdown: &MarkdownFn,
+    sources: Sources<'_>,
+    cache: Option<&super::body_cache::BodyCache>,
+) -> Bodies {
     let mut errs = Diagnostics::default();
     let links = &site.links;
-    let (page_errs, packed): (Vec<Vec<crate::diagnostics::Diagnostic>>, Vec<Packed>) = site
+    type One = (Vec<Diagnostic>, Packed, Option<u128>);
+    let results: Vec<One> = site
         .pages
         .par_iter_mut()
-        .map(|p| {
+        .map(|p| -> One {
             let Sources::Reread(root) = sources else {
                 let mut r = clean(markdown(&p.doc, links), trust_html);
                 let e = std::mem::take(&mut r.errors);
                 p.rendered = r;
-                return (e, Packed::default());
+                return (e, Packed::default(), None);
             };
+            let key = cache.and_then(|c| c.key(&p.doc));
+            if let Some((c, k)) = cache.zip(key) {
+                if let Some((r, packed)) = c.get(k) {
+                    p.doc.release_source();
+                    p.rendered = r;
+                    return (Vec::new(), packed, key);
+                }
+            }
             if let Err(d) = reread(&mut p.doc, root) {
-                return (vec![d], Packed::default());
+                return (vec![d], Packed::default(), None);
             }
             let mut r = clean(markdown(&p.doc, links), trust_html);
             p.doc.release_source();
             let packed = Packed::new(&std::mem::take(&mut r.html));
             let e = std::mem::take(&mut r.errors);
             p.rendered = r;
-            (e, packed)
+            let key = key.filter(|_| e.is_empty());
+            (e, packed, key)
         })
-        .unzip();
+        .collect();
+    let mut page_errs = Vec::with_capacity(results.len());
+    let mut packed = Vec::with_capacity(results.len());
+    let mut keys = Vec::with_capacity(results.len());
+    for (e, p, k) in results {
+        page_errs.push(e);
+        packed.push(p);
+        keys.push(k);
+    }
     let sections: Vec<(String, Rendered)> = site
         .sections
         .values()
@@ -87,6 +120,7 @@ pub fn render(
         } else {
             Vec::new()
         },
+        keys: if cache.is_some() { keys } else { Vec::new() },
     }
 }
 

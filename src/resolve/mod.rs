@@ -17,6 +17,7 @@ use crate::parse::markdown::{self, Rendered};
 use crate::parse::slug::slugify;
 
 pub mod bodies;
+pub mod body_cache;
 pub mod links;
 pub mod pages;
 pub mod place;

@@ -708,3 +708,65 @@ fn a_broken_ui_strings_file_names_the_file_and_line() {
     );
     assert!(!s.exists("mysite/public/index.html"));
 }
+
+/// The body cache (`.exemplar-cache/bodies/`): a rebuild takes unchanged
+/// bodies from it, and never an outdated one.
+#[test]
+fn body_cache_serves_unchanged_pages_and_never_an_outdated_one() {
+    let s = Site::new(&["good"]);
+    let page = "public/brands/a/index.html";
+    assert_ok(&s.build(&[]));
+    assert!(s.exists(".exemplar-cache/bodies/index.json"));
+    let first = s.snapshot("public");
+    // Nothing changed: the same site, byte for byte.
+    assert_ok(&s.build(&[]));
+    assert_eq!(s.snapshot("public"), first);
+    // A body edit shows.
+    let a = s.read("content/brands/a.md");
+    s.write(
+        "content/brands/a.md",
+        a.replace("第一段文字。", "改过的第一段。"),
+    );
+    assert_ok(&s.build(&[]));
+    assert!(s.read(page).contains("改过的第一段。"));
+    // Where a link leads is part of the key: a link to a page that is
+    // gone is reported, not served from the cache.
+    s.write(
+        "content/brands/a.md",
+        s.read("content/brands/a.md")
+            .replace("改过的第一段。", "见[乙](@/brands/b.md)。"),
+    );
+    assert_ok(&s.build(&[]));
+    assert!(s.read(page).contains(r#"href="/jyj/ddjs/brands/b/""#));
+    let b = s.read("content/brands/b.md");
+    std::fs::remove_file(s.dir.join("content/brands/b.md")).unwrap();
+    let o = s.build(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("content/brands/a.md"), "{}", stderr(&o));
+    s.write("content/brands/b.md", b);
+    // A damaged cache is a miss, never a damaged page.
+    assert_ok(&s.build(&[]));
+    let good = s.snapshot("public");
+    let bin = s.dir.join(".exemplar-cache/bodies/bodies.bin");
+    let mut bytes = std::fs::read(&bin).unwrap();
+    for b in bytes.iter_mut() {
+        *b ^= 0x5a;
+    }
+    std::fs::write(&bin, bytes).unwrap();
+    assert_ok(&s.build(&[]));
+    assert_eq!(s.snapshot("public"), good);
+    // Trusting raw HTML changes what a body becomes.
+    s.write(
+        "content/brands/a.md",
+        s.read("content/brands/a.md") + "\n<div class=\"raw\" onclick=\"x()\">原样</div>\n",
+    );
+    assert_ok(&s.build(&[]));
+    assert!(!s.read(page).contains("onclick"));
+    let cfg = s.read("site.yaml");
+    s.write("site.yaml", format!("{cfg}trust_html: true\n"));
+    assert_ok(&s.build(&[]));
+    assert!(
+        s.read(page).contains("onclick"),
+        "trust_html must reach the cached body"
+    );
+}
