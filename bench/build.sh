@@ -7,7 +7,9 @@
 # bench/out/), builds exemplar in release mode and times `exemplar build` on
 # the corpus RUNS times in two situations:
 #   rebuild  - public/ from the previous build is there (the everyday case)
-#   fresh    - no public/ and no recycled staging folder
+#   fresh    - no public/ and no recycled staging folder (the body cache
+#              in .exemplar-cache/ stays)
+#   cold     - no public/ and no .exemplar-cache/ either
 # and prints the median wall time, CPU time (user+sys) and peak RSS of each.
 # If `hugo` is on PATH, it times Hugo on the same corpus (hugo flavor) in the
 # same run and prints the ratio.
@@ -69,6 +71,9 @@ time_runs "exemplar rebuild" ":" "$BIN" build --root "$EX"
 EX_WALL=$LAST_WALL
 time_runs "exemplar fresh (moved)" "aside '$EX/public' '$EX/.public.prev' '$EX/.public.staging'; sync" "$BIN" build --root "$EX"
 EX_MOVED=$LAST_WALL
+# As on a new checkout with no cache either: every body rendered again.
+time_runs "exemplar cold (moved)" "aside '$EX/public' '$EX/.public.prev' '$EX/.public.staging' '$EX/.exemplar-cache'; sync" "$BIN" build --root "$EX"
+EX_COLD=$LAST_WALL
 time_runs "exemplar fresh (rm)" "rm -rf '$EX/public' '$EX/.public.prev' '$EX/.public.staging'; sync" "$BIN" build --root "$EX"
 EX_FRESH=$LAST_WALL
 echo "files written: $(find "$EX/public" -type f | wc -l)"
@@ -82,6 +87,7 @@ if command -v hugo >/dev/null 2>&1; then
   echo "hugo / exemplar, rebuild wall: $(echo "scale=1; $LAST_WALL / $EX_WALL" | bc)x"
   time_runs "hugo $HV fresh (moved)" "aside '$OUT/hugo-public'; sync" hugo --quiet -s "$HU" -d "$PWD/$OUT/hugo-public"
   echo "hugo / exemplar, fresh (moved) wall: $(echo "scale=1; $LAST_WALL / $EX_MOVED" | bc)x"
+  echo "hugo / exemplar, cold (moved) wall: $(echo "scale=1; $LAST_WALL / $EX_COLD" | bc)x"
   time_runs "hugo $HV fresh (rm)" "rm -rf '$OUT/hugo-public'; sync" hugo --quiet -s "$HU" -d "$PWD/$OUT/hugo-public"
   echo "hugo / exemplar, fresh (rm) wall: $(echo "scale=1; $LAST_WALL / $EX_FRESH" | bc)x"
 fi
