@@ -50,19 +50,12 @@ pub fn inputs(root: &Path, base_url: Option<&str>) -> Result<Inputs, Vec<Diagnos
     }
 }
 
+pub use crate::render::Navigation;
+
 /// What every page links to: the main navigation (home, the top-level
 /// sections, then the generated views) and the footer's links (the
 /// site's standalone pages such as 关于本站 and 联系我们, then the
-/// 网站地图). Pages show both, so the preview re-renders everything when
-/// either changes.
-#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Navigation {
-    /// (title, site path)
-    pub main: Vec<(String, String)>,
-    /// (title, site path)
-    pub footer: Vec<(String, String)>,
-}
-
+/// 网站地图).
 pub fn navigation(
     site: &resolve::Resolved,
     cfg: &Config,
@@ -90,7 +83,7 @@ pub fn navigation(
         .standalone_pages()
         .map(|p| (p.title().to_string(), p.path.clone()))
         .collect();
-    footer.push((s("site_map"), crate::outputs::SITE_MAP_PATH.into()));
+    footer.push((s("site_map"), crate::render::SITE_MAP_PATH.into()));
     Navigation { main: nav, footer }
 }
 

@@ -31,8 +31,6 @@ mod site_map;
 mod sitemap;
 mod taxonomies;
 
-pub use site_map::PATH as SITE_MAP_PATH;
-
 /// One kind of output.
 pub trait Family: Sync {
     /// Every file of the family, in a fixed order.

@@ -13,8 +13,7 @@ use crate::render::context::{Ctx, Link};
 use crate::resolve::plan::{Key, Origin};
 use crate::resolve::{Resolved, Section};
 
-/// Where the page is; the footer links here.
-pub const PATH: &str = "/sitemap/";
+use crate::render::SITE_MAP_PATH as PATH;
 
 pub struct SiteMap;
 

@@ -18,6 +18,19 @@ pub mod sink;
 
 pub use crate::config::Urls;
 
+/// Where the 网站地图 page is (`outputs::site_map` makes it; every
+/// footer links it).
+pub const SITE_MAP_PATH: &str = "/sitemap/";
+
+/// What every page links to besides itself: the main navigation and the
+/// footer's links, each (title, site path). Pages show both, so the
+/// preview re-renders everything when either changes.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct Navigation {
+    pub main: Vec<(String, String)>,
+    pub footer: Vec<(String, String)>,
+}
+
 #[derive(Serialize)]
 struct NavItem {
     title: String,
@@ -53,11 +66,7 @@ struct SiteValue<'a> {
 
 /// Compile the theme's templates and set the global context (site, UI
 /// strings, navigation). Template errors name the template file.
-pub fn setup(
-    cfg: &Config,
-    theme: &Theme,
-    nav: &crate::pipeline::Navigation,
-) -> Result<Tera, Vec<Diagnostic>> {
+pub fn setup(cfg: &Config, theme: &Theme, nav: &Navigation) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::new();
     tera.autoescape_on([".html", ".xml"]);
     let mut errs = Vec::new();
@@ -122,7 +131,7 @@ pub fn setup(
         nav: items(&nav.main),
         footer_links: items(&nav.footer),
         reading_time: cfg.reading_time,
-        site_map: urls.href(crate::outputs::SITE_MAP_PATH),
+        site_map: urls.href(SITE_MAP_PATH),
         css: urls.href("/css/site.css"),
         js: urls.href("/js/site.js"),
         favicon: urls.href("/favicon.svg"),

@@ -83,7 +83,7 @@ pub struct Engine {
     theme: Theme,
     tera: Tera,
     /// The navigation `tera` was set up with.
-    nav: crate::pipeline::Navigation,
+    nav: crate::render::Navigation,
     signer: Signer,
     /// content/-relative path → (stamp, parsed document or its errors)
     docs: BTreeMap<String, (Stamp, Result<SourceDoc, Vec<Diagnostic>>)>,

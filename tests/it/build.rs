@@ -280,6 +280,7 @@ fn golden_lists_feeds_and_sitemap() {
         ("public/atom.xml", "good-atom.xml"),
         ("public/brands/atom.xml", "good-brands-atom.xml"),
         ("public/sitemap.xml", "good-sitemap.xml"),
+        ("public/sitemap/index.html", "good-site-map.html"),
     ] {
         golden(name, &s.read(out));
     }
