@@ -79,6 +79,8 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     // Taking the output's lock and walking the folder it recycles is
     // mostly waiting on the disk: done beside the content stages.
     let staging = Pending::start(&target);
+    // So is checking the image cache's entries.
+    let image_cache = images::Prefetch::start(images::cache_dir(root));
     let Inputs {
         cfg,
         registry,
@@ -118,7 +120,9 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     errs.extend(resolve_errs.0);
     let stage = progress.stage("图片 images", Some(images::count(&site) as u64));
     let (pictures, image_copies, image_errs, image_stats) =
-        images::process(&site, &images::cache_dir(root), &|| stage.inc());
+        images::process_with(&site, &images::cache_dir(root), Some(image_cache), &|| {
+            stage.inc()
+        });
     drop(stage);
     errs.extend(image_errs);
     images::attach(&mut site, pictures, image_copies);

@@ -15,7 +15,7 @@
 pub mod strip;
 pub mod svg;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -82,7 +82,7 @@ impl Format {
 }
 
 /// Source facts recorded in the cache so a hit needs no decoding.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct Meta {
     /// After the EXIF orientation.
     width: u32,
@@ -103,6 +103,50 @@ struct Cache {
     /// The index as read: a build that changes nothing does not write it
     /// again (nor look for files to prune).
     text: String,
+    /// Checked ahead (`Prefetch`): each entry file found, by key, with its
+    /// (device, inode) when it is as it was written.
+    checked: Option<HashMap<String, Option<(u64, u64)>>>,
+    /// Checked ahead: the sources the index names, with their stamps.
+    source_stamps: Option<HashMap<String, Option<(u64, u64)>>>,
+}
+
+/// The image cache opened and checked in a thread of its own while the
+/// build loads and parses: a warm build then finds every entry's state
+/// known when the image stage starts.
+pub struct Prefetch(std::thread::JoinHandle<Cache>);
+
+impl Prefetch {
+    pub fn start(dir: PathBuf) -> Prefetch {
+        Prefetch(std::thread::spawn(move || {
+            let mut c = Cache::open(&dir);
+            let mut checked = HashMap::new();
+            if let Ok(list) = std::fs::read_dir(&dir) {
+                for e in list.flatten() {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    let Some((stem, _)) = name.split_once('.') else {
+                        continue;
+                    };
+                    if name.ends_with(".tmp") {
+                        continue;
+                    }
+                    if let Some(&stamp) = c.entries.get(stem) {
+                        let ok = stat_of(&e.path())
+                            .filter(|(st, _)| *st == stamp)
+                            .map(|(_, id)| id);
+                        checked.insert(stem.to_string(), ok);
+                    }
+                }
+            }
+            let sources = c
+                .sources
+                .keys()
+                .map(|p| (p.clone(), stamp_of(Path::new(p))))
+                .collect();
+            c.checked = Some(checked);
+            c.source_stamps = Some(sources);
+            c
+        }))
+    }
 }
 
 /// A source file's length, modification time (ns) and content hash.
@@ -116,6 +160,8 @@ impl Cache {
             entries: BTreeMap::new(),
             sources: BTreeMap::new(),
             text: String::new(),
+            checked: None,
+            source_stamps: None,
         };
         // A missing or damaged index only costs work: entries are redone.
         if let Ok(text) = std::fs::read_to_string(dir.join("index.tsv")) {
@@ -163,6 +209,9 @@ impl Cache {
     /// would cost a warm build more than the rest of its work.
     /// Is the entry there as it was written? Its (device, inode) if so.
     fn valid_at(&self, key: &str, path: &Path) -> Option<(u64, u64)> {
+        if let Some(checked) = &self.checked {
+            return checked.get(key).copied().flatten();
+        }
         let &stamp = self.entries.get(key)?;
         stat_of(path)
             .filter(|(st, _)| *st == stamp)
@@ -277,6 +326,16 @@ pub fn process(
     cache_dir: &Path,
     tick: &(dyn Fn() + Sync),
 ) -> (BTreeMap<String, Picture>, Vec<Copy>, Vec<Diagnostic>, Stats) {
+    process_with(site, cache_dir, None, tick)
+}
+
+/// `process`, with the cache opened and checked ahead (`Prefetch`).
+pub fn process_with(
+    site: &Resolved,
+    cache_dir: &Path,
+    prefetched: Option<Prefetch>,
+    tick: &(dyn Fn() + Sync),
+) -> (BTreeMap<String, Picture>, Vec<Copy>, Vec<Diagnostic>, Stats) {
     let mut focus: BTreeMap<String, Focus> = BTreeMap::new();
     for p in &site.pages {
         if let Some(c) = &p.cover {
@@ -325,7 +384,10 @@ pub fn process(
         );
         return (BTreeMap::new(), Vec::new(), vec![d], stats);
     }
-    let cache = Cache::open(cache_dir);
+    let cache = match prefetched {
+        Some(p) => p.0.join().unwrap_or_else(|_| Cache::open(cache_dir)),
+        None => Cache::open(cache_dir),
+    };
     let new_meta: Mutex<Vec<(String, Meta)>> = Mutex::new(Vec::new());
     let new_sources: Mutex<Vec<(String, SourceStamp)>> = Mutex::new(Vec::new());
     let new_entries: Mutex<Vec<(String, (u64, u64))>> = Mutex::new(Vec::new());
@@ -351,6 +413,25 @@ pub fn process(
             Err(d) => errors.push(d),
         }
     }
+    let new_meta = new_meta.into_inner().unwrap_or_else(|e| e.into_inner());
+    let new_entries = new_entries.into_inner().unwrap_or_else(|e| e.into_inner());
+    let new_sources: BTreeMap<String, SourceStamp> = new_sources
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .collect();
+    // A warm build that found every entry, as many as the index holds, and
+    // every source as it was: the index on disk says it all. (Were two
+    // photos the same file, an unused entry may stay until the next change.)
+    if errors.is_empty()
+        && new_meta.is_empty()
+        && new_entries.is_empty()
+        && copies.len() == cache.entries.len()
+        && pictures.len() == cache.meta.len()
+        && new_sources == cache.sources
+    {
+        return (pictures, copies, errors, stats);
+    }
     // The index keeps what this build used, nothing else; files not in it
     // are pruned.
     let mut meta = BTreeMap::new();
@@ -359,7 +440,7 @@ pub fn process(
     for (k, m) in cache.meta.iter().filter(|(k, _)| used_meta.contains(*k)) {
         meta.insert(k.clone(), *m);
     }
-    meta.extend(new_meta.into_inner().unwrap_or_else(|e| e.into_inner()));
+    meta.extend(new_meta);
     let used: BTreeSet<String> = copies
         .iter()
         .filter_map(|c| match &c.src {
@@ -370,15 +451,17 @@ pub fn process(
     for (k, v) in cache.entries.iter().filter(|(k, _)| used.contains(*k)) {
         entries.insert(k.clone(), *v);
     }
-    entries.extend(new_entries.into_inner().unwrap_or_else(|e| e.into_inner()));
+    entries.extend(new_entries);
     if errors.is_empty() {
-        let sources = new_sources
-            .into_inner()
-            .unwrap_or_else(|e| e.into_inner())
-            .into_iter()
-            .collect();
-        let text = index_text(&meta, &entries, &sources);
-        if text != cache.text {
+        let sources = new_sources;
+        // Nothing new and nothing unused: the index on disk says it all.
+        let same = meta == cache.meta && entries == cache.entries && sources == cache.sources;
+        let text = if same {
+            String::new()
+        } else {
+            index_text(&meta, &entries, &sources)
+        };
+        if !same && text != cache.text {
             let tmp = cache_dir.join("index.tsv.tmp");
             if std::fs::write(&tmp, text).is_ok() {
                 let _ = std::fs::rename(&tmp, cache_dir.join("index.tsv"));
@@ -513,7 +596,14 @@ fn one(
     // The content hash: remembered by file length and modification time,
     // else read and hashed.
     let stamp = match &s.copy.src {
-        Bytes::Disk(p) => stamp_of(p).map(|st| (p.to_string_lossy().into_owned(), st)),
+        Bytes::Disk(p) => {
+            let name = p.to_string_lossy().into_owned();
+            let st = match cache.source_stamps.as_ref().and_then(|m| m.get(&name)) {
+                Some(checked) => *checked,
+                None => stamp_of(p),
+            };
+            st.map(|st| (name, st))
+        }
         Bytes::Embedded(_) => None,
     };
     let known = stamp.as_ref().and_then(|(p, st)| {
