@@ -50,7 +50,7 @@ pub fn inputs(root: &Path, base_url: Option<&str>) -> Result<Inputs, Vec<Diagnos
     }
 }
 
-pub use crate::render::Navigation;
+use crate::render::Navigation;
 
 /// What every page links to: the main navigation (home, the top-level
 /// sections, then the generated views) and the footer's links (the

@@ -205,25 +205,20 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         .par_iter()
         .inspect(|_| stage.inc())
         .filter_map(|c| {
-            if let (true, crate::load::theme::Bytes::Disk(src)) = (c.processed, &c.src) {
-                return staging.link(&c.out, src, c.ident).err().map(|e| {
-                    Diagnostic::file(
-                        codes::WRITE,
-                        &c.from,
-                        format!("复制失败 (copy failed): {e}"),
-                    )
-                });
-            }
-            match images::copy_bytes(c) {
-                Ok(bytes) => staging.write(&c.out, &bytes).err().map(|e| {
-                    Diagnostic::file(
-                        codes::WRITE,
-                        &c.from,
-                        format!("复制失败 (copy failed): {e}"),
-                    )
-                }),
-                Err(e) => Some(Diagnostic::file(codes::IMAGE, &c.from, e)),
-            }
+            let written = match (c.processed, &c.src) {
+                (true, crate::load::theme::Bytes::Disk(src)) => staging.link(&c.out, src, c.ident),
+                _ => match images::copy_bytes(c) {
+                    Ok(bytes) => staging.write(&c.out, &bytes),
+                    Err(e) => return Some(Diagnostic::file(codes::IMAGE, &c.from, e)),
+                },
+            };
+            written.err().map(|e| {
+                Diagnostic::file(
+                    codes::WRITE,
+                    &c.from,
+                    format!("复制失败 (copy failed): {e}"),
+                )
+            })
         })
         .collect();
     let mut all: Vec<Diagnostic> = render_errors;

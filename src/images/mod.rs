@@ -82,7 +82,7 @@ impl Format {
 }
 
 /// Source facts recorded in the cache so a hit needs no decoding.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy)]
 struct Meta {
     /// After the EXIF orientation.
     width: u32,
@@ -205,9 +205,9 @@ impl Cache {
     }
 
     /// Is the entry there as it was written (same length and modification
-    /// time)? Checked from the file's metadata: reading every entry back
-    /// would cost a warm build more than the rest of its work.
-    /// Is the entry there as it was written? Its (device, inode) if so.
+    /// time)? Its (device, inode) if so. Checked from the file's metadata:
+    /// reading every entry back would cost a warm build more than the rest
+    /// of its work.
     fn valid_at(&self, key: &str, path: &Path) -> Option<(u64, u64)> {
         if let Some(checked) = &self.checked {
             return checked.get(key).copied().flatten();
@@ -453,15 +453,8 @@ pub fn process_with(
     }
     entries.extend(new_entries);
     if errors.is_empty() {
-        let sources = new_sources;
-        // Nothing new and nothing unused: the index on disk says it all.
-        let same = meta == cache.meta && entries == cache.entries && sources == cache.sources;
-        let text = if same {
-            String::new()
-        } else {
-            index_text(&meta, &entries, &sources)
-        };
-        if !same && text != cache.text {
+        let text = index_text(&meta, &entries, &new_sources);
+        if text != cache.text {
             let tmp = cache_dir.join("index.tsv.tmp");
             if std::fs::write(&tmp, text).is_ok() {
                 let _ = std::fs::rename(&tmp, cache_dir.join("index.tsv"));
@@ -633,10 +626,7 @@ fn one(
     let meta = match cache.meta.get(&source_hash) {
         Some(m) => *m,
         None => {
-            let b = match bytes.take() {
-                Some(b) => b,
-                None => read()?,
-            };
+            let b = bytes.take().map_or_else(read, Ok)?;
             let img = decode(&b, from)?;
             let m = Meta {
                 width: img.width(),
@@ -655,9 +645,10 @@ fn one(
     let mut copies = Vec::new();
     let mut encoded = 0;
     let mut was_decoded = decoded.is_some();
-    let mut outs: BTreeMap<(u32, bool, bool), String> = BTreeMap::new(); // (width, thumb, webp) → site path
-                                                                         // Largest first, per crop: each size is made from the one before it
-                                                                         // (cheaper than from the original), and once for both formats.
+    // (width, thumb, webp) → site path
+    let mut outs: BTreeMap<(u32, bool, bool), String> = BTreeMap::new();
+    // Largest first, per crop: each size is made from the one before it
+    // (cheaper than from the original), and once for both formats.
     let mut order: Vec<&Spec> = full.iter().chain(&thumbs).collect();
     order.sort_by_key(|s| (s.crop, std::cmp::Reverse(s.width), s.format != Format::Webp));
     let mut last: Option<(Option<Focus>, DynamicImage)> = None;
@@ -667,10 +658,7 @@ fn one(
         let mut ident = cache.valid_at(&k, &path);
         if ident.is_none() {
             if decoded.is_none() {
-                let b = match bytes.take() {
-                    Some(b) => b,
-                    None => read()?,
-                };
+                let b = bytes.take().map_or_else(read, Ok)?;
                 decoded = Some(decode(&b, from)?);
                 was_decoded = true;
             }
@@ -717,10 +705,7 @@ fn one(
     let path = cache.dir.join(format!("{k}.orig"));
     let mut ident = cache.valid_at(&k, &path);
     if ident.is_none() {
-        let b = match bytes.take() {
-            Some(b) => b,
-            None => read()?,
-        };
+        let b = bytes.take().map_or_else(read, Ok)?;
         let data =
             published_original(&b, from).map_err(|e| Diagnostic::file(codes::IMAGE, from, e))?;
         write_entry(&path, &data, from)?;

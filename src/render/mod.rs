@@ -56,7 +56,6 @@ struct SiteValue<'a> {
     footer_links: Vec<NavItem>,
     /// Show 阅读约 N 分钟 on articles (site.yaml `reading_time`).
     reading_time: bool,
-    site_map: String,
     css: String,
     js: String,
     favicon: String,
@@ -131,7 +130,6 @@ pub fn setup(cfg: &Config, theme: &Theme, nav: &Navigation) -> Result<Tera, Vec<
         nav: items(&nav.main),
         footer_links: items(&nav.footer),
         reading_time: cfg.reading_time,
-        site_map: urls.href(SITE_MAP_PATH),
         css: urls.href("/css/site.css"),
         js: urls.href("/js/site.js"),
         favicon: urls.href("/favicon.svg"),

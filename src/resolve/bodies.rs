@@ -32,8 +32,8 @@ pub struct Bodies {
     /// With `Sources::Reread`: each page's HTML, packed, by page index
     /// (the pages' own `rendered.html` is then empty). Else empty.
     pub packed: Vec<Packed>,
-    /// With a body cache: each page's key when its body may be kept
-    /// (rendered without a finding), by page index.
+    /// Each page's key in the body cache when its body may be kept
+    /// (rendered without a finding; None without a cache), by page index.
     pub keys: Vec<Option<u128>>,
 }
 
@@ -120,7 +120,7 @@ pub fn render_with(
         } else {
             Vec::new()
         },
-        keys: if cache.is_some() { keys } else { Vec::new() },
+        keys,
     }
 }
 

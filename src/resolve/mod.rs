@@ -136,8 +136,6 @@ pub struct Resolved {
 }
 
 impl Resolved {
-    /// The sections directly under the home page, in display order:
-    /// weight, then kind (brands, deeds, clean, ...), then folder name.
     /// The root section's pages of kind `page` (关于本站, 联系我们), by
     /// weight, then title.
     pub fn standalone_pages(&self) -> impl Iterator<Item = &Page> {
@@ -154,6 +152,8 @@ impl Resolved {
         pages.into_iter()
     }
 
+    /// The sections directly under the home page, in display order:
+    /// weight, then kind (brands, deeds, clean, ...), then folder name.
     pub fn top_sections(&self) -> Vec<&Section> {
         let mut tops: Vec<&Section> = self
             .sections

@@ -351,54 +351,19 @@ impl Staging {
     /// `ident` is `src`'s (device, inode) when the caller has it: a file
     /// the recycled folder already links is then kept without a syscall.
     pub fn link(&self, rel: &str, src: &Path, ident: Option<(u64, u64)>) -> std::io::Result<()> {
-        use std::os::unix::fs::MetadataExt;
         check_out_path(rel)
             .map_err(|why| std::io::Error::new(ErrorKind::InvalidInput, format!("{rel}: {why}")))?;
         let path = self.dir.join(rel);
-        if let Some((dev, ino)) = ident {
-            if dev == self.dev && self.old_files.get(&path) == Some(&ino) {
-                self.written
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(path);
-                return Ok(());
-            }
-        }
-        let s = std::fs::metadata(src)?;
-        match std::fs::symlink_metadata(&path) {
-            Ok(m) if m.is_file() && m.dev() == s.dev() && m.ino() == s.ino() => {}
-            Ok(m) if m.is_dir() => {
-                std::fs::remove_dir_all(&path)?;
-                return self.link(rel, src, None);
-            }
-            Ok(_) => {
-                std::fs::remove_file(&path)?;
-                return self.link(rel, src, None);
-            }
-            Err(_) => {
-                let linked = match std::fs::hard_link(src, &path) {
-                    Err(e) if e.kind() == ErrorKind::NotFound => {
-                        make_dir(path.parent().expect("output paths have a parent"))?;
-                        std::fs::hard_link(src, &path)
-                    }
-                    r => r,
-                };
-                if linked.is_err() {
-                    return self.put(rel, &std::fs::read(src)?);
-                }
-            }
+        let linked_already = ident
+            .is_some_and(|(dev, ino)| dev == self.dev && self.old_files.get(&path) == Some(&ino));
+        if !linked_already && !hard_link_at(&path, src)? {
+            return self.put(rel, &std::fs::read(src)?);
         }
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(path);
         Ok(())
-    }
-
-    /// Copy file `src` to `rel`.
-    pub fn copy(&self, rel: &str, src: &Path) -> std::io::Result<()> {
-        let bytes = std::fs::read(src)?;
-        self.write(rel, &bytes)
     }
 
     fn put(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
@@ -527,6 +492,28 @@ fn write_at(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         }
         r => r,
     }
+}
+
+/// Make `path` a hard link to `src`, replacing whatever else stands there:
+/// true when it is one (also when it already was), false when the disk
+/// cannot link (another file system).
+fn hard_link_at(path: &Path, src: &Path) -> std::io::Result<bool> {
+    use std::os::unix::fs::MetadataExt;
+    let s = std::fs::metadata(src)?;
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_file() && m.dev() == s.dev() && m.ino() == s.ino() => return Ok(true),
+        Ok(m) if m.is_dir() => std::fs::remove_dir_all(path)?,
+        Ok(_) => std::fs::remove_file(path)?,
+        Err(_) => {}
+    }
+    let linked = match std::fs::hard_link(src, path) {
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            make_dir(path.parent().expect("output paths have a parent"))?;
+            std::fs::hard_link(src, path)
+        }
+        r => r,
+    };
+    Ok(linked.is_ok())
 }
 
 /// create_dir_all, replacing any file that stands where a folder must be

@@ -435,3 +435,37 @@ fn each_build_publishes_the_photo_as_it_is_now_even_in_a_recycled_output() {
         assert!(image::load_from_memory(&bytes).is_ok(), "{name}");
     }
 }
+
+/// Processed files are published as hard links to the image cache; an
+/// output on another file system cannot link and gets copies instead.
+#[test]
+fn an_output_on_another_disk_gets_copies_of_the_processed_photos() {
+    use std::os::unix::fs::MetadataExt;
+    let other = std::path::Path::new("/dev/shm");
+    let s = Site::new(&["base"]);
+    let dev = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.dev()).ok();
+    if dev(other).is_none() || dev(other) == dev(&s.dir) {
+        eprintln!("skipped: no second file system at /dev/shm");
+        return;
+    }
+    with_photo_page(&s, &phone_photo(640, 480));
+    let out = other.join(format!("exemplar-it-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let out_s = out.to_string_lossy().into_owned();
+    for _ in 0..2 {
+        assert_ok(&s.build(&["-o", &out_s]));
+        let original = std::fs::read(out.join("brands/photo/photo.jpg")).unwrap();
+        assert!(!has_metadata(&original));
+        let img = std::fs::read_dir(out.join("_img")).unwrap().count();
+        assert!(img >= 4, "{img} processed files");
+        for e in std::fs::read_dir(out.join("_img")).unwrap().flatten() {
+            let m = e.metadata().unwrap();
+            assert_eq!(m.nlink(), 1, "a copy, not a link: {:?}", e.path());
+            assert!(image::load_from_memory(&std::fs::read(e.path()).unwrap()).is_ok());
+        }
+    }
+    let name = format!("exemplar-it-{}", std::process::id());
+    let _ = std::fs::remove_dir_all(&out);
+    let _ = std::fs::remove_dir_all(other.join(format!(".{name}.prev")));
+    let _ = std::fs::remove_file(other.join(format!(".{name}.lock")));
+}
