@@ -92,6 +92,51 @@ pub enum Command {
     },
     /// Create a new site in DIR with the default theme (新建站点)
     Init { dir: PathBuf },
+    /// Freeze a year's exemplars into archive/<year>/, or verify archives (年度存档)
+    #[command(args_conflicts_with_subcommands = true)]
+    Archive {
+        #[command(subcommand)]
+        action: Option<ArchiveAction>,
+        /// The year to freeze, e.g. 2025
+        year: Option<i32>,
+        /// Replace an existing archive of the year (the old one is kept beside it)
+        #[arg(long)]
+        replace: bool,
+        /// Creation time to record, e.g. 2025-12-31 (default: now)
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+        #[arg(long, short)]
+        quiet: bool,
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
+    /// Write a deterministic zip of the site or of a frozen year for the portal (打包)
+    Package {
+        /// Pack the frozen archive of this year instead of the site
+        #[arg(long)]
+        year: Option<i32>,
+        /// The zip file to write
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// Also write the frozen year as a WARC 1.1 file beside the zip (<name>.warc.gz)
+        #[arg(long, requires = "year")]
+        warc: bool,
+        #[arg(long, short)]
+        quiet: bool,
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ArchiveAction {
+    /// Rehash every file of the frozen archives against MANIFEST.sha256 (校验存档)
+    Verify {
+        /// Only this year (default: every frozen year)
+        year: Option<i32>,
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]

@@ -7,6 +7,7 @@
 // bad input, so their size in `Result` does not matter.
 #![allow(clippy::result_large_err)]
 
+pub mod archive;
 pub mod check;
 pub mod cli;
 pub mod cmd;
@@ -16,6 +17,7 @@ pub mod images;
 pub mod load;
 pub mod model;
 pub mod outputs;
+pub mod package;
 pub mod parse;
 pub mod pipeline;
 pub mod progress;

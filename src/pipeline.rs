@@ -84,7 +84,11 @@ pub fn navigation(
         .map(|p| (p.title().to_string(), p.path.clone()))
         .collect();
     footer.push((s("site_map"), crate::render::SITE_MAP_PATH.into()));
-    Navigation { main: nav, footer }
+    Navigation {
+        main: nav,
+        footer,
+        frozen_year: site.archive_year,
+    }
 }
 
 /// Root of the site: `--root`, else the current folder.

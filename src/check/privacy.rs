@@ -250,8 +250,9 @@ pub fn scan_images(
     };
     let files: Vec<std::path::PathBuf> = copies
         .iter()
-        // The site's own files, not what the image stage made of them.
-        .filter(|c| !c.processed)
+        // The site's own files, not what the image stage made of them
+        // (nor the frozen archives, checked when they were made).
+        .filter(|c| !c.processed && !c.frozen)
         .filter_map(|c| match &c.src {
             Bytes::Disk(p) => Some(p.clone()),
             Bytes::Embedded(_) => None,

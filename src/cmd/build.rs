@@ -27,10 +27,18 @@ pub struct BuildOptions {
     pub force: bool,
     /// No progress display.
     pub quiet: bool,
+    /// Only this year's exemplars (a yearly archive).
+    pub year: Option<i32>,
+    /// Also write `/feed.json` (a package).
+    pub json_feed: bool,
 }
 
 pub struct Report {
     pub pages: usize,
+    /// Pages that are exemplars (not plain pages such as 关于本站).
+    pub exemplars: usize,
+    /// With a year: the years of the pages left out.
+    pub other_years: Vec<i32>,
     pub files: usize,
     pub millis: u128,
     pub images: images::Stats,
@@ -106,7 +114,7 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     errs.extend(parse_errs);
     let bodies = parsed.docs.len() as u64;
     let stage = progress.stage("结构 resolve", None);
-    let (mut site, resolve_errs) = resolve::resolve(Input::new(
+    let mut input = Input::new(
         root,
         &cfg,
         &registry,
@@ -115,14 +123,24 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         assets,
         opts.drafts,
         outputs::ALL,
-    ));
+    );
+    if let Some(y) = opts.year {
+        input = input.limited_to(y);
+    }
+    if opts.json_feed {
+        input = input.with_json_feed();
+    }
+    let (mut site, resolve_errs) = resolve::resolve(input);
     drop(stage);
     errs.extend(resolve_errs.0);
     let stage = progress.stage("图片 images", Some(images::count(&site) as u64));
-    let (pictures, image_copies, image_errs, image_stats) =
-        images::process_with(&site, &images::cache_dir(root), Some(image_cache), &|| {
-            stage.inc()
-        });
+    let (pictures, image_copies, image_errs, image_stats) = images::process_with(
+        &site,
+        &images::cache_dir(root),
+        Some(image_cache),
+        opts.year.is_none(),
+        &|| stage.inc(),
+    );
     drop(stage);
     errs.extend(image_errs);
     images::attach(&mut site, pictures, image_copies);
@@ -150,8 +168,11 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         return Err(errs.into());
     }
     // Kept for the next build while this one renders (joined when dropped,
-    // also when the build stops early).
-    let saving = JoinOnDrop(
+    // also when the build stops early). A year's archive, a part of the
+    // site, leaves the cache to the whole site's builds.
+    let saving = JoinOnDrop(if opts.year.is_some() {
+        None
+    } else {
         cache.save(
             bodies
                 .keys
@@ -160,8 +181,8 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
                 .zip(&bodies.packed)
                 .filter_map(|((k, p), packed)| Some(((*k)?, &p.rendered, packed.clone())))
                 .collect(),
-        ),
-    );
+        )
+    });
     // Links are resolved; the resolver's sets of every path are not read again.
     site.links = Default::default();
     let stage = progress.stage("准备 setup", None);
@@ -236,6 +257,12 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     drop(stage);
     let report = Report {
         pages: site.pages.len(),
+        exemplars: site
+            .pages
+            .iter()
+            .filter(|p| p.kind != crate::model::Kind::Page)
+            .count(),
+        other_years: site.other_years.iter().copied().collect(),
         files: site.jobs.len() + site.copies.len(),
         millis: started.elapsed().as_millis(),
         images: image_stats,

@@ -282,7 +282,10 @@ pub fn cache_dir(root: &Path) -> PathBuf {
 
 /// How many files the stage will look at (for a progress count).
 pub fn count(site: &Resolved) -> usize {
-    site.copies.iter().filter(|c| is_raster(&c.out)).count()
+    site.copies
+        .iter()
+        .filter(|c| is_raster(&c.out) && !c.frozen)
+        .count()
 }
 
 /// Hand the stage's results to the site: pictures for bodies and
@@ -326,7 +329,7 @@ pub fn process(
     cache_dir: &Path,
     tick: &(dyn Fn() + Sync),
 ) -> (BTreeMap<String, Picture>, Vec<Copy>, Vec<Diagnostic>, Stats) {
-    process_with(site, cache_dir, None, tick)
+    process_with(site, cache_dir, None, true, tick)
 }
 
 /// `process`, with the cache opened and checked ahead (`Prefetch`).
@@ -334,6 +337,7 @@ pub fn process_with(
     site: &Resolved,
     cache_dir: &Path,
     prefetched: Option<Prefetch>,
+    prune: bool,
     tick: &(dyn Fn() + Sync),
 ) -> (BTreeMap<String, Picture>, Vec<Copy>, Vec<Diagnostic>, Stats) {
     let mut focus: BTreeMap<String, Focus> = BTreeMap::new();
@@ -345,7 +349,7 @@ pub fn process_with(
     let sources: Vec<Source> = site
         .copies
         .iter()
-        .filter(|c| is_raster(&c.out))
+        .filter(|c| is_raster(&c.out) && !c.frozen)
         .map(|c| {
             let site_path = format!("/{}", c.out);
             Source {
@@ -433,11 +437,15 @@ pub fn process_with(
         return (pictures, copies, errors, stats);
     }
     // The index keeps what this build used, nothing else; files not in it
-    // are pruned.
+    // are pruned. A build of part of the site (a year's archive) only adds.
     let mut meta = BTreeMap::new();
     let mut entries = BTreeMap::new();
     let used_meta: BTreeSet<String> = pictures.values().map(|p| p.source_hash.clone()).collect();
-    for (k, m) in cache.meta.iter().filter(|(k, _)| used_meta.contains(*k)) {
+    for (k, m) in cache
+        .meta
+        .iter()
+        .filter(|(k, _)| !prune || used_meta.contains(*k))
+    {
         meta.insert(k.clone(), *m);
     }
     meta.extend(new_meta);
@@ -448,18 +456,30 @@ pub fn process_with(
             Bytes::Embedded(_) => None,
         })
         .collect();
-    for (k, v) in cache.entries.iter().filter(|(k, _)| used.contains(*k)) {
+    for (k, v) in cache
+        .entries
+        .iter()
+        .filter(|(k, _)| !prune || used.contains(*k))
+    {
         entries.insert(k.clone(), *v);
     }
     entries.extend(new_entries);
     if errors.is_empty() {
-        let text = index_text(&meta, &entries, &new_sources);
+        let mut sources = if prune {
+            BTreeMap::new()
+        } else {
+            cache.sources.clone()
+        };
+        sources.extend(new_sources);
+        let text = index_text(&meta, &entries, &sources);
         if text != cache.text {
             let tmp = cache_dir.join("index.tsv.tmp");
             if std::fs::write(&tmp, text).is_ok() {
                 let _ = std::fs::rename(&tmp, cache_dir.join("index.tsv"));
             }
-            prune(cache_dir, &entries);
+            if prune {
+                self::prune(cache_dir, &entries);
+            }
         }
     }
     (pictures, copies, errors, stats)
@@ -697,6 +717,7 @@ fn one(
             from: from.clone(),
             processed: true,
             ident,
+            frozen: false,
         });
     }
     // The original as published (metadata stripped, turned upright), kept
@@ -717,6 +738,7 @@ fn one(
         from: from.clone(),
         processed: true,
         ident,
+        frozen: false,
     });
     let variants = |list: &[Spec]| -> Vec<Variant> {
         let mut v: Vec<Variant> = Vec::new();
@@ -905,7 +927,7 @@ pub fn copy_bytes(c: &Copy) -> Result<std::borrow::Cow<'static, [u8]>, String> {
         .src
         .read()
         .map_err(|e| format!("读取失败 (cannot read): {e}"))?;
-    if c.processed {
+    if c.processed || c.frozen {
         return Ok(bytes);
     }
     if is_svg(&c.out) {

@@ -68,6 +68,35 @@ pub fn walk_files(dir: &Path) -> Vec<(PathBuf, String)> {
         .collect()
 }
 
+/// The files of the frozen yearly archives: `archive/<year>/…` for every
+/// folder named by a year (not the `<year>.replaced-<date>` copies an
+/// archive `--replace` keeps, nor one being written), relative to
+/// archive/, in path order. Never read here: they are copied as they are.
+pub fn frozen(root: &Path) -> Vec<Asset> {
+    let dir = root.join("archive");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return vec![];
+    };
+    let mut years: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .filter(|n| n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()))
+        .collect();
+    years.sort();
+    years
+        .into_iter()
+        .flat_map(|y| {
+            walk_files(&dir.join(&y))
+                .into_iter()
+                .map(move |(src, rel)| Asset {
+                    src,
+                    rel: format!("{y}/{rel}"),
+                })
+        })
+        .collect()
+}
+
 /// Read a file as UTF-8, or explain where it is not.
 pub fn read_text(path: &Path, file: &str) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| {

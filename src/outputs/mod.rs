@@ -21,9 +21,11 @@ use crate::resolve::{Resolved, Section};
 
 mod aliases;
 mod articles;
+mod collection;
 mod feeds;
 mod fixed;
 mod home;
+mod json_feed;
 mod measures;
 mod schools;
 mod sections;
@@ -58,6 +60,8 @@ pub const FAMILIES: &[&dyn Family] = &[
     &measures::Measures,
     &measures::MeasurePages,
     &site_map::SiteMap,
+    &collection::Collection,
+    &json_feed::JsonFeed,
     &aliases::Aliases,
     // Last: its one big list is built after the articles freed their bodies.
     &sitemap::Sitemap,

@@ -67,6 +67,42 @@ impl Family for Taxonomies {
         taxonomy(ctx, out, t);
         let terms: Vec<TermValue> = t.terms.iter().map(|x| term_value(ctx, x)).collect();
         out.value("terms", &terms);
+        if t.name == "year" {
+            let frozen: Vec<Frozen> = ctx
+                .site
+                .frozen_years
+                .iter()
+                .rev()
+                .map(|&y| frozen(ctx, y))
+                .collect();
+            out.value("frozen", &frozen);
+        }
+    }
+}
+
+/// A year's frozen archive: its home page and its collection.
+#[derive(Serialize)]
+struct Frozen {
+    year: i32,
+    home: String,
+    collection: String,
+}
+
+fn frozen(ctx: &Ctx, year: i32) -> Frozen {
+    Frozen {
+        year,
+        home: ctx.urls.href(&format!("/archive/{year}/index.html")),
+        collection: ctx.urls.href(&format!("/archive/{year}/collection.html")),
+    }
+}
+
+/// A year's list is the year index: one page, every exemplar of the year
+/// by kind then school.
+fn per_page(t: &Taxonomy, cfg: &Config) -> usize {
+    if t.name == "year" {
+        usize::MAX
+    } else {
+        cfg.paginate_by
     }
 }
 
@@ -78,7 +114,7 @@ impl Family for Terms {
         for (ti, t) in site.taxonomies.iter().enumerate() {
             for (i, term) in t.terms.iter().enumerate() {
                 keys.extend(
-                    pagers(ti, term.pages.len(), cfg.paginate_by).map(|k| Key { sub: i, ..k }),
+                    pagers(ti, term.pages.len(), per_page(t, cfg)).map(|k| Key { sub: i, ..k }),
                 );
             }
         }
@@ -103,6 +139,19 @@ impl Family for Terms {
         let t = &ctx.site.taxonomies[key.item];
         let term = &t.terms[key.sub];
         let path = pager_path(&term.path, key.n);
+        if t.name == "year" {
+            out.template("year.html");
+            base(ctx, out, &path, &term.name);
+            taxonomy(ctx, out, t);
+            out.value("term", &term_value(ctx, term));
+            let (groups, order) = super::collection::by_kind_then_school(ctx, &term.pages);
+            out.value("groups", &groups);
+            out.value("exemplars", &order.len());
+            let year: Option<i32> = term.name.parse().ok();
+            let archived = year.filter(|y| ctx.site.frozen_years.contains(y));
+            out.value("frozen", &archived.map(|y| frozen(ctx, y)));
+            return;
+        }
         out.template("term.html");
         base(ctx, out, &path, &term.name);
         taxonomy(ctx, out, t);

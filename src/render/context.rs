@@ -125,12 +125,13 @@ impl<'a> Ctx<'a> {
     /// Page `i`'s body: taken from the build's bodies, else the site's.
     pub fn body(&self, i: usize) -> std::sync::Arc<str> {
         match &self.bodies {
-            Some(b) => b[i]
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .take()
-                .map(|p| p.unpack())
-                .unwrap_or_default(),
+            Some(b) => {
+                let mut slot = b[i].lock().unwrap_or_else(|e| e.into_inner());
+                // Shown twice where a file shows many pages whole.
+                let twice = self.site.archive_year.is_some() || self.site.json_feed;
+                let packed = if twice { slot.clone() } else { slot.take() };
+                packed.map(|p| p.unpack()).unwrap_or_default()
+            }
             None => self.site.pages[i].rendered.html.clone(),
         }
     }

@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::load::theme::Theme;
 
+pub mod attrs;
 pub mod context;
 pub mod signature;
 pub mod sink;
@@ -29,6 +30,8 @@ pub const SITE_MAP_PATH: &str = "/sitemap/";
 pub struct Navigation {
     pub main: Vec<(String, String)>,
     pub footer: Vec<(String, String)>,
+    /// The year of an archive being made: every page says it is frozen.
+    pub frozen_year: Option<i32>,
 }
 
 #[derive(Serialize)]
@@ -54,6 +57,8 @@ struct SiteValue<'a> {
     nav: Vec<NavItem>,
     /// Links in the footer: standalone pages and the site map.
     footer_links: Vec<NavItem>,
+    /// Set on every page of a yearly archive.
+    archive_year: Option<i32>,
     /// Show 阅读约 N 分钟 on articles (site.yaml `reading_time`).
     reading_time: bool,
     css: String,
@@ -68,10 +73,12 @@ struct SiteValue<'a> {
 pub fn setup(cfg: &Config, theme: &Theme, nav: &Navigation) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::new();
     tera.autoescape_on([".html", ".xml"]);
+    tera.register_filter("json", json_filter);
     let mut errs = Vec::new();
     // Add one by one first so a syntax error names its file.
     for t in &theme.templates {
         let mut probe = Tera::new();
+        probe.register_filter("json", json_filter);
         if let Err(e) = probe.add_raw_template(&t.name, &t.text) {
             if !matches!(
                 e.kind(),
@@ -129,6 +136,7 @@ pub fn setup(cfg: &Config, theme: &Theme, nav: &Navigation) -> Result<Tera, Vec<
         extra: &cfg.extra,
         nav: items(&nav.main),
         footer_links: items(&nav.footer),
+        archive_year: nav.frozen_year,
         reading_time: cfg.reading_time,
         css: urls.href("/css/site.css"),
         js: urls.href("/js/site.js"),
@@ -169,6 +177,13 @@ pub fn render(
             )
             .hint("检查模板里用到的变量是否存在；可用 {% if x %} 先判断")
         })
+}
+
+/// `{{ x | json }}`: the value as JSON text (for `.json` templates).
+fn json_filter(v: Value, _: tera::Kwargs, _: &tera::State) -> tera::TeraResult<Value> {
+    serde_json::to_string(&v)
+        .map(|s| Value::safe_string(&s))
+        .map_err(|e| tera::Error::message(e.to_string()))
 }
 
 /// A tera value from anything serialisable.

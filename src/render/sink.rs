@@ -32,6 +32,11 @@ pub trait Sink {
     fn body(&mut self, key: &'static str, i: usize);
     /// Other safe HTML (a section's text).
     fn html(&mut self, key: &'static str, html: &str);
+    /// Pages shown whole, many on one file (a yearly collection, the JSON
+    /// Feed): a list of `{page, content}`, each page's full value and its
+    /// body. With `anchors`, the n-th body's ids (from 1) get the prefix
+    /// `e<n>-`, so that they stay unique on the one page.
+    fn entries(&mut self, key: &'static str, pages: &[usize], anchors: bool);
 }
 
 /// Builds the Tera context of an output.
@@ -70,6 +75,25 @@ impl Sink for Context<'_, '_> {
     }
     fn html(&mut self, key: &'static str, html: &str) {
         self.context.insert_value(key, Value::safe_string(html));
+    }
+    fn entries(&mut self, key: &'static str, pages: &[usize], anchors: bool) {
+        let list: Vec<Value> = pages
+            .iter()
+            .enumerate()
+            .map(|(n, &i)| {
+                let body = self.ctx.body(i);
+                let body = if anchors {
+                    crate::render::attrs::prefix_ids(&body, &format!("e{}-", n + 1))
+                } else {
+                    body.to_string()
+                };
+                let mut m = std::collections::BTreeMap::new();
+                m.insert("page", page_value(self.ctx, i));
+                m.insert("content", Value::safe_string(&body));
+                Value::from(m)
+            })
+            .collect();
+        self.context.insert_value(key, Value::from(list));
     }
 }
 
@@ -119,5 +143,12 @@ impl Sink for Signature<'_, '_> {
     }
     fn html(&mut self, key: &'static str, html: &str) {
         ("html", key, html).hash(&mut self.h);
+    }
+    fn entries(&mut self, key: &'static str, pages: &[usize], anchors: bool) {
+        ("entries", key, anchors, pages.len()).hash(&mut self.h);
+        for &i in pages {
+            let r: &Rendered = &self.ctx.site.pages[i].rendered;
+            (self.ctx.page_hash(i), r.fingerprint).hash(&mut self.h);
+        }
     }
 }

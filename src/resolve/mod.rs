@@ -133,6 +133,14 @@ pub struct Resolved {
     pub pictures: std::sync::Arc<BTreeMap<String, crate::model::Picture>>,
     /// How links in bodies were resolved; reused to re-render one body.
     pub links: links::Resolver,
+    /// The one year this site is limited to (a yearly archive being made).
+    pub archive_year: Option<i32>,
+    /// `/feed.json` is written (a package for the portal).
+    pub json_feed: bool,
+    /// Years with a frozen archive in `archive/<year>/`, oldest first.
+    pub frozen_years: Vec<i32>,
+    /// The years of the pages a year's archive left out.
+    pub other_years: BTreeSet<i32>,
 }
 
 impl Resolved {
@@ -184,6 +192,13 @@ pub struct Input<'a> {
     pub drafts: bool,
     /// The output families, which list the render jobs of the plan.
     pub outputs: &'a dyn plan::Outputs,
+    /// Only this year's exemplars (and the plain pages): a yearly archive.
+    pub year: Option<i32>,
+    /// Also write `/feed.json` with every article in full (a package).
+    pub json_feed: bool,
+    /// Files of the frozen yearly archives (`archive/<year>/…`), copied
+    /// byte for byte.
+    pub frozen: Vec<Asset>,
 }
 
 impl<'a> Input<'a> {
@@ -212,7 +227,25 @@ impl<'a> Input<'a> {
             templates,
             drafts,
             outputs,
+            year: None,
+            json_feed: false,
+            frozen: crate::load::frozen(root),
         }
+    }
+
+    /// Limit the site to one year's exemplars (an archive): other pages
+    /// are left out, links to them go to the live site, and the frozen
+    /// archives are not copied into it.
+    pub fn limited_to(mut self, year: i32) -> Self {
+        self.year = Some(year);
+        self.frozen.clear();
+        self
+    }
+
+    /// Also write `/feed.json` (JSON Feed 1.1, every article in full).
+    pub fn with_json_feed(mut self) -> Self {
+        self.json_feed = true;
+        self
     }
 }
 
@@ -263,6 +296,9 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
         templates,
         drafts,
         outputs,
+        year,
+        json_feed,
+        frozen,
     } = input;
     let mut errs = Diagnostics::default();
     let (section_docs, page_docs): (Vec<SourceDoc>, Vec<SourceDoc>) =
@@ -289,8 +325,15 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
         drafts,
         &mut errs,
     );
-    let (mut pages, page_bundles) = pages::build(
-        cfg, registry, placed, &sections, &kinds, &templates, drafts, &mut errs,
+    let (mut pages, page_bundles, left_out) = pages::build(
+        cfg,
+        registry,
+        placed,
+        &sections,
+        &kinds,
+        &templates,
+        (drafts, year),
+        &mut errs,
     );
     let by_date = terms::by_date(&pages);
     let taxonomies = terms::taxonomies(cfg, &pages, &by_date);
@@ -300,7 +343,9 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
 
     // The plan of outputs: every path checked, once, for all of them.
     let aliases = plan::aliases(&pages, &mut errs);
-    let copies = plan::copies(
+    let frozen_years = plan::frozen_years(&frozen);
+    let other_years = left_out.iter().filter_map(|p| p.year).collect();
+    let mut copies = plan::copies(
         root,
         &cfg.theme,
         statics,
@@ -309,6 +354,7 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
         &page_bundles,
         &bundles,
     );
+    copies.extend(plan::frozen_copies(frozen));
     let mut site = Resolved {
         pages,
         sections,
@@ -322,6 +368,10 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
         pictures: Default::default(),
         file_sizes: BTreeMap::new(),
         links: links::Resolver::default(),
+        archive_year: year,
+        json_feed,
+        frozen_years,
+        other_years,
     };
     site.jobs = outputs.list(&site, cfg);
     let plan = plan::planned(&site, outputs);
@@ -330,8 +380,13 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
     // Links resolve against exactly what the plan writes. Pages whose
     // header failed to parse are not in it; links to them are not
     // reported again (their header error is the cause).
-    let known: BTreeSet<String> = plan.iter().map(|(p, _)| plan::site_path(p)).collect();
+    let mut known: BTreeSet<String> = plan.iter().map(|(p, _)| plan::site_path(p)).collect();
     let mut files: BTreeMap<String, String> = BTreeMap::new();
+    // An archive's links to other years' pages lead to the live site.
+    for p in left_out {
+        known.insert(p.path.clone());
+        files.insert(p.rel, p.path);
+    }
     for p in &site.pages {
         files.insert(p.doc.rel.clone(), p.path.clone());
     }

@@ -12,8 +12,17 @@ use crate::parse::slug::slugify;
 use crate::resolve::place::{Kinds, Place};
 use crate::resolve::{at_value, check_template, review_gate, Page, SchoolRef, Section};
 
-/// The published pages (all of them with `drafts`) and, per page, its
-/// bundle folder if it has one.
+/// A page a year's archive leaves out: links to it lead to the live site.
+pub struct LeftOut {
+    /// Relative to content/.
+    pub rel: String,
+    pub path: String,
+    pub year: Option<i32>,
+}
+
+/// The published pages (all of them with `drafts`; with a year, only that
+/// year's exemplars and the plain pages), per page its bundle folder if it
+/// has one, and the pages a year left out.
 #[allow(clippy::too_many_arguments)]
 pub fn build(
     cfg: &Config,
@@ -22,13 +31,14 @@ pub fn build(
     sections: &BTreeMap<String, Section>,
     kinds: &Kinds,
     templates: &BTreeSet<String>,
-    drafts: bool,
+    (drafts, only_year): (bool, Option<i32>),
     errs: &mut Diagnostics,
-) -> (Vec<Page>, Vec<(Option<String>, usize)>) {
+) -> (Vec<Page>, Vec<(Option<String>, usize)>, Vec<LeftOut>) {
     let pinyin = cfg.pinyin_slugs;
     // Sized once: at 100,000 pages each doubling would copy ~100 MB.
     let mut pages: Vec<Page> = Vec::with_capacity(placed.len());
     let mut page_assets: Vec<(Option<String>, usize)> = Vec::new(); // bundle dir, page index
+    let mut left_out = Vec::new();
     for (doc, place) in placed {
         let Place {
             section,
@@ -99,6 +109,14 @@ pub fn build(
         let year = h
             .year
             .or_else(|| h.date.map(|d| chrono::Datelike::year(&d)));
+        if only_year.is_some_and(|y| kind != Kind::Page && year != Some(y)) {
+            left_out.push(LeftOut {
+                rel: doc.rel.clone(),
+                path,
+                year,
+            });
+            continue;
+        }
         let mut district = h.district.clone();
         let school = match &h.school {
             None => None,
@@ -180,5 +198,5 @@ pub fn build(
         });
     }
 
-    (pages, page_assets)
+    (pages, page_assets, left_out)
 }

@@ -81,6 +81,9 @@ pub struct Copy {
     pub processed: bool,
     /// For a processed file: the cache file's (device, inode), when known.
     pub ident: Option<(u64, u64)>,
+    /// A file of a frozen yearly archive: copied byte for byte, never
+    /// processed or checked again.
+    pub frozen: bool,
 }
 
 /// An old URL of a page that redirects to it.
@@ -341,6 +344,7 @@ pub fn copies(
             src: src.clone(),
             processed: false,
             ident: None,
+            frozen: false,
         })
         .collect();
     let bundle_of: BTreeMap<String, usize> = page_bundles
@@ -368,9 +372,34 @@ pub fn copies(
             src: Bytes::Disk(a.src),
             processed: false,
             ident: None,
+            frozen: false,
         });
     }
     copies
+}
+
+/// The frozen yearly archives (`archive/<year>/…`, relative to the
+/// site's archive/ folder), published under `/archive/` byte for byte.
+pub fn frozen_copies(files: Vec<Asset>) -> impl Iterator<Item = Copy> {
+    files.into_iter().map(|a| Copy {
+        out: format!("archive/{}", a.rel),
+        from: format!("archive/{}", a.rel),
+        src: Bytes::Disk(a.src),
+        processed: false,
+        ident: None,
+        frozen: true,
+    })
+}
+
+/// The years that have a frozen archive (its `index.html`), oldest first.
+pub fn frozen_years(files: &[Asset]) -> Vec<i32> {
+    let mut years: Vec<i32> = files
+        .iter()
+        .filter_map(|a| a.rel.strip_suffix("/index.html")?.parse().ok())
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    years
 }
 
 #[cfg(test)]

@@ -274,29 +274,6 @@ fn read_request(stream: &mut TcpStream) -> Result<Option<Request>, u16> {
     }
 }
 
-fn mime(path: &str) -> &'static str {
-    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json; charset=utf-8",
-        "xml" if path.ends_with("atom.xml") => "application/atom+xml; charset=utf-8",
-        "xml" => "application/xml; charset=utf-8",
-        "txt" | "md" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml; charset=utf-8",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "pdf" => "application/pdf",
-        "woff2" => "font/woff2",
-        "mp4" => "video/mp4",
-        _ => "application/octet-stream",
-    }
-}
-
 /// Why a request path is refused, or the output path it names (relative to
 /// the site root, `""` for the root).
 pub fn clean_path(raw: &str, base_path: &str) -> Result<Option<String>, &'static str> {
@@ -366,7 +343,7 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
         "__exemplar/events" => return events(stream, shared),
         "__exemplar/livereload.js" => {
             Response::new(200, LIVERELOAD)
-                .header("Content-Type", mime("x.js"))
+                .header("Content-Type", crate::model::paths::mime("x.js"))
                 .header("Cache-Control", "no-cache")
                 .send(&mut stream, head_only);
             return;
@@ -381,7 +358,7 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
                 .collect();
             let body = serde_json::to_string(&list).unwrap_or_else(|_| "[]".into());
             Response::new(200, body)
-                .header("Content-Type", mime("x.json"))
+                .header("Content-Type", crate::model::paths::mime("x.json"))
                 .header("Cache-Control", "no-store")
                 .send(&mut stream, head_only);
             return;
@@ -416,7 +393,7 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
             (false, false) => (200, out.bytes.to_vec()),
         };
         Response::new(status, body)
-            .header("Content-Type", mime(&key))
+            .header("Content-Type", crate::model::paths::mime(&key))
             .header("ETag", etag)
             .header("Cache-Control", "no-cache")
             .header("X-Content-Type-Options", "nosniff")
@@ -434,7 +411,7 @@ fn handle(mut stream: TcpStream, shared: &Shared) {
         // No good build yet: a page that shows the errors and reloads.
         let page = format!("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>构建失败</title></head><body><h1>exemplar serve：还没有成功的构建</h1>{}</body></html>", snippet(&base));
         Response::new(500, stamped(page.as_bytes(), generation))
-            .header("Content-Type", mime("x.html"))
+            .header("Content-Type", crate::model::paths::mime("x.html"))
             .send(&mut stream, head_only);
         return;
     }
@@ -452,7 +429,7 @@ fn not_found(shared: &Shared) -> Response {
         .get("404.html")
         .map(|o| stamped(&o.bytes, generation))
         .unwrap_or_else(|| b"404 not found".to_vec());
-    Response::new(404, body).header("Content-Type", mime("x.html"))
+    Response::new(404, body).header("Content-Type", crate::model::paths::mime("x.html"))
 }
 
 /// Server-Sent Events: one line per rebuild; a comment every 15 s keeps

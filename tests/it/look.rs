@@ -92,9 +92,9 @@ fn standalone_pages_are_not_the_years_articles() {
     );
     assert_ok(&s.build(&[]));
     let year = s.read("public/years/2025/index.html");
-    let cards = between(&year, r#"<ul class="cards">"#, "</ul>");
-    assert!(cards.contains("甲小学清廉学校建设"));
-    assert!(!cards.contains("关于"), "{cards}");
+    let list = between(&year, r#"<div class="year-groups">"#, "</main>");
+    assert!(list.contains("甲小学清廉学校建设"));
+    assert!(!list.contains("关于"), "{list}");
     assert!(year.contains("共 1 篇"), "{year}");
 }
 
@@ -159,9 +159,9 @@ fn lists_say_what_they_count_and_cards_do_not_repeat_their_section() {
         !cards.contains("品牌案例"),
         "section label repeated: {cards}"
     );
-    // A term list mixes kinds, so its cards say which.
+    // A year's index groups its exemplars by kind.
     let year = s.read("public/years/2025/index.html");
-    assert!(year.contains("<span>清廉学校</span>"), "{year}");
+    assert!(year.contains(r#"<h2 id="kind-clean">清廉学校 <span class="n">1 篇</span></h2>"#), "{year}");
     let years = s.read("public/years/index.html");
     assert!(years.contains("共 "), "{years}");
     assert!(
