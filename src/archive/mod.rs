@@ -144,6 +144,10 @@ pub fn freeze(built: &Path, meta: &Meta, base_path: &str, origin: &str) -> Resul
         };
         *bytes = text.into_bytes();
     }
+    // Photos no page of the year shows are left out (a site's static/
+    // holds every year's pictures; each archive keeps its own).
+    let shown = referenced(&files);
+    files.retain(|rel, _| !is_picture(rel) || shown.contains(rel));
     let feed: Feed = files
         .get("feed.json")
         .ok_or_else(|| {
@@ -206,6 +210,63 @@ pub fn freeze(built: &Path, meta: &Meta, base_path: &str, origin: &str) -> Resul
     let list = manifest::write(&files);
     files.insert(manifest::FILE.into(), list.into_bytes());
     Ok(Frozen { files, counts })
+}
+
+fn is_picture(rel: &str) -> bool {
+    let ext = rel.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    matches!(
+        ext.as_str(),
+        "jpg" | "jpeg" | "png" | "webp" | "gif" | "svg" | "avif"
+    )
+}
+
+/// Every file of the archive an HTML page or a stylesheet links to (its
+/// links already relative), by its path in the archive.
+fn referenced(files: &BTreeMap<String, Vec<u8>>) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut add = |from: &str, url: &str| {
+        if url.contains(':') || url.starts_with('#') || url.starts_with('/') {
+            return;
+        }
+        let path = url.split(['#', '?']).next().unwrap_or("");
+        let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+        let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+        let decoded = crate::model::paths::decode_path(path);
+        for seg in decoded.split('/') {
+            match seg {
+                ".." => {
+                    parts.pop();
+                }
+                "." | "" => {}
+                s => parts.push(s),
+            }
+        }
+        out.insert(parts.join("/"));
+    };
+    let url_re = regex::Regex::new(r#"url\(\s*['"]?([^'")]+)"#).expect("valid");
+    for (rel, bytes) in files {
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            continue;
+        };
+        if rel.ends_with(".html") {
+            crate::render::attrs::rewrite(text, |_, attr, v| {
+                match attr {
+                    "href" | "src" | "poster" => add(rel, v),
+                    "srcset" => v
+                        .split(',')
+                        .filter_map(|c| c.split_whitespace().next())
+                        .for_each(|u| add(rel, u)),
+                    _ => {}
+                }
+                None
+            });
+        } else if rel.ends_with(".css") {
+            for c in url_re.captures_iter(text) {
+                add(rel, &c[1]);
+            }
+        }
+    }
+    out
 }
 
 /// `archive/<year>` of a site.
@@ -305,4 +366,54 @@ pub fn years(root: &Path) -> Vec<i32> {
         .collect();
     years.sort_unstable();
     years
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frozen(files: &[(&str, &str)]) -> Frozen {
+        Frozen {
+            files: files
+                .iter()
+                .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
+                .collect(),
+            counts: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_existing_archive_and_nothing_else() {
+        let root =
+            std::env::temp_dir().join(format!("exemplar-archive-unit-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        write_once(
+            &root,
+            2024,
+            &frozen(&[("index.html", "old")]),
+            false,
+            "20250101",
+        )
+        .unwrap();
+        // A path that may not be written fails half-way through.
+        let bad = frozen(&[
+            ("a.html", "new"),
+            ("../escape.html", "x"),
+            ("z.html", "new"),
+        ]);
+        assert!(write_once(&root, 2024, &bad, true, "20250101").is_err());
+        let names: Vec<String> = std::fs::read_dir(root.join(DIR))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["2024"], "no temporary folder, nothing replaced");
+        assert_eq!(
+            std::fs::read_to_string(root.join("archive/2024/index.html")).unwrap(),
+            "old"
+        );
+        assert!(!root.join("escape.html").exists() && !root.join("archive/escape.html").exists());
+        // Refused without --replace, before any writing.
+        assert!(write_once(&root, 2024, &frozen(&[("b.html", "b")]), false, "20250101").is_err());
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 }

@@ -12,6 +12,9 @@ use crate::parse::slug::slugify;
 use crate::resolve::place::{Kinds, Place};
 use crate::resolve::{at_value, check_template, review_gate, Page, SchoolRef, Section};
 
+/// A page's bundle folder, if it has one, and its index in the pages.
+pub type PageBundle = (Option<String>, usize);
+
 /// A page a year's archive leaves out: links to it lead to the live site.
 pub struct LeftOut {
     /// Relative to content/.
@@ -33,11 +36,11 @@ pub fn build(
     templates: &BTreeSet<String>,
     (drafts, only_year): (bool, Option<i32>),
     errs: &mut Diagnostics,
-) -> (Vec<Page>, Vec<(Option<String>, usize)>, Vec<LeftOut>) {
+) -> (Vec<Page>, Vec<PageBundle>, Vec<LeftOut>) {
     let pinyin = cfg.pinyin_slugs;
     // Sized once: at 100,000 pages each doubling would copy ~100 MB.
     let mut pages: Vec<Page> = Vec::with_capacity(placed.len());
-    let mut page_assets: Vec<(Option<String>, usize)> = Vec::new(); // bundle dir, page index
+    let mut page_assets: Vec<PageBundle> = Vec::new();
     let mut left_out = Vec::new();
     for (doc, place) in placed {
         let Place {

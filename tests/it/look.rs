@@ -161,7 +161,10 @@ fn lists_say_what_they_count_and_cards_do_not_repeat_their_section() {
     );
     // A year's index groups its exemplars by kind.
     let year = s.read("public/years/2025/index.html");
-    assert!(year.contains(r#"<h2 id="kind-clean">清廉学校 <span class="n">1 篇</span></h2>"#), "{year}");
+    assert!(
+        year.contains(r#"<h2 id="kind-clean">清廉学校 <span class="n">1 篇</span></h2>"#),
+        "{year}"
+    );
     let years = s.read("public/years/index.html");
     assert!(years.contains("共 "), "{years}");
     assert!(

@@ -6,6 +6,7 @@
 //! Golden files under tests/golden are refreshed with
 //! `UPDATE_GOLDEN=1 cargo test`.
 
+mod archive;
 mod build;
 mod check;
 mod common;
