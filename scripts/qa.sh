@@ -98,6 +98,9 @@ PAGES=(
   "tags/%E5%85%9A%E5%BB%BA%E5%93%81%E7%89%8C/"
   "schools/yunjiang-primary/"
   "measures/10/"
+  "years/2023/"
+  "archive/2023/"
+  "archive/2023/collection.html"
   "404.html"
 )
 URLS=(); ELDER=()

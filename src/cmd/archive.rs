@@ -128,7 +128,7 @@ pub fn run(o: &ArchiveOptions) -> Result<ArchiveReport, Failure> {
         let urls = crate::config::Urls::new(&cfg);
         let meta = archive::Meta {
             year: o.year,
-            created: created.to_rfc3339(),
+            created: created.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
             exemplar: env!("CARGO_PKG_VERSION").into(),
             source_commit: commit,
             source_modified: modified,
