@@ -351,23 +351,6 @@ fn write_all(dir: &Path, frozen: &Frozen) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The frozen years of a site, oldest first (folders named by a year).
-pub fn years(root: &Path) -> Vec<i32> {
-    let Ok(entries) = std::fs::read_dir(root.join(DIR)) else {
-        return vec![];
-    };
-    let mut years: Vec<i32> = entries
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .filter_map(|e| {
-            let n = e.file_name().to_str()?.to_string();
-            (n.len() == 4).then(|| n.parse().ok()).flatten()
-        })
-        .collect();
-    years.sort_unstable();
-    years
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

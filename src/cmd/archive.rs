@@ -166,7 +166,10 @@ pub fn verify(root: &Path, year: Option<i32>) -> Result<Vec<Verified>, Failure> 
     let years = match year {
         Some(y) => {
             if !archive::year_dir(root, y).is_dir() {
-                let have: Vec<String> = archive::years(root).iter().map(i32::to_string).collect();
+                let have: Vec<String> = crate::load::frozen_years(root)
+                    .iter()
+                    .map(i32::to_string)
+                    .collect();
                 return Err(Failure::Other(format!(
                     "没有 {y} 年的存档 (no archive/{y}/)\n  修改建议: {}",
                     if have.is_empty() {
@@ -178,7 +181,7 @@ pub fn verify(root: &Path, year: Option<i32>) -> Result<Vec<Verified>, Failure> 
             }
             vec![y]
         }
-        None => archive::years(root),
+        None => crate::load::frozen_years(root),
     };
     if years.is_empty() {
         return Err(Failure::Other(

@@ -74,20 +74,10 @@ pub fn walk_files(dir: &Path) -> Vec<(PathBuf, String)> {
 /// archive/, in path order. Never read here: they are copied as they are.
 pub fn frozen(root: &Path) -> Vec<Asset> {
     let dir = root.join("archive");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return vec![];
-    };
-    let mut years: Vec<String> = entries
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .filter_map(|e| e.file_name().to_str().map(str::to_string))
-        .filter(|n| n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit()))
-        .collect();
-    years.sort();
-    years
+    frozen_years(root)
         .into_iter()
         .flat_map(|y| {
-            walk_files(&dir.join(&y))
+            walk_files(&dir.join(y.to_string()))
                 .into_iter()
                 .map(move |(src, rel)| Asset {
                     src,
@@ -95,6 +85,24 @@ pub fn frozen(root: &Path) -> Vec<Asset> {
                 })
         })
         .collect()
+}
+
+/// The folders of archive/ named by a year (four digits), oldest first.
+pub fn frozen_years(root: &Path) -> Vec<i32> {
+    let Ok(entries) = std::fs::read_dir(root.join("archive")) else {
+        return vec![];
+    };
+    let mut years: Vec<i32> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| {
+            let n = e.file_name().to_str()?.to_string();
+            let digits = n.len() == 4 && n.bytes().all(|b| b.is_ascii_digit());
+            digits.then(|| n.parse().ok()).flatten()
+        })
+        .collect();
+    years.sort_unstable();
+    years
 }
 
 /// Read a file as UTF-8, or explain where it is not.

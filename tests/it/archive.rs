@@ -503,3 +503,69 @@ print(json.dumps(out))
         "every file but archive.yaml and the manifest"
     );
 }
+
+/// A small file system of its own, unmounted when dropped; `None` where
+/// this machine does not allow mounting one (not root, no tmpfs).
+struct Tmpfs(std::path::PathBuf);
+
+impl Tmpfs {
+    fn mount(dir: &Path, size: &str) -> Option<Tmpfs> {
+        std::fs::create_dir_all(dir).ok()?;
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Tmpfs(dir.to_path_buf()))
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_leaves_the_archives_as_they_were() {
+    let s = frozen_2024();
+    // archive/ moves to a 1 MiB file system that the 2023 archive fills up.
+    let small = s.dir.with_extension("small");
+    let Some(_fs) = Tmpfs::mount(&small, "1m") else {
+        eprintln!("SKIP: cannot mount a tmpfs here (needs root)");
+        return;
+    };
+    let before = s.snapshot("archive/2024");
+    copy_tree(&s.dir.join("archive"), &small);
+    std::fs::remove_dir_all(s.dir.join("archive")).unwrap();
+    std::os::unix::fs::symlink(&small, s.dir.join("archive")).unwrap();
+    let fill = vec![0u8; 700 * 1024];
+    std::fs::write(small.join("fill"), fill).unwrap();
+    s.write(
+        "content/brands/big.md",
+        format!(
+            "---\ntitle: 很长的一篇\ndate: 2023-05-01\n---\n{}\n",
+            "长文。".repeat(200_000)
+        ),
+    );
+    for args in [
+        &["archive", "2023"][..],
+        &["archive", "2024", "--replace"][..],
+    ] {
+        let out = s.run(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("No space left on device"),
+            "{}",
+            stderr(&out)
+        );
+        let mut names: Vec<String> = std::fs::read_dir(&small)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["2024", "fill"], "nothing half-written is left");
+        assert_eq!(s.snapshot("archive/2024"), before, "{args:?}");
+    }
+}
