@@ -101,6 +101,7 @@ PAGES=(
   "years/2023/"
   "archive/2023/"
   "archive/2023/collection.html"
+  "search/?q=%E7%BA%A2%E7%83%9B%E5%85%88%E9%94%8B"
   "404.html"
 )
 URLS=(); ELDER=()

@@ -23,5 +23,6 @@ pub mod pipeline;
 pub mod progress;
 pub mod render;
 pub mod resolve;
+pub mod search;
 pub mod serve;
 pub mod write;

@@ -28,6 +28,7 @@ mod home;
 mod json_feed;
 mod measures;
 mod schools;
+mod search;
 mod sections;
 mod site_map;
 mod sitemap;
@@ -60,6 +61,7 @@ pub const FAMILIES: &[&dyn Family] = &[
     &measures::Measures,
     &measures::MeasurePages,
     &site_map::SiteMap,
+    &search::Search,
     &collection::Collection,
     &json_feed::JsonFeed,
     &aliases::Aliases,

@@ -66,6 +66,8 @@ struct SiteValue<'a> {
     favicon: String,
     feed: String,
     search_tags: String,
+    /// The search page (the header's search box goes there).
+    search: String,
 }
 
 /// Compile the theme's templates and set the global context (site, UI
@@ -143,6 +145,7 @@ pub fn setup(cfg: &Config, theme: &Theme, nav: &Navigation) -> Result<Tera, Vec<
         favicon: urls.href("/favicon.svg"),
         feed: urls.href("/atom.xml"),
         search_tags: urls.href("/tags/"),
+        search: urls.href("/search/"),
     };
     tera.global_context().insert("site", &site);
     tera.global_context().insert("t", &theme.strings);

@@ -486,6 +486,29 @@ impl Engine {
             self.errors = errors;
             return Change::Reload;
         }
+        // The search index, made again from every page (the preview's
+        // pages are few; a build makes it once).
+        let urls = crate::config::Urls::new(&self.cfg);
+        for (k, bytes) in
+            crate::search::build(site, &urls, &|i| site.pages[i].rendered.html.clone())
+        {
+            match self.store.get(&k) {
+                Some(o) if *o.bytes == *bytes => {
+                    store.insert(k, o.clone());
+                }
+                _ => {
+                    changed = true;
+                    store.insert(
+                        k,
+                        Output {
+                            etag: etag(&bytes),
+                            bytes: bytes.into(),
+                            sig: None,
+                        },
+                    );
+                }
+            }
+        }
         if let Scope::All = scope {
             let (c, keys) = copy_files(&mut store, site, &self.store);
             changed |= c || keys != self.static_keys;

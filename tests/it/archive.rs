@@ -530,9 +530,9 @@ impl Drop for Tmpfs {
 #[test]
 fn a_full_disk_leaves_the_archives_as_they_were() {
     let s = frozen_2024();
-    // archive/ moves to a 1 MiB file system that the 2023 archive fills up.
+    // archive/ moves to a small file system, then filled up.
     let small = s.dir.with_extension("small");
-    let Some(_fs) = Tmpfs::mount(&small, "1m") else {
+    let Some(_fs) = Tmpfs::mount(&small, "4m") else {
         eprintln!("SKIP: cannot mount a tmpfs here (needs root)");
         return;
     };
@@ -540,8 +540,15 @@ fn a_full_disk_leaves_the_archives_as_they_were() {
     copy_tree(&s.dir.join("archive"), &small);
     std::fs::remove_dir_all(s.dir.join("archive")).unwrap();
     std::os::unix::fs::symlink(&small, s.dir.join("archive")).unwrap();
-    let fill = vec![0u8; 700 * 1024];
-    std::fs::write(small.join("fill"), fill).unwrap();
+    // Fill the disk, then free 120 KB: less than either archive needs.
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(small.join("fill")).unwrap();
+        let block = vec![0u8; 16 * 1024];
+        while f.write_all(&block).is_ok() {}
+        let len = f.metadata().unwrap().len();
+        f.set_len(len.saturating_sub(120 * 1024)).unwrap();
+    }
     s.write(
         "content/brands/big.md",
         format!(

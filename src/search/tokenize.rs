@@ -1,0 +1,154 @@
+//! One tokenizer for the index and for queries (its JavaScript twin is in
+//! `themes/default/static/js/search.js`; `tests` below and the browser
+//! test keep the two in step).
+//!
+//! - Text is NFKC-normalised (full-width `ＧｉｔＨｕｂ２０２３` is
+//!   `github2023`) and lower-cased.
+//! - A run of letters and digits of other scripts is one word (`5g`,
+//!   `v`, `model`, `github`).
+//! - A run of CJK characters gives its overlapping character pairs
+//!   (`志愿服务` → 志愿 愿服 服务): a two-character word is always one
+//!   term, whatever a dictionary would say, and a query split by spaces
+//!   (`志愿 服务`) still finds the phrase.
+//! - The first and the last character of every CJK run are indexed alone
+//!   too, so that a query's single character next to a word (`2023年`)
+//!   or alone in a run finds it.
+//!
+//! Chosen over a dictionary segmenter (jieba) because the index and every
+//! query must cut the same way in two languages, and a dictionary would
+//! have to ship to the browser; pairs need none.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Han ideographs (with extensions and compatibility forms), kana and
+/// Hangul: scripts written without spaces.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF
+        | 0xF900..=0xFAFF | 0x20000..=0x3134F)
+}
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() && !is_cjk(c)
+}
+
+/// Normalised text: NFKC, lower case.
+pub fn normalise(text: &str) -> String {
+    text.nfkc().flat_map(char::to_lowercase).collect()
+}
+
+/// What a query or a text is made of: terms in order, each with the
+/// position of its first character (in chars of the normalised text) and
+/// whether it stands alone (a single CJK character of a run).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub term: String,
+    pub pos: usize,
+}
+
+/// The terms of an indexed text, in order (with repeats).
+pub fn index_terms(text: &str) -> Vec<Token> {
+    terms(&normalise(text), true)
+}
+
+/// The terms of a query, in order, without repeats.
+pub fn query_terms(query: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in terms(&normalise(query), false) {
+        if !out.contains(&t.term) {
+            out.push(t.term);
+        }
+    }
+    out
+}
+
+/// `edges`: also the first and last character of every CJK run (the
+/// index); a query gives a single character only for a run of one.
+fn terms(text: &str, edges: bool) -> Vec<Token> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if is_word(c) {
+            let start = i;
+            while i < chars.len() && is_word(chars[i]) {
+                i += 1;
+            }
+            out.push(Token {
+                term: chars[start..i].iter().collect(),
+                pos: start,
+            });
+        } else if is_cjk(c) {
+            let start = i;
+            while i < chars.len() && is_cjk(chars[i]) {
+                i += 1;
+            }
+            let run = &chars[start..i];
+            if run.len() == 1 || edges {
+                out.push(Token {
+                    term: run[0].to_string(),
+                    pos: start,
+                });
+            }
+            for k in 0..run.len().saturating_sub(1) {
+                out.push(Token {
+                    term: run[k..k + 2].iter().collect(),
+                    pos: start + k,
+                });
+            }
+            if edges && run.len() > 1 {
+                out.push(Token {
+                    term: run[run.len() - 1].to_string(),
+                    pos: i - 1,
+                });
+            }
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(s: &str) -> Vec<String> {
+        query_terms(s)
+    }
+
+    #[test]
+    fn queries_cut_into_pairs_words_and_lone_characters() {
+        assert_eq!(q("双减"), ["双减"]);
+        assert_eq!(q("志愿服务 安阳"), ["志愿", "愿服", "服务", "安阳"]);
+        assert_eq!(q("2023年"), ["2023", "年"]);
+        assert_eq!(q("「四化」支部"), ["四化", "支部"]);
+        assert_eq!(q("5G"), ["5g"]);
+        assert_eq!(q("v-model 修饰符"), ["v", "model", "修饰", "饰符"]);
+        assert_eq!(q("ＧｉｔＨｕｂ Pages 部署"), ["github", "pages", "部署"]);
+        assert_eq!(q("党"), ["党"]);
+    }
+
+    #[test]
+    fn every_query_term_of_a_phrase_is_in_its_text() {
+        let text: Vec<String> =
+            index_terms("2023年，学校推进“双减”落地；GitHub Pages 部署；志愿服务进社区")
+                .into_iter()
+                .map(|t| t.term)
+                .collect();
+        for query in [
+            "2023年",
+            "双减",
+            "github pages 部署",
+            "志愿 服务",
+            "服务",
+            "年",
+            "社区",
+        ] {
+            for t in q(query) {
+                assert!(text.contains(&t), "{query}: {t} not in {text:?}");
+            }
+        }
+    }
+}
