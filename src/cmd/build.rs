@@ -187,9 +187,33 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     // Links are resolved; the resolver's sets of every path are not read again.
     site.links = Default::default();
     let stage = progress.stage("搜索索引 search", None);
-    let search_files = search::build(&site, &crate::config::Urls::new(&cfg), &|i| {
+    // Checked before the index's files join the plan: nothing else may
+    // be written where they go.
+    if let Some(clash) = site
+        .jobs
+        .iter()
+        .map(|&j| outputs::out_path(&site, j))
+        .chain(site.copies.iter().map(|c| c.out.clone()))
+        .find(|o| o.starts_with(search::DIR))
+    {
+        return Err(Failure::Other(format!(
+            "{clash}: `/{}` 文件夹留给搜索索引 (reserved for the search index)\n  修改建议: 给这个栏目或文件换个名字",
+            search::DIR
+        )));
+    }
+    let index = search::cached(&site, &root.join(".exemplar-cache"), &|i| {
         bodies.packed[i].unpack()
-    });
+    })
+    .map_err(|e| Failure::io(".exemplar-cache/search", e))?;
+    site.copies
+        .extend(index.into_iter().map(|f| crate::resolve::plan::Copy {
+            from: format!(".exemplar-cache/search ({})", f.out),
+            out: f.out,
+            src: crate::load::theme::Bytes::Disk(f.path),
+            processed: true,
+            ident: f.ident,
+            frozen: false,
+        }));
     drop(stage);
     let stage = progress.stage("准备 setup", None);
     let nav = navigation(&site, &cfg, &theme.strings, registry.schools.is_some());
@@ -203,21 +227,10 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         .iter()
         .map(|&j| outputs::out_path(&site, j))
         .collect();
-    if let Some(clash) = outs
-        .iter()
-        .chain(site.copies.iter().map(|c| &c.out))
-        .find(|o| o.starts_with(search::DIR))
-    {
-        return Err(Failure::Other(format!(
-            "{clash}: `/{}` 文件夹留给搜索索引 (reserved for the search index)\n  修改建议: 给这个栏目或文件换个名字",
-            search::DIR
-        )));
-    }
     staging
         .plan(
             outs.iter()
                 .chain(site.copies.iter().map(|c| &c.out))
-                .chain(search_files.keys())
                 .map(String::as_str),
         )
         .map_err(|e| Failure::io(staging.dir.display(), e))?;
@@ -259,15 +272,8 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
             })
         })
         .collect();
-    let search_errors = search_files.par_iter().filter_map(|(out, bytes)| {
-        staging
-            .write(out, bytes)
-            .err()
-            .map(|e| Diagnostic::file(codes::WRITE, out, format!("写入失败 (write failed): {e}")))
-    });
     let mut all: Vec<Diagnostic> = render_errors;
     all.extend(copy_errors);
-    all.extend(search_errors.collect::<Vec<_>>());
     if !all.is_empty() {
         staging.abandon();
         let mut d = Diagnostics::default();
@@ -287,7 +293,7 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
             .filter(|p| p.kind != crate::model::Kind::Page)
             .count(),
         other_years: site.other_years.iter().copied().collect(),
-        files: site.jobs.len() + site.copies.len() + search_files.len(),
+        files: site.jobs.len() + site.copies.len(),
         millis: started.elapsed().as_millis(),
         images: image_stats,
     };

@@ -15,6 +15,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
 use crate::config::Urls;
 use crate::model::Kind;
@@ -136,21 +137,159 @@ fn base64(bytes: &[u8]) -> String {
 
 /// One page as the index sees it.
 struct Entry {
-    /// Term → weight byte.
-    terms: BTreeMap<String, u8>,
+    /// Term → weight byte, sorted by term.
+    terms: Vec<(tokenize::Key, u8)>,
+    /// The words among them, with their text.
+    words: Vec<(tokenize::Key, String)>,
     fragment: String,
     kind: usize,
     year: i32,
     district: usize,
 }
 
-/// Build the index of `site`'s pages; `body(i)` gives page i's HTML.
+/// A term's postings as they are encoded: (page number delta, weight),
+/// and the term's hash (which shard it goes to).
+#[derive(Default)]
+struct Postings {
+    last: u32,
+    bytes: Vec<u8>,
+    hash: u32,
+}
+
+/// Build the index of `site`'s pages in memory (the preview); `body(i)`
+/// gives page i's HTML.
 pub fn build(
     site: &Resolved,
     _urls: &Urls,
     body: &(dyn Fn(usize) -> std::sync::Arc<str> + Sync),
 ) -> Files {
+    let mut files = Files::new();
+    build_into(site, body, &mut |path, bytes| {
+        files.insert(format!("{DIR}{path}"), bytes);
+        Ok(())
+    })
+    .expect("writing into memory cannot fail");
+    files
+}
+
+/// What decides the index: every page's place in it, its text (header
+/// and body, through the body's fingerprint), its registry joins, and the
+/// program.
+fn inputs_key(site: &Resolved) -> String {
+    use std::hash::Hasher;
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.write(format!("{VERSION}:{}:", env!("CARGO_PKG_VERSION")).as_bytes());
+    if let Some(m) = std::env::current_exe()
+        .ok()
+        .and_then(|p| std::fs::metadata(p).ok())
+    {
+        let mtime = m
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        h.write(format!("{}:{mtime}", m.len()).as_bytes());
+    }
+    for &i in &site.by_date {
+        let p = &site.pages[i];
+        h.write(p.path.as_bytes());
+        h.write_u64(p.rendered.fingerprint);
+        h.write(p.kind.name().as_bytes());
+        h.write_i32(p.year.unwrap_or(0));
+        h.write(p.district.as_deref().unwrap_or("").as_bytes());
+        h.write(p.school.as_ref().map_or("", |s| s.name.as_str()).as_bytes());
+        h.write_u8(0);
+    }
+    format!("{:032x}", h.digest128())
+}
+
+/// Bump when the index's files change for the same input.
+const VERSION: u32 = 1;
+
+/// The index of a build, from the cache under `cache_dir` when nothing it
+/// depends on changed, else built (into a hidden folder, renamed when
+/// complete; the previous index is removed). Every file as (output path,
+/// cache file): the build publishes them by hard link, like processed
+/// photos, so a rebuild that changed nothing neither builds nor copies.
+pub fn cached(
+    site: &Resolved,
+    cache_dir: &Path,
+    body: &(dyn Fn(usize) -> std::sync::Arc<str> + Sync),
+) -> std::io::Result<Vec<Cached>> {
+    let key = inputs_key(site);
+    // A year's archive keeps its own, so that the site's stays.
+    let root = match site.archive_year {
+        Some(y) => cache_dir.join(format!("search-{y}")),
+        None => cache_dir.join("search"),
+    };
+    let dir = root.join(&key);
+    if !dir.join(COMPLETE).is_file() {
+        std::fs::create_dir_all(&root)?;
+        let tmp = root.join(format!(".building-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        std::fs::create_dir_all(tmp.join("s"))?;
+        std::fs::create_dir_all(tmp.join("f"))?;
+        let made = build_into(site, body, &mut |path, bytes| {
+            std::fs::write(tmp.join(path), bytes)
+        })
+        .and_then(|()| std::fs::write(tmp.join(COMPLETE), b""));
+        if let Err(e) = made {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::rename(&tmp, &dir)?;
+        // Older indexes are not needed again.
+        for e in std::fs::read_dir(&root)?.flatten() {
+            if e.file_name() != std::ffi::OsStr::new(&key) {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+    let mut files = Vec::new();
+    for e in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        use std::os::unix::fs::MetadataExt;
+        let e = e.map_err(std::io::Error::other)?;
+        if !e.file_type().is_file() || e.file_name() == COMPLETE {
+            continue;
+        }
+        let rel = crate::load::rel_string(e.path().strip_prefix(&dir).unwrap_or(e.path()));
+        let ident = e.metadata().ok().map(|m| (m.dev(), m.ino()));
+        files.push(Cached {
+            out: format!("{DIR}{rel}"),
+            path: e.into_path(),
+            ident,
+        });
+    }
+    Ok(files)
+}
+
+/// A file of the index in the cache.
+pub struct Cached {
+    /// Path in the output.
+    pub out: String,
+    pub path: PathBuf,
+    /// (device, inode), for publishing by hard link.
+    pub ident: Option<(u64, u64)>,
+}
+
+/// The file that says a cached index is complete.
+const COMPLETE: &str = ".complete";
+
+/// Pages indexed at a time: their terms are merged and dropped before
+/// the next ones are read, so memory grows with the index, not with the
+/// text of every page.
+const CHUNK: usize = 2048;
+
+/// Build the index, handing each file (path relative to the index's
+/// folder, bytes) to `out` as soon as it is made.
+pub fn build_into(
+    site: &Resolved,
+    body: &(dyn Fn(usize) -> std::sync::Arc<str> + Sync),
+    out: &mut dyn FnMut(&str, Vec<u8>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     use rayon::prelude::*;
+    use std::collections::HashMap;
     let order: Vec<usize> = site.by_date.clone();
     let kinds: Vec<Kind> = Kind::ALL.to_vec();
     let mut districts: Vec<String> = order
@@ -159,124 +298,85 @@ pub fn build(
         .collect();
     districts.sort();
     districts.dedup();
-    let entries: Vec<Entry> = order
-        .par_iter()
-        .map(|&i| {
-            let p = &site.pages[i];
-            let h = &p.doc.header;
-            let text = text_of(&body(i));
-            let mut terms: BTreeMap<String, u8> = BTreeMap::new();
-            let mut mark = |s: &str, bit: u8| {
-                for t in tokenize::index_terms(s) {
-                    let w = terms.entry(t.term).or_insert(0);
-                    if bit == 0 {
-                        if *w & TF_MASK < TF_MASK {
-                            *w += 1;
-                        }
-                    } else {
-                        *w |= bit;
-                    }
-                }
-            };
-            mark(p.title(), IN_TITLE);
-            for s in [
-                p.school.as_ref().map(|s| s.name.as_str()),
-                h.brand.as_deref(),
-                h.slogan.as_deref(),
-                h.subject.as_deref(),
-            ]
-            .into_iter()
-            .flatten()
-            {
-                mark(s, IN_NAME);
-            }
-            for s in h.tags.iter().chain(p.district.iter()) {
-                mark(s, IN_LABELS);
-            }
-            mark(p.kind.label(), IN_LABELS);
-            mark(p.summary(), 0);
-            mark(&text, 0);
-            let date = p.date.map(|d| crate::render::context::day(&d)).unwrap_or_default();
-            let school = p.school.as_ref().map(|s| s.name.as_str()).unwrap_or("");
-            let start: String = text.chars().take(FRAGMENT_CHARS).collect();
-            let fragment = format!(
-                "{{\"t\":{},\"u\":{},\"k\":{},\"s\":{},\"y\":{},\"d\":{},\"dt\":{},\"m\":{},\"x\":{}}}",
-                js_string(p.title()),
-                js_string(p.path.trim_start_matches('/')),
-                js_string(if p.kind == Kind::Page { "" } else { p.kind.label() }),
-                js_string(school),
-                p.year.unwrap_or(0),
-                js_string(p.district.as_deref().unwrap_or("")),
-                js_string(&date),
-                js_string(p.summary()),
-                js_string(&start)
-            );
-            Entry {
-                terms,
-                fragment,
-                kind: kinds.iter().position(|k| *k == p.kind).unwrap_or(0),
-                year: p.year.unwrap_or(0),
-                district: p
-                    .district
-                    .as_ref()
-                    .and_then(|d| districts.binary_search(d).ok())
-                    .map_or(0, |x| x + 1),
-            }
-        })
-        .collect();
-    // Postings, by term: (page number, weight), page numbers ascending.
-    let mut postings: BTreeMap<&str, Vec<(u32, u8)>> = BTreeMap::new();
-    for (n, e) in entries.iter().enumerate() {
-        for (t, w) in &e.terms {
-            postings.entry(t.as_str()).or_default().push((n as u32, *w));
-        }
-    }
-    let encoded: Vec<(&str, String)> = postings
-        .iter()
-        .map(|(term, list)| {
-            let mut bytes = Vec::with_capacity(list.len() * 2);
-            let mut last = 0u32;
-            for (k, (n, w)) in list.iter().enumerate() {
-                push_varint(&mut bytes, if k == 0 { *n } else { n - last });
-                bytes.push(*w);
-                last = *n;
-            }
-            (*term, base64(&bytes))
-        })
-        .collect();
-    let total: usize = encoded.iter().map(|(t, d)| t.len() + d.len() + 4).sum();
-    let shards = shard_count(total);
-    let mut shard_terms: Vec<Vec<(&str, String)>> = vec![Vec::new(); shards];
-    for (term, data) in encoded {
-        shard_terms[term_hash(term) as usize % shards].push((term, data));
-    }
-    let mut files = Files::new();
-    for (s, terms) in shard_terms.iter().enumerate() {
-        let mut js = format!("EXS.s({s},{{");
-        for (k, (term, data)) in terms.iter().enumerate() {
-            if k > 0 {
-                js.push(',');
-            }
-            let _ = write!(js, "{}:\"{data}\"", js_string(term));
-        }
-        js.push_str("});\n");
-        files.insert(format!("{DIR}s/{s}.js"), js.into_bytes());
-    }
-    for (n, e) in entries.iter().enumerate() {
-        files.insert(
-            format!("{DIR}f/{n}.js"),
-            format!("EXS.f({n},{});\n", e.fragment).into_bytes(),
-        );
-    }
+    // Postings by term: (page number delta, weight), newest page first;
+    // the term's hash (its shard) is kept with them.
+    let mut postings: HashMap<tokenize::Key, Postings> = HashMap::new();
+    let mut words: HashMap<tokenize::Key, String> = HashMap::new();
     let mut docs = String::from("EXS.d(\"");
-    for (n, e) in entries.iter().enumerate() {
-        if n > 0 {
-            docs.push(';');
+    let mut years: Vec<i32> = Vec::new();
+    for (c, chunk) in order.chunks(CHUNK).enumerate() {
+        let entries: Vec<Entry> = chunk
+            .par_iter()
+            .map(|&i| entry(site, i, &body(i), &kinds, &districts))
+            .collect();
+        for (k, e) in entries.into_iter().enumerate() {
+            let n = (c * CHUNK + k) as u32;
+            for (key, w) in e.words {
+                words.entry(key).or_insert(w);
+            }
+            for (key, w) in e.terms {
+                let p = postings.entry(key).or_insert_with(|| Postings {
+                    hash: tokenize::key_text(key)
+                        .as_deref()
+                        .or_else(|| words.get(&key).map(String::as_str))
+                        .map_or(0, term_hash),
+                    ..Default::default()
+                });
+                let delta = if p.bytes.is_empty() { n } else { n - p.last };
+                push_varint(&mut p.bytes, delta);
+                p.bytes.push(w);
+                p.last = n;
+            }
+            out(
+                &format!("f/{n}.js"),
+                format!("EXS.f({n},{});\n", e.fragment).into_bytes(),
+            )?;
+            if n > 0 {
+                docs.push(';');
+            }
+            let _ = write!(docs, "{},{},{}", e.kind, e.year, e.district);
+            if e.year > 0 {
+                years.push(e.year);
+            }
         }
-        let _ = write!(docs, "{},{},{}", e.kind, e.year, e.district);
     }
     docs.push_str("\");\n");
-    files.insert(format!("{DIR}docs.js"), docs.into_bytes());
+    out("docs.js", docs.into_bytes())?;
+    let total: usize = postings.values().map(|p| p.bytes.len() * 4 / 3 + 12).sum();
+    let shards = shard_count(total);
+    let mut by_shard: Vec<Vec<tokenize::Key>> = vec![Vec::new(); shards];
+    for (k, p) in &postings {
+        by_shard[p.hash as usize % shards].push(*k);
+    }
+    let text_of_key = |k: tokenize::Key| {
+        tokenize::key_text(k).unwrap_or_else(|| words.get(&k).cloned().unwrap_or_default())
+    };
+    for (start, group) in by_shard.chunks(256).enumerate() {
+        let made: Vec<(usize, String)> = group
+            .par_iter()
+            .enumerate()
+            .map(|(j, keys)| {
+                let mut terms: Vec<(String, &Postings)> = keys
+                    .iter()
+                    .map(|k| (text_of_key(*k), &postings[k]))
+                    .collect();
+                terms.sort_by(|a, b| a.0.cmp(&b.0));
+                let s = start * 256 + j;
+                let mut js = format!("EXS.s({s},{{");
+                for (t, (term, p)) in terms.iter().enumerate() {
+                    if t > 0 {
+                        js.push(',');
+                    }
+                    let _ = write!(js, "{}:\"{}\"", js_string(term), base64(&p.bytes));
+                }
+                js.push_str("});\n");
+                (s, js)
+            })
+            .collect();
+        for (s, js) in made {
+            out(&format!("s/{s}.js"), js.into_bytes())?;
+        }
+    }
     let mut schools: Vec<&str> = site
         .pages
         .iter()
@@ -285,19 +385,98 @@ pub fn build(
     schools.sort_unstable();
     schools.dedup();
     let list = |v: &mut dyn Iterator<Item = String>| v.collect::<Vec<_>>().join(",");
-    let mut years: Vec<i32> = entries.iter().map(|e| e.year).filter(|y| *y > 0).collect();
     years.sort_unstable_by(|a, b| b.cmp(a));
     years.dedup();
     let meta = format!(
         "EXS.m({{\"v\":1,\"n\":{},\"shards\":{shards},\"kinds\":[{}],\"years\":[{}],\"districts\":[{}],\"schools\":[{}]}});\n",
-        entries.len(),
+        order.len(),
         list(&mut kinds.iter().map(|k| format!("[{},{}]", js_string(k.name()), js_string(if *k == Kind::Page { "" } else { k.label() })))),
         list(&mut years.iter().map(i32::to_string)),
         list(&mut districts.iter().map(|d| js_string(d))),
         list(&mut schools.iter().map(|s| js_string(s))),
     );
-    files.insert(format!("{DIR}meta.js"), meta.into_bytes());
-    files
+    out("meta.js", meta.into_bytes())
+}
+
+/// Page `i` as the index sees it.
+fn entry(site: &Resolved, i: usize, html: &str, kinds: &[Kind], districts: &[String]) -> Entry {
+    use std::collections::HashMap;
+    let p = &site.pages[i];
+    let h = &p.doc.header;
+    let text = text_of(html);
+    let mut weights: HashMap<tokenize::Key, u8> = HashMap::with_capacity(1024);
+    let mut words: HashMap<tokenize::Key, String> = HashMap::new();
+    let mut keys: Vec<tokenize::Key> = Vec::with_capacity(text.len() / 2);
+    let mut mark = |s: &str, bit: u8| {
+        keys.clear();
+        tokenize::index_keys(s, &mut keys, &mut |k, w| {
+            words.entry(k).or_insert_with(|| w.to_string());
+        });
+        for k in &keys {
+            let w = weights.entry(*k).or_insert(0);
+            if bit == 0 {
+                if *w & TF_MASK < TF_MASK {
+                    *w += 1;
+                }
+            } else {
+                *w |= bit;
+            }
+        }
+    };
+    mark(p.title(), IN_TITLE);
+    for s in [
+        p.school.as_ref().map(|s| s.name.as_str()),
+        h.brand.as_deref(),
+        h.slogan.as_deref(),
+        h.subject.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        mark(s, IN_NAME);
+    }
+    for s in h.tags.iter().chain(p.district.iter()) {
+        mark(s, IN_LABELS);
+    }
+    mark(p.kind.label(), IN_LABELS);
+    mark(p.summary(), 0);
+    mark(&text, 0);
+    let mut terms: Vec<(tokenize::Key, u8)> = weights.into_iter().collect();
+    terms.sort_unstable();
+    let date = p
+        .date
+        .map(|d| crate::render::context::day(&d))
+        .unwrap_or_default();
+    let school = p.school.as_ref().map(|s| s.name.as_str()).unwrap_or("");
+    let start: String = text.chars().take(FRAGMENT_CHARS).collect();
+    let fragment = format!(
+        "{{\"t\":{},\"u\":{},\"k\":{},\"s\":{},\"y\":{},\"d\":{},\"dt\":{},\"m\":{},\"x\":{}}}",
+        js_string(p.title()),
+        js_string(p.path.trim_start_matches('/')),
+        js_string(if p.kind == Kind::Page {
+            ""
+        } else {
+            p.kind.label()
+        }),
+        js_string(school),
+        p.year.unwrap_or(0),
+        js_string(p.district.as_deref().unwrap_or("")),
+        js_string(&date),
+        js_string(p.summary()),
+        js_string(&start)
+    );
+    Entry {
+        terms,
+        words: words.into_iter().collect(),
+        fragment,
+        kind: kinds.iter().position(|k| *k == p.kind).unwrap_or(0),
+        year: p.year.unwrap_or(0),
+        district: p
+            .district
+            .as_ref()
+            .and_then(|d| districts.binary_search(d).ok())
+            .map_or(0, |x| x + 1),
+    }
 }
 
 #[cfg(test)]

@@ -37,6 +37,93 @@ pub fn normalise(text: &str) -> String {
     text.nfkc().flat_map(char::to_lowercase).collect()
 }
 
+/// A term as a number: a CJK pair or a lone CJK character is its
+/// characters; a word is a hash of it (`Key::word` keeps the text).
+pub type Key = u64;
+const PAIR: u64 = 1 << 62;
+const LONE: u64 = 2 << 62;
+const WORD: u64 = 3 << 62;
+
+/// The term a CJK key stands for; `None` for a word's.
+pub fn key_text(k: Key) -> Option<String> {
+    let ch = |n: u64| char::from_u32(n as u32);
+    match k & (3 << 62) {
+        PAIR => Some(
+            [ch((k >> 21) & 0x1F_FFFF)?, ch(k & 0x1F_FFFF)?]
+                .iter()
+                .collect(),
+        ),
+        LONE => ch(k & 0x1F_FFFF).map(String::from),
+        _ => None,
+    }
+}
+
+fn word_key(w: &str) -> Key {
+    WORD | (xxhash_rust::xxh3::xxh3_64(w.as_bytes()) >> 2)
+}
+
+/// Every term of an indexed text, as keys in text order (with repeats),
+/// calling `word` with each word's key and text. The same terms as
+/// `index_terms`, without a string for each: a build indexes millions.
+pub fn index_keys(text: &str, out: &mut Vec<Key>, word: &mut dyn FnMut(Key, &str)) {
+    use unicode_normalization::{is_nfkc_quick, IsNormalized};
+    let owned;
+    let text = if is_nfkc_quick(text.chars()) == IsNormalized::Yes
+        && !text.chars().any(char::is_uppercase)
+    {
+        text
+    } else {
+        owned = normalise(text);
+        &owned
+    };
+    let mut run_start: Option<(usize, char)> = None; // CJK run: start, first char
+    let mut prev: Option<char> = None; // previous CJK char of the run
+    let mut word_start: Option<usize> = None;
+    let end_run = |prev: Option<char>, start: Option<(usize, char)>, out: &mut Vec<Key>| {
+        if let (Some((_, first)), Some(last)) = (start, prev) {
+            out.push(LONE | first as u64);
+            if first as u64 != last as u64 || out.last() != Some(&(LONE | last as u64)) {
+                out.push(LONE | last as u64);
+            }
+        }
+    };
+    for (i, c) in text.char_indices() {
+        if is_word(c) {
+            if run_start.is_some() {
+                end_run(prev, run_start, out);
+                run_start = None;
+                prev = None;
+            }
+            word_start.get_or_insert(i);
+            continue;
+        }
+        if let Some(ws) = word_start.take() {
+            let w = &text[ws..i];
+            let k = word_key(w);
+            word(k, w);
+            out.push(k);
+        }
+        if is_cjk(c) {
+            match prev {
+                Some(p) => out.push(PAIR | (p as u64) << 21 | c as u64),
+                None => run_start = Some((i, c)),
+            }
+            prev = Some(c);
+        } else if run_start.is_some() {
+            end_run(prev, run_start, out);
+            run_start = None;
+            prev = None;
+        }
+    }
+    if let Some(ws) = word_start {
+        let w = &text[ws..];
+        let k = word_key(w);
+        word(k, w);
+        out.push(k);
+    }
+    end_run(prev, run_start, out);
+}
+
 /// What a query or a text is made of: terms in order, each with the
 /// position of its first character (in chars of the normalised text) and
 /// whether it stands alone (a single CJK character of a run).
@@ -128,6 +215,24 @@ mod tests {
         assert_eq!(q("v-model 修饰符"), ["v", "model", "修饰", "饰符"]);
         assert_eq!(q("ＧｉｔＨｕｂ Pages 部署"), ["github", "pages", "部署"]);
         assert_eq!(q("党"), ["党"]);
+    }
+
+    #[test]
+    fn keys_are_the_same_terms_as_strings() {
+        let text = "2023年，学校推进“双减”落地；GitHub Pages 部署。党 v-model ＡＢ";
+        let mut keys = Vec::new();
+        let mut words = std::collections::HashMap::new();
+        index_keys(text, &mut keys, &mut |k, w| {
+            words.insert(k, w.to_string());
+        });
+        let mut from_keys: Vec<String> = keys
+            .iter()
+            .map(|k| key_text(*k).unwrap_or_else(|| words[k].clone()))
+            .collect();
+        let mut from_strings: Vec<String> = index_terms(text).into_iter().map(|t| t.term).collect();
+        from_keys.sort();
+        from_strings.sort();
+        assert_eq!(from_keys, from_strings);
     }
 
     #[test]

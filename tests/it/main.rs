@@ -13,5 +13,6 @@ mod common;
 mod images;
 mod look;
 mod random_edits;
+mod search;
 mod serve;
 mod trust;

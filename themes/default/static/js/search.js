@@ -138,6 +138,7 @@
     var meta = S.meta;
     var paths = ts.map(function (t) { return 's/' + (hash(t) % meta.shards) + '.js'; });
     return Promise.all(paths.map(load)).then(function () {
+      var t0 = performance.now(), spent = 0;
       var scores = {}, n = meta.n;
       ts.forEach(function (t) {
         var shard = S.shards[hash(t) % meta.shards] || {}, data = shard[t];
@@ -163,7 +164,9 @@
       list.sort(order);
       // The first results: phrases (the query's words as written) count.
       var head = list.slice(0, 30);
+      spent = performance.now() - t0;
       return Promise.all(head.map(function (s) { return load('f/' + s.id + '.js'); })).then(function () {
+        var t1 = performance.now();
         head.forEach(function (s) {
           var f = S.frags[s.id]; if (!f) return;
           var title = norm(f.t), body = norm(f.s + ' ' + f.m + ' ' + f.x);
@@ -173,7 +176,10 @@
         state = { results: list, shown: 0, needles: parts.concat(ts.filter(function (t) { return Array.from(t).length > 1 || isWord(t); })) };
         if (!list.length) return none(q);
         els.status.textContent = say('results', { n: list.length });
-        return showMore();
+        return showMore().then(function () {
+          // Time spent ranking and showing, the index files already here.
+          window.__exsTimings = { rank: spent + performance.now() - t1 };
+        });
       });
     });
   }

@@ -1,0 +1,67 @@
+//! The search index (issue 12): written by every build, kept in the cache
+//! while nothing it depends on changes, made again when a page changes,
+//! and its folder reserved.
+
+use crate::common::*;
+
+/// Every term of the index with the shard file it is in.
+fn shards(s: &Site) -> String {
+    let mut all = String::new();
+    for (name, bytes) in s.snapshot("public/search/index/s") {
+        all.push_str(&format!("{name}: {}\n", String::from_utf8(bytes).unwrap()));
+    }
+    all
+}
+
+#[test]
+fn the_index_holds_every_page_and_follows_an_edit() {
+    let s = good();
+    for f in [
+        "public/search/index.html",
+        "public/search/index/meta.js",
+        "public/search/index/docs.js",
+        "public/js/search.js",
+    ] {
+        assert!(s.exists(f), "{f}");
+    }
+    let meta = s.read("public/search/index/meta.js");
+    assert!(meta.contains("\"n\":7"), "seven published pages: {meta}");
+    let index = shards(&s);
+    // Pairs of the brand's title, a word and a lone character at a run's edge.
+    for term in ["\"红烛\"", "\"小学\"", "\"results\"", "\"2024\""] {
+        assert!(index.contains(term), "{term} not indexed");
+    }
+    assert!(!index.contains("草稿"), "drafts are not indexed");
+    let home = s.read("public/index.html");
+    assert!(
+        home.contains(r#"<form class="header-search" action="/jyj/ddjs/search/""#),
+        "search box in the header"
+    );
+    // A second build with nothing changed keeps the same index.
+    let before = s.snapshot("public/search/index");
+    let cache = s.snapshot(".exemplar-cache/search");
+    assert_ok(&s.build(&[]));
+    assert_eq!(s.snapshot("public/search/index"), before);
+    assert_eq!(s.snapshot(".exemplar-cache/search"), cache);
+    // An edit to a body is in the next index.
+    s.write(
+        "content/deeds/中文名.md",
+        s.read("content/deeds/中文名.md")
+            .replace("事迹正文。", "事迹正文。送教上门十一年。"),
+    );
+    assert_ok(&s.build(&[]));
+    assert!(shards(&s).contains("\"送教\""), "the edit is indexed");
+    let dirs = std::fs::read_dir(s.dir.join(".exemplar-cache/search"))
+        .unwrap()
+        .count();
+    assert_eq!(dirs, 1, "the old index is removed from the cache");
+}
+
+#[test]
+fn the_index_folder_is_reserved() {
+    let s = Site::new(&["good"]);
+    s.write("static/search/index/x.js", "x");
+    let out = s.build(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("留给搜索索引"), "{}", stderr(&out));
+}
