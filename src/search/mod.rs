@@ -445,7 +445,7 @@ fn entry(site: &Resolved, i: usize, html: &str, kinds: &[Kind], districts: &[Str
     terms.sort_unstable();
     let date = p
         .date
-        .map(|d| crate::render::context::day(&d))
+        .map(|d| d.format("%Y-%m-%d").to_string())
         .unwrap_or_default();
     let school = p.school.as_ref().map(|s| s.name.as_str()).unwrap_or("");
     let start: String = text.chars().take(FRAGMENT_CHARS).collect();
