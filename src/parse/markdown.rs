@@ -260,6 +260,12 @@ pub fn render(doc: &SourceDoc, links: &dyn LinkResolver) -> Rendered {
             }
         }
         let ev = match ev {
+            // An e-mail autolink (`<a@b.cn>`): written as `mailto:` by the
+            // HTML writer, never a path of the site.
+            ev @ Event::Start(Tag::Link {
+                link_type: pulldown_cmark::LinkType::Email,
+                ..
+            }) => ev,
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,

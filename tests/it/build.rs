@@ -771,3 +771,18 @@ fn body_cache_serves_unchanged_pages_and_never_an_outdated_one() {
         "trust_html must reach the cached body"
     );
 }
+
+/// `<name@host>` in a body is an e-mail link, not a page of the site
+/// (it was reported as a broken link).
+#[test]
+fn an_email_autolink_is_a_mailto_link_not_a_broken_page() {
+    let s = Site::new(&["good"]);
+    s.write(
+        "content/contact.md",
+        "---\ntitle: 联系\nkind: page\n---\n来信请寄 <office@example.org>。\n",
+    );
+    assert_ok(&s.build(&[]));
+    assert!(s
+        .read("public/contact/index.html")
+        .contains(r#"<a href="mailto:office@example.org">office@example.org</a>"#));
+}
