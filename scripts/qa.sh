@@ -105,7 +105,7 @@ PAGES=(
   "404.html"
 )
 URLS=(); ELDER=()
-for p in "${PAGES[@]}"; do URLS+=("$BASE$p"); ELDER+=("$BASE$p?elder=1"); done
+for p in "${PAGES[@]}"; do URLS+=("$BASE$p"); case $p in *\?*) ELDER+=("$BASE$p&elder=1") ;; *) ELDER+=("$BASE$p?elder=1") ;; esac; done
 
 step "Nu HTML Checker on every page"
 bash "$QA/html-validate.sh" "$SITE" 2>&1 | tee "$OUT/vnu.log" | tail -15

@@ -1,5 +1,6 @@
 //! The search index: a stage after bodies. Every published page's title,
-//! summary, body text, kind, school, district, year, tags and measures go
+//! summary, body text, kind, school, district, year, tags and measures
+//! (their titles) go
 //! through one tokenizer (`tokenize.rs`, mirrored in the theme's
 //! `search.js`) into files under `/search/index/` that a browser loads as
 //! scripts (so the search works from `file://` too, in a frozen archive)
@@ -17,7 +18,6 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::config::Urls;
 use crate::model::Kind;
 use crate::resolve::Resolved;
 
@@ -136,7 +136,7 @@ fn base64(bytes: &[u8]) -> String {
 }
 
 /// One page as the index sees it.
-struct Entry {
+pub struct Entry {
     /// Term → weight byte, sorted by term.
     terms: Vec<(tokenize::Key, u8)>,
     /// The words among them, with their text.
@@ -156,22 +156,6 @@ struct Postings {
     hash: u32,
 }
 
-/// Build the index of `site`'s pages in memory (the preview); `body(i)`
-/// gives page i's HTML.
-pub fn build(
-    site: &Resolved,
-    _urls: &Urls,
-    body: &(dyn Fn(usize) -> std::sync::Arc<str> + Sync),
-) -> Files {
-    let mut files = Files::new();
-    build_into(site, body, &mut |path, bytes| {
-        files.insert(format!("{DIR}{path}"), bytes);
-        Ok(())
-    })
-    .expect("writing into memory cannot fail");
-    files
-}
-
 /// What decides the index: every page's place in it, its text (header
 /// and body, through the body's fingerprint), its registry joins, and the
 /// program.
@@ -189,6 +173,9 @@ fn inputs_key(site: &Resolved) -> String {
             .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
             .map_or(0, |d| d.as_nanos());
         h.write(format!("{}:{mtime}", m.len()).as_bytes());
+    }
+    for t in &site.measures {
+        h.write(t.name.as_bytes());
     }
     for &i in &site.by_date {
         let p = &site.pages[i];
@@ -289,117 +276,237 @@ pub fn build_into(
     out: &mut dyn FnMut(&str, Vec<u8>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
-    use std::collections::HashMap;
-    let order: Vec<usize> = site.by_date.clone();
-    let kinds: Vec<Kind> = Kind::ALL.to_vec();
-    let mut districts: Vec<String> = order
-        .iter()
-        .filter_map(|&i| site.pages[i].district.clone())
-        .collect();
-    districts.sort();
-    districts.dedup();
-    // Postings by term: (page number delta, weight), newest page first;
-    // the term's hash (its shard) is kept with them.
-    let mut postings: HashMap<tokenize::Key, Postings> = HashMap::new();
-    let mut words: HashMap<tokenize::Key, String> = HashMap::new();
-    let mut docs = String::from("EXS.d(\"");
-    let mut years: Vec<i32> = Vec::new();
-    for (c, chunk) in order.chunks(CHUNK).enumerate() {
+    let districts = districts(site);
+    let mut asm = Assembler::default();
+    for chunk in site.by_date.chunks(CHUNK) {
         let entries: Vec<Entry> = chunk
             .par_iter()
-            .map(|&i| entry(site, i, &body(i), &kinds, &districts))
+            .map(|&i| entry(site, i, &body(i), &districts))
             .collect();
-        for (k, e) in entries.into_iter().enumerate() {
-            let n = (c * CHUNK + k) as u32;
-            for (key, w) in e.words {
-                words.entry(key).or_insert(w);
-            }
-            for (key, w) in e.terms {
-                let p = postings.entry(key).or_insert_with(|| Postings {
-                    hash: tokenize::key_text(key)
-                        .as_deref()
-                        .or_else(|| words.get(&key).map(String::as_str))
-                        .map_or(0, term_hash),
-                    ..Default::default()
-                });
-                let delta = if p.bytes.is_empty() { n } else { n - p.last };
-                push_varint(&mut p.bytes, delta);
-                p.bytes.push(w);
-                p.last = n;
-            }
-            out(
-                &format!("f/{n}.js"),
-                format!("EXS.f({n},{});\n", e.fragment).into_bytes(),
-            )?;
-            if n > 0 {
-                docs.push(';');
-            }
-            let _ = write!(docs, "{},{},{}", e.kind, e.year, e.district);
-            if e.year > 0 {
-                years.push(e.year);
-            }
+        for e in &entries {
+            asm.add(e, out)?;
         }
     }
-    docs.push_str("\");\n");
-    out("docs.js", docs.into_bytes())?;
-    let total: usize = postings.values().map(|p| p.bytes.len() * 4 / 3 + 12).sum();
-    let shards = shard_count(total);
-    let mut by_shard: Vec<Vec<tokenize::Key>> = vec![Vec::new(); shards];
-    for (k, p) in &postings {
-        by_shard[p.hash as usize % shards].push(*k);
-    }
-    let text_of_key = |k: tokenize::Key| {
-        tokenize::key_text(k).unwrap_or_else(|| words.get(&k).cloned().unwrap_or_default())
-    };
-    for (start, group) in by_shard.chunks(256).enumerate() {
-        let made: Vec<(usize, String)> = group
-            .par_iter()
-            .enumerate()
-            .map(|(j, keys)| {
-                let mut terms: Vec<(String, &Postings)> = keys
-                    .iter()
-                    .map(|k| (text_of_key(*k), &postings[k]))
-                    .collect();
-                terms.sort_by(|a, b| a.0.cmp(&b.0));
-                let s = start * 256 + j;
-                let mut js = format!("EXS.s({s},{{");
-                for (t, (term, p)) in terms.iter().enumerate() {
-                    if t > 0 {
-                        js.push(',');
-                    }
-                    let _ = write!(js, "{}:\"{}\"", js_string(term), base64(&p.bytes));
-                }
-                js.push_str("});\n");
-                (s, js)
-            })
-            .collect();
-        for (s, js) in made {
-            out(&format!("s/{s}.js"), js.into_bytes())?;
-        }
-    }
-    let mut schools: Vec<&str> = site
+    asm.finish(site, &districts, out)
+}
+
+/// The districts of the pages, sorted (the page table numbers them).
+fn districts(site: &Resolved) -> Vec<String> {
+    let mut d: Vec<String> = site
         .pages
         .iter()
-        .filter_map(|p| p.school.as_ref().map(|s| s.name.as_str()))
+        .filter_map(|p| p.district.clone())
         .collect();
-    schools.sort_unstable();
-    schools.dedup();
-    let list = |v: &mut dyn Iterator<Item = String>| v.collect::<Vec<_>>().join(",");
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    years.dedup();
-    let meta = format!(
-        "EXS.m({{\"v\":1,\"n\":{},\"shards\":{shards},\"kinds\":[{}],\"years\":[{}],\"districts\":[{}],\"schools\":[{}]}});\n",
-        order.len(),
-        list(&mut kinds.iter().map(|k| format!("[{},{}]", js_string(k.name()), js_string(if *k == Kind::Page { "" } else { k.label() })))),
-        list(&mut years.iter().map(i32::to_string)),
-        list(&mut districts.iter().map(|d| js_string(d))),
-        list(&mut schools.iter().map(|s| js_string(s))),
-    );
-    out("meta.js", meta.into_bytes())
+    d.sort();
+    d.dedup();
+    d
+}
+
+/// The preview's index: each page's part is kept between edits and made
+/// again only for a page whose text or joins changed; the files are then
+/// put together from the parts (no page is read or cut again).
+#[derive(Default)]
+pub struct Incremental {
+    parts: std::collections::HashMap<String, (u64, std::sync::Arc<Entry>)>,
+}
+
+impl Incremental {
+    pub fn build(
+        &mut self,
+        site: &Resolved,
+        body: &(dyn Fn(usize) -> std::sync::Arc<str> + Sync),
+    ) -> Files {
+        use rayon::prelude::*;
+        let districts = districts(site);
+        let keys: Vec<u64> = site
+            .by_date
+            .iter()
+            .map(|&i| page_key(site, i, &districts))
+            .collect();
+        let missing: Vec<(usize, u64)> = site
+            .by_date
+            .iter()
+            .zip(&keys)
+            .filter(|(i, k)| {
+                self.parts
+                    .get(&site.pages[**i].path)
+                    .is_none_or(|(old, _)| old != *k)
+            })
+            .map(|(i, k)| (*i, *k))
+            .collect();
+        let made: Vec<(String, u64, std::sync::Arc<Entry>)> = missing
+            .par_iter()
+            .map(|&(i, k)| {
+                let e = entry(site, i, &body(i), &districts);
+                (site.pages[i].path.clone(), k, std::sync::Arc::new(e))
+            })
+            .collect();
+        for (path, k, e) in made {
+            self.parts.insert(path, (k, e));
+        }
+        let live: std::collections::HashSet<&str> =
+            site.pages.iter().map(|p| p.path.as_str()).collect();
+        self.parts.retain(|p, _| live.contains(p.as_str()));
+        let mut files = Files::new();
+        let mut put = |path: &str, bytes: Vec<u8>| {
+            files.insert(format!("{DIR}{path}"), bytes);
+            Ok(())
+        };
+        let mut asm = Assembler::default();
+        for &i in &site.by_date {
+            let e = self.parts[&site.pages[i].path].1.clone();
+            asm.add(&e, &mut put).expect("memory");
+        }
+        asm.finish(site, &districts, &mut put).expect("memory");
+        files
+    }
+}
+
+/// What page `i`'s part of the index depends on.
+fn page_key(site: &Resolved, i: usize, districts: &[String]) -> u64 {
+    use std::hash::Hasher;
+    let p = &site.pages[i];
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.write_u64(p.rendered.fingerprint);
+    h.write(p.path.as_bytes());
+    h.write(p.kind.name().as_bytes());
+    h.write_i32(p.year.unwrap_or(0));
+    h.write(p.district.as_deref().unwrap_or("").as_bytes());
+    h.write_usize(districts.len());
+    h.write(p.school.as_ref().map_or("", |s| s.name.as_str()).as_bytes());
+    for t in &site.measures {
+        h.write(t.name.as_bytes());
+    }
+    h.digest()
+}
+
+/// Puts the index's files together from the pages' parts, in page order.
+#[derive(Default)]
+struct Assembler {
+    /// Postings by term, pages newest first, with the term's hash.
+    postings: std::collections::HashMap<tokenize::Key, Postings>,
+    words: std::collections::HashMap<tokenize::Key, String>,
+    docs: String,
+    years: Vec<i32>,
+    n: u32,
+}
+
+impl Assembler {
+    fn add(
+        &mut self,
+        e: &Entry,
+        out: &mut dyn FnMut(&str, Vec<u8>) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let n = self.n;
+        self.n += 1;
+        for (key, w) in &e.words {
+            self.words.entry(*key).or_insert_with(|| w.clone());
+        }
+        for &(key, w) in &e.terms {
+            let words = &self.words;
+            let p = self.postings.entry(key).or_insert_with(|| Postings {
+                hash: tokenize::key_text(key)
+                    .as_deref()
+                    .or_else(|| words.get(&key).map(String::as_str))
+                    .map_or(0, term_hash),
+                ..Default::default()
+            });
+            let delta = if p.bytes.is_empty() { n } else { n - p.last };
+            push_varint(&mut p.bytes, delta);
+            p.bytes.push(w);
+            p.last = n;
+        }
+        out(
+            &format!("f/{n}.js"),
+            format!("EXS.f({n},{});\n", e.fragment).into_bytes(),
+        )?;
+        if n > 0 {
+            self.docs.push(';');
+        }
+        let _ = write!(self.docs, "{},{},{}", e.kind, e.year, e.district);
+        if e.year > 0 {
+            self.years.push(e.year);
+        }
+        Ok(())
+    }
+
+    fn finish(
+        mut self,
+        site: &Resolved,
+        districts: &[String],
+        out: &mut dyn FnMut(&str, Vec<u8>) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        use rayon::prelude::*;
+        out(
+            "docs.js",
+            format!("EXS.d(\"{}\");\n", self.docs).into_bytes(),
+        )?;
+        let total: usize = self
+            .postings
+            .values()
+            .map(|p| p.bytes.len() * 4 / 3 + 12)
+            .sum();
+        let shards = shard_count(total);
+        let mut by_shard: Vec<Vec<tokenize::Key>> = vec![Vec::new(); shards];
+        for (k, p) in &self.postings {
+            by_shard[p.hash as usize % shards].push(*k);
+        }
+        let words = &self.words;
+        let postings = &self.postings;
+        let text_of_key = |k: tokenize::Key| {
+            tokenize::key_text(k).unwrap_or_else(|| words.get(&k).cloned().unwrap_or_default())
+        };
+        for (start, group) in by_shard.chunks(256).enumerate() {
+            let made: Vec<(usize, String)> = group
+                .par_iter()
+                .enumerate()
+                .map(|(j, keys)| {
+                    let mut terms: Vec<(String, &Postings)> = keys
+                        .iter()
+                        .map(|k| (text_of_key(*k), &postings[k]))
+                        .collect();
+                    terms.sort_by(|a, b| a.0.cmp(&b.0));
+                    let s = start * 256 + j;
+                    let mut js = format!("EXS.s({s},{{");
+                    for (t, (term, p)) in terms.iter().enumerate() {
+                        if t > 0 {
+                            js.push(',');
+                        }
+                        let _ = write!(js, "{}:\"{}\"", js_string(term), base64(&p.bytes));
+                    }
+                    js.push_str("});\n");
+                    (s, js)
+                })
+                .collect();
+            for (s, js) in made {
+                out(&format!("s/{s}.js"), js.into_bytes())?;
+            }
+        }
+        let mut schools: Vec<&str> = site
+            .pages
+            .iter()
+            .filter_map(|p| p.school.as_ref().map(|s| s.name.as_str()))
+            .collect();
+        schools.sort_unstable();
+        schools.dedup();
+        let list = |v: &mut dyn Iterator<Item = String>| v.collect::<Vec<_>>().join(",");
+        self.years.sort_unstable_by(|a, b| b.cmp(a));
+        self.years.dedup();
+        let meta = format!(
+            "EXS.m({{\"v\":1,\"n\":{},\"shards\":{shards},\"kinds\":[{}],\"years\":[{}],\"districts\":[{}],\"schools\":[{}]}});\n",
+            self.n,
+            list(&mut Kind::ALL.iter().map(|k| format!("[{},{}]", js_string(k.name()), js_string(if *k == Kind::Page { "" } else { k.label() })))),
+            list(&mut self.years.iter().map(i32::to_string)),
+            list(&mut districts.iter().map(|d| js_string(d))),
+            list(&mut schools.iter().map(|s| js_string(s))),
+        );
+        out("meta.js", meta.into_bytes())
+    }
 }
 
 /// Page `i` as the index sees it.
-fn entry(site: &Resolved, i: usize, html: &str, kinds: &[Kind], districts: &[String]) -> Entry {
+fn entry(site: &Resolved, i: usize, html: &str, districts: &[String]) -> Entry {
+    let kinds = Kind::ALL;
     use std::collections::HashMap;
     let p = &site.pages[i];
     let h = &p.doc.header;
@@ -437,6 +544,12 @@ fn entry(site: &Resolved, i: usize, html: &str, kinds: &[Kind], districts: &[Str
     }
     for s in h.tags.iter().chain(p.district.iter()) {
         mark(s, IN_LABELS);
+    }
+    for m in &h.measures {
+        let id = m.to_string();
+        if let Some(t) = site.measures.iter().find(|t| t.slug == id) {
+            mark(&t.name, IN_LABELS);
+        }
     }
     mark(p.kind.label(), IN_LABELS);
     mark(p.summary(), 0);

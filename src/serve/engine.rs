@@ -96,6 +96,8 @@ pub struct Engine {
     static_keys: BTreeSet<String>,
     /// Errors of the last update; empty when the last update built.
     pub errors: Vec<Diagnostic>,
+    /// Each page's part of the search index, kept between edits.
+    search: crate::search::Incremental,
 }
 
 impl Engine {
@@ -122,6 +124,7 @@ impl Engine {
             store: Arc::new(Store::new()),
             static_keys: BTreeSet::new(),
             errors: vec![],
+            search: Default::default(),
         };
         e.update(&[PathBuf::from("site.yaml")]);
         Ok(e)
@@ -486,12 +489,11 @@ impl Engine {
             self.errors = errors;
             return Change::Reload;
         }
-        // The search index, made again from every page (the preview's
-        // pages are few; a build makes it once).
-        let urls = crate::config::Urls::new(&self.cfg);
-        for (k, bytes) in
-            crate::search::build(site, &urls, &|i| site.pages[i].rendered.html.clone())
-        {
+        // The search index: only changed pages are read and cut again.
+        let index = self
+            .search
+            .build(site, &|i| site.pages[i].rendered.html.clone());
+        for (k, bytes) in index {
             match self.store.get(&k) {
                 Some(o) if *o.bytes == *bytes => {
                     store.insert(k, o.clone());

@@ -73,7 +73,7 @@ try {
   check('no match says so and suggests schools', status.includes('没有找到') && (await page.$$('.search-suggest a')).length > 0, status);
   await page.goto(`${base}search/?q=${encodeURIComponent('云江')}`, { waitUntil: 'load' });
   await ready(page);
-  await Promise.all([page.waitForLoadState('load'), page.click('#search-results li:first-child h2 a')]);
+  await Promise.all([page.waitForURL((u) => !u.href.includes('/search/')), page.click('#search-results li:first-child h2 a')]);
   check('a result opens its page', (await page.locator('.article h1, .list-header h1').count()) > 0 && !page.url().includes('/search/'), page.url());
   check('no error and no outside request', errors.length === 0 && outside.length === 0, errors.concat(outside.map((o) => o.url)).join('\n'));
   server.stop();
@@ -94,7 +94,7 @@ try {
   await ready(p2);
   const t2 = await titles(p2);
   check('from file:// the archive searches its own year', (t2[0] || '').includes('红烛先锋') && errs2.length === 0, t2.join(' | ') + errs2.join('\n'));
-  await Promise.all([p2.waitForLoadState('load'), p2.click('#search-results li:first-child h2 a')]);
+  await Promise.all([p2.waitForURL((u) => !u.href.includes('/search/')), p2.click('#search-results li:first-child h2 a')]);
   check('a result opens from file://', p2.url().startsWith('file:') && p2.url().endsWith('/index.html') && (await p2.locator('.article h1').count()) === 1, p2.url());
 } finally {
   await browser.close();
