@@ -55,6 +55,23 @@ pub struct BodyCache {
     bin: Option<std::fs::File>,
 }
 
+/// The running program's size and modification time: a cache made by
+/// another build of exemplar is not used.
+pub fn program_stamp() -> String {
+    std::env::current_exe()
+        .ok()
+        .and_then(|p| std::fs::metadata(p).ok())
+        .map(|m| {
+            let mtime = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{}:{mtime}", m.len())
+        })
+        .unwrap_or_default()
+}
+
 impl BodyCache {
     /// Open the cache of the site whose image and body caches live under
     /// `cache_dir`. A missing or unreadable cache is an empty one.
@@ -65,18 +82,7 @@ impl BodyCache {
             env!("CARGO_PKG_VERSION")
         );
         // The program itself: a new build of exemplar may render differently.
-        if let Some(m) = std::env::current_exe()
-            .ok()
-            .and_then(|p| std::fs::metadata(p).ok())
-        {
-            let mtime = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map(|d| d.as_nanos())
-                .unwrap_or(0);
-            salt_text.push_str(&format!("{}:{mtime}", m.len()));
-        }
+        salt_text.push_str(&program_stamp());
         let salt = xxhash_rust::xxh3::xxh3_128(salt_text.as_bytes());
         let index: Index = std::fs::read(dir.join("index.json"))
             .ok()

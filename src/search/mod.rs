@@ -163,17 +163,7 @@ fn inputs_key(site: &Resolved) -> String {
     use std::hash::Hasher;
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     h.write(format!("{VERSION}:{}:", env!("CARGO_PKG_VERSION")).as_bytes());
-    if let Some(m) = std::env::current_exe()
-        .ok()
-        .and_then(|p| std::fs::metadata(p).ok())
-    {
-        let mtime = m
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
-        h.write(format!("{}:{mtime}", m.len()).as_bytes());
-    }
+    h.write(crate::resolve::body_cache::program_stamp().as_bytes());
     for t in &site.measures {
         h.write(t.name.as_bytes());
     }

@@ -494,22 +494,7 @@ impl Engine {
             .search
             .build(site, &|i| site.pages[i].rendered.html.clone());
         for (k, bytes) in index {
-            match self.store.get(&k) {
-                Some(o) if *o.bytes == *bytes => {
-                    store.insert(k, o.clone());
-                }
-                _ => {
-                    changed = true;
-                    store.insert(
-                        k,
-                        Output {
-                            etag: etag(&bytes),
-                            bytes: bytes.into(),
-                            sig: None,
-                        },
-                    );
-                }
-            }
+            changed |= put_file(&mut store, &self.store, k, bytes);
         }
         if let Scope::All = scope {
             let (c, keys) = copy_files(&mut store, site, &self.store);
@@ -557,24 +542,32 @@ fn copy_files(store: &mut Store, site: &Resolved, old: &Store) -> (bool, BTreeSe
     let mut keys = BTreeSet::new();
     for (k, bytes) in read {
         keys.insert(k.clone());
-        match old.get(&k) {
-            Some(o) if *o.bytes == *bytes => {
-                store.insert(k, o.clone());
-            }
-            _ => {
-                changed = true;
-                store.insert(
-                    k,
-                    Output {
-                        etag: etag(&bytes),
-                        bytes: bytes.into(),
-                        sig: None,
-                    },
-                );
-            }
-        }
+        changed |= put_file(store, old, k, bytes);
     }
     (changed, keys)
+}
+
+/// Put a file that is not rendered (a copy, the search index) into
+/// `store`, keeping `old`'s output when the bytes are the same; whether
+/// they changed.
+fn put_file(store: &mut Store, old: &Store, k: String, bytes: Vec<u8>) -> bool {
+    match old.get(&k) {
+        Some(o) if *o.bytes == *bytes => {
+            store.insert(k, o.clone());
+            false
+        }
+        _ => {
+            store.insert(
+                k,
+                Output {
+                    etag: etag(&bytes),
+                    bytes: bytes.into(),
+                    sig: None,
+                },
+            );
+            true
+        }
+    }
 }
 
 /// Markdown through the cache: same document text and same link
