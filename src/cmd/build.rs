@@ -187,20 +187,6 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     // Links are resolved; the resolver's sets of every path are not read again.
     site.links = Default::default();
     let stage = progress.stage("搜索索引 search", None);
-    // Checked before the index's files join the plan: nothing else may
-    // be written where they go.
-    if let Some(clash) = site
-        .jobs
-        .iter()
-        .map(|&j| outputs::out_path(&site, j))
-        .chain(site.copies.iter().map(|c| c.out.clone()))
-        .find(|o| o.starts_with(search::DIR))
-    {
-        return Err(Failure::Other(format!(
-            "{clash}: `/{}` 文件夹留给搜索索引 (reserved for the search index)\n  修改建议: 给这个栏目或文件换个名字",
-            search::DIR
-        )));
-    }
     let index = search::cached(&site, &root.join(".exemplar-cache"), &|i| {
         bodies.packed[i].unpack()
     })

@@ -108,7 +108,7 @@ pub fn run(o: &PackageOptions) -> Result<PackageReport, Failure> {
     let files = package::files(&dir)?;
     let zip_bytes = package::zip(&files, &o.out)?;
     let warc = match (o.warc, o.year) {
-        (true, Some(_)) => Some(write_warc(&dir, &files, &o.out)?),
+        (true, Some(_)) => Some(write_warc(&o.root, &dir, &files, &o.out)?),
         _ => None,
     };
     Ok(PackageReport {
@@ -120,6 +120,7 @@ pub fn run(o: &PackageOptions) -> Result<PackageReport, Failure> {
 }
 
 fn write_warc(
+    root: &Path,
     dir: &Path,
     files: &[(String, PathBuf)],
     zip: &Path,
@@ -129,7 +130,7 @@ fn write_warc(
         .map_err(|e| e.to_string())
         .and_then(|t| serde_norway::from_str(&t).map_err(|e| e.to_string()))
         .map_err(|e| Failure::Other(format!("{}: {e}", meta_file.display())))?;
-    let cfg_title = crate::config::Config::load(dir.parent().and_then(Path::parent).unwrap_or(dir))
+    let cfg_title = crate::config::Config::load(root)
         .map(|c| (c.title, c.organisation))
         .unwrap_or_default();
     let mut bodies = Vec::new();

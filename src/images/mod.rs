@@ -270,10 +270,10 @@ fn check_svgs(site: &Resolved) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Where processed versions are published; reserved for them. A file's
-/// name is its cache key (source content, size, format, encoder version),
-/// so one name always holds the same bytes.
-pub const OUT_DIR: &str = "_img/";
+/// Where processed versions are published; reserved for them (checked
+/// with the plan). A file's name is its cache key (source content, size,
+/// format, encoder version), so one name always holds the same bytes.
+pub const OUT_DIR: &str = crate::resolve::plan::IMAGES_DIR;
 
 /// Where a site keeps its image cache (git-ignored; safe to delete).
 pub fn cache_dir(root: &Path) -> PathBuf {
@@ -363,20 +363,7 @@ pub fn process_with(
         sources: sources.len(),
         ..Stats::default()
     };
-    let mut svg_errors = check_svgs(site);
-    svg_errors.extend(
-        site.copies
-            .iter()
-            .filter(|c| c.out.starts_with(OUT_DIR))
-            .map(|c| {
-                Diagnostic::file(
-                    codes::COLLISION,
-                    &c.from,
-                    format!("`/{OUT_DIR}` 文件夹留给处理后的图片 (reserved for processed images)"),
-                )
-                .hint("把这个文件移到别的文件夹")
-            }),
-    );
+    let svg_errors = check_svgs(site);
     if sources.is_empty() && !cache_dir.exists() {
         return (BTreeMap::new(), Vec::new(), svg_errors, stats);
     }

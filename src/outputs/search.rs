@@ -28,10 +28,8 @@ impl Family for Search {
     fn describe(&self, ctx: &Ctx, _: Key, out: &mut dyn Sink) {
         out.template("search.html");
         base(ctx, out, PATH, &ctx.string("search"));
-        out.value(
-            "index_url",
-            &ctx.urls.href(&format!("/{}", crate::search::DIR)),
-        );
+        // The script finds the index beside itself (`../search/index/`),
+        // also in an archive whose links were made relative.
         out.value("script", &ctx.urls.href("/js/search.js"));
     }
 }

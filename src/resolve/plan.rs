@@ -183,11 +183,30 @@ pub fn planned(site: &Resolved, outputs: &dyn Outputs) -> Vec<(String, Origin)> 
     out
 }
 
-/// Errors for outputs that leave the output folder, share a path, or
-/// stand where another output needs a folder. Deterministic: reported in
-/// the order of `plan`, which is fixed.
+/// Folders of the output that stages after resolve fill (processed
+/// photos, the search index): nothing the plan lists may stand in them.
+pub const RESERVED: &[(&str, &str)] = &[
+    (IMAGES_DIR, "处理后的图片 (processed images)"),
+    (SEARCH_DIR, "搜索索引 (the search index)"),
+];
+/// Where processed photos are published (`images`).
+pub const IMAGES_DIR: &str = "_img/";
+/// Where the search index is published (`search`).
+pub const SEARCH_DIR: &str = "search/index/";
+
+/// Errors for outputs that leave the output folder, share a path, stand
+/// where another output needs a folder, or in a reserved folder.
+/// Deterministic: reported in the order of `plan`, which is fixed.
 pub fn check(plan: &[(String, Origin)]) -> Vec<Diagnostic> {
     let mut errs = Vec::new();
+    for (path, origin) in plan {
+        if let Some((dir, what)) = RESERVED.iter().find(|(d, _)| path.starts_with(d)) {
+            errs.push(
+                at(origin, format!("`/{dir}` 文件夹留给{what}"))
+                    .hint("给这个文件、栏目或页面换个名字或位置"),
+            );
+        }
+    }
     let mut first: HashMap<&str, usize> = HashMap::with_capacity(plan.len());
     for (i, (path, origin)) in plan.iter().enumerate() {
         if let Err(why) = check_out_path(path) {

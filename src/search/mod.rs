@@ -23,8 +23,8 @@ use crate::resolve::Resolved;
 
 pub mod tokenize;
 
-/// Where the index lives in the output.
-pub const DIR: &str = "search/index/";
+/// Where the index lives in the output (reserved, checked with the plan).
+pub const DIR: &str = crate::resolve::plan::SEARCH_DIR;
 /// How much of a page's text its fragment keeps (for snippets and the
 /// phrase check of the first results).
 const FRAGMENT_CHARS: usize = 1500;

@@ -64,4 +64,22 @@ fn the_index_folder_is_reserved() {
     let out = s.build(&[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("留给搜索索引"), "{}", stderr(&out));
+    // The same rule, with the file named, for the photos' folder, and in
+    // the publishing gate too.
+    s.write("static/_img/y.txt", "y");
+    let out = s.build(&[]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("static/_img/y.txt") && err.contains("留给处理后的图片"),
+        "{err}"
+    );
+    assert!(err.contains("static/search/index/x.js"), "{err}");
+    let (code, findings) = check_json(&s, &[]);
+    assert_eq!(code, Some(1));
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["message"].as_str().unwrap_or("").contains("留给搜索索引")),
+        "{findings:?}"
+    );
 }
