@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Live-preview benchmark (not a test).
 
-    python3 bench/serve.py [--pages 10000] [--edits 20]
+    python3 bench/serve.py [--pages 10000] [--edits 20] [--bin OTHER_EXEMPLAR]
 
 Serves the shared synthetic corpus with `exemplar serve`, listens to the
 live-reload event stream like an open page does, then
@@ -101,8 +101,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", type=int, default=10000)
     ap.add_argument("--edits", type=int, default=20)
+    ap.add_argument("--bin", help="an exemplar binary to time instead of this checkout's "
+                    "(e.g. an older commit's, for a same-run comparison)")
     a = ap.parse_args()
-    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    if not a.bin:
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    binary = a.bin or os.path.join(ROOT, "target", "release", "exemplar")
     site = corpus(a.pages)
     tpl_dir = os.path.join(site, "templates")
     shutil.rmtree(tpl_dir, ignore_errors=True)
@@ -111,7 +115,7 @@ def main():
     with open(os.path.join(tpl_dir, "page.html"), "w", encoding="utf-8") as f:
         f.write(page_tpl)
     t_start = time.perf_counter()
-    proc = subprocess.Popen([os.path.join(ROOT, "target", "release", "exemplar"), "serve", "--root", site, "--port", "0"],
+    proc = subprocess.Popen([binary, "serve", "--root", site, "--port", "0"],
                             stderr=subprocess.PIPE, text=True)
     try:
         url = None

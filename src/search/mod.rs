@@ -12,7 +12,8 @@
 //! - `s/<n>.js`: the terms whose hash falls in shard n, each with its
 //!   postings (page number delta and a weight byte, base64);
 //! - `f/<n>.js`: one per page: title, URL, kind, school, year, date and the
-//!   start of its text, for the results and their snippets.
+//!   start of its text, for the results and their snippets (the number is
+//!   only in the file name, so a page's bytes stay when it moves).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -34,9 +35,6 @@ const IN_TITLE: u8 = 0x80;
 const IN_NAME: u8 = 0x40; // school, brand, slogan, subject
 const IN_LABELS: u8 = 0x20; // tags, district, measures, kind
 const TF_MASK: u8 = 0x1F;
-
-/// The index's files: output path (relative to the output root) → bytes.
-pub type Files = BTreeMap<String, Vec<u8>>;
 
 /// FNV-1a (32 bit) of a term's UTF-8 bytes; `search.js` computes the same.
 pub fn term_hash(term: &str) -> u32 {
@@ -135,16 +133,29 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
+/// A file's bytes, shared between the preview's store and its index.
+pub type Bytes = std::sync::Arc<[u8]>;
+
+/// Where the index's files go as they are made: (path relative to the
+/// index's folder, bytes).
+type Out<'a> = &'a mut dyn FnMut(&str, Bytes) -> std::io::Result<()>;
+
 /// One page as the index sees it.
 pub struct Entry {
-    /// Term → weight byte, sorted by term.
-    terms: Vec<(tokenize::Key, u8)>,
+    /// Its terms, sorted, and the weight byte of each (two slices, not a
+    /// slice of pairs: 9 bytes a term instead of 16, for every page the
+    /// preview keeps).
+    keys: Box<[tokenize::Key]>,
+    weights: Box<[u8]>,
     /// The words among them, with their text.
     words: Vec<(tokenize::Key, String)>,
-    fragment: String,
+    /// The page's fragment file, `EXS.f({...});`: it holds no page number
+    /// (the script takes it from its file name), so a page that moves in
+    /// the order keeps its bytes.
+    fragment: Bytes,
     kind: usize,
     year: i32,
-    district: usize,
+    district: Option<String>,
 }
 
 /// A term's postings as they are encoded: (page number delta, weight),
@@ -154,6 +165,62 @@ struct Postings {
     last: u32,
     bytes: Vec<u8>,
     hash: u32,
+}
+
+impl Postings {
+    fn push(&mut self, n: u32, w: u8) {
+        let delta = if self.bytes.is_empty() {
+            n
+        } else {
+            n - self.last
+        };
+        push_varint(&mut self.bytes, delta);
+        self.bytes.push(w);
+        self.last = n;
+    }
+
+    fn decode(&self) -> Vec<(u32, u8)> {
+        let mut out = Vec::with_capacity(self.bytes.len() / 2);
+        let (mut i, mut doc) = (0, 0u32);
+        while i < self.bytes.len() {
+            let (mut n, mut shift) = (0u32, 0);
+            loop {
+                let b = self.bytes[i];
+                i += 1;
+                n |= u32::from(b & 0x7F) << shift;
+                shift += 7;
+                if b & 0x80 == 0 {
+                    break;
+                }
+            }
+            doc = if out.is_empty() { n } else { doc + n };
+            out.push((doc, self.bytes[i]));
+            i += 1;
+        }
+        out
+    }
+
+    /// Page `n`'s weight set (`Some`) or removed (`None`).
+    fn set(&mut self, n: u32, w: Option<u8>) {
+        let mut list = self.decode();
+        match (list.binary_search_by_key(&n, |p| p.0), w) {
+            (Ok(at), Some(w)) => list[at].1 = w,
+            (Ok(at), None) => {
+                list.remove(at);
+            }
+            (Err(at), Some(w)) => list.insert(at, (n, w)),
+            (Err(_), None) => return,
+        }
+        self.bytes.clear();
+        for (n, w) in list {
+            self.push(n, w);
+        }
+    }
+
+    /// What it adds to the index's size (which sets the shard count).
+    fn size(&self) -> usize {
+        self.bytes.len() * 4 / 3 + 12
+    }
 }
 
 /// What decides the index: every page's place in it, its text (header
@@ -181,7 +248,7 @@ fn inputs_key(site: &Resolved) -> String {
 }
 
 /// Bump when the index's files change for the same input.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// The index of a build, from the cache under `cache_dir` when nothing it
 /// depends on changed, else built (into a hidden folder, renamed when
@@ -263,97 +330,295 @@ const CHUNK: usize = 2048;
 pub fn build_into(
     site: &Resolved,
     body: &(dyn Fn(usize) -> std::sync::Arc<str> + Sync),
-    out: &mut dyn FnMut(&str, Vec<u8>) -> std::io::Result<()>,
+    out: &mut dyn FnMut(&str, &[u8]) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
-    let districts = districts(site);
+    let mut out = |path: &str, bytes: Bytes| out(path, &bytes);
     let mut asm = Assembler::default();
     for chunk in site.by_date.chunks(CHUNK) {
         let entries: Vec<Entry> = chunk
             .par_iter()
-            .map(|&i| entry(site, i, &body(i), &districts))
+            .map(|&i| entry(site, i, &body(i)))
             .collect();
         for e in &entries {
-            asm.add(e, out)?;
+            asm.add(e, &mut out)?;
         }
     }
-    asm.finish(site, &districts, out)
+    let districts = districts(site);
+    let shards = asm.shards();
+    asm.write_shards(&asm.by_shard(shards), None, &mut out)?;
+    out("docs.js", asm.docs_js(&districts))?;
+    out("meta.js", asm.meta_js(site, &districts, shards))
 }
 
 /// The districts of the pages, sorted (the page table numbers them).
 fn districts(site: &Resolved) -> Vec<String> {
-    let mut d: Vec<String> = site
+    let d: std::collections::BTreeSet<&str> = site
         .pages
         .iter()
-        .filter_map(|p| p.district.clone())
+        .filter_map(|p| p.district.as_deref())
         .collect();
-    d.sort();
-    d.dedup();
-    d
+    d.into_iter().map(str::to_string).collect()
 }
 
-/// The preview's index: each page's part is kept between edits and made
-/// again only for a page whose text or joins changed; the files are then
-/// put together from the parts (no page is read or cut again).
+/// The preview's index. Each page's part is kept between edits and made
+/// again only for a page whose text or joins changed. When the pages keep
+/// their order (an edit to a body, a title, tags), only the postings of
+/// the terms whose weight changed are rewritten, and only their shards
+/// encoded again; otherwise the files are put together from the parts
+/// (no page is read or cut again). The random-edit test holds either way
+/// to the bytes of a full build.
 #[derive(Default)]
 pub struct Incremental {
     parts: std::collections::HashMap<String, (u64, std::sync::Arc<Entry>)>,
+    last: Option<Assembled>,
+    files: BTreeMap<String, Bytes>,
+    /// The files the last update replaced; `None` when it may have
+    /// replaced any (put together again).
+    touched: Option<Vec<String>>,
+}
+
+/// The index after an update.
+pub struct Update<'a> {
+    /// Every file, by output path.
+    pub files: &'a BTreeMap<String, Bytes>,
+    /// The files that may differ from the previous update's (`None`: any,
+    /// and the set of files too).
+    pub touched: Option<&'a [String]>,
+}
+
+/// The index as last put together, kept for the next edit.
+struct Assembled {
+    /// Page paths by page number.
+    order: Vec<String>,
+    asm: Assembler,
+    shards: usize,
+    by_shard: Vec<Vec<tokenize::Key>>,
+    /// The sum of the postings' sizes (which sets the shard count).
+    size: usize,
+    /// The districts `docs.js` numbers.
+    districts: Vec<String>,
 }
 
 impl Incremental {
-    pub fn build(
+    /// Bring the index up to date with `site`.
+    pub fn update(
         &mut self,
         site: &Resolved,
         body: &(dyn Fn(usize) -> std::sync::Arc<str> + Sync),
-    ) -> Files {
+    ) -> Update<'_> {
         use rayon::prelude::*;
-        let districts = districts(site);
-        let keys: Vec<u64> = site
-            .by_date
-            .iter()
-            .map(|&i| page_key(site, i, &districts))
-            .collect();
+        self.touched = Some(Vec::new());
+        type Made = (String, u64, std::sync::Arc<Entry>);
+        let measures = measures_key(site);
+        let parts = &self.parts;
         let missing: Vec<(usize, u64)> = site
             .by_date
-            .iter()
-            .zip(&keys)
+            .par_iter()
+            .map(|&i| (i, page_key(site, i, measures)))
             .filter(|(i, k)| {
-                self.parts
-                    .get(&site.pages[**i].path)
-                    .is_none_or(|(old, _)| old != *k)
+                parts
+                    .get(&site.pages[*i].path)
+                    .is_none_or(|(old, _)| old != k)
             })
-            .map(|(i, k)| (*i, *k))
             .collect();
-        let made: Vec<(String, u64, std::sync::Arc<Entry>)> = missing
+        let made: Vec<Made> = missing
             .par_iter()
             .map(|&(i, k)| {
-                let e = entry(site, i, &body(i), &districts);
+                let e = entry(site, i, &body(i));
                 (site.pages[i].path.clone(), k, std::sync::Arc::new(e))
             })
             .collect();
+        let mut changed = Vec::with_capacity(made.len());
         for (path, k, e) in made {
-            self.parts.insert(path, (k, e));
+            let old = self.parts.insert(path.clone(), (k, e.clone()));
+            changed.push((path, old.map(|(_, e)| e), e));
         }
-        let live: std::collections::HashSet<&str> =
-            site.pages.iter().map(|p| p.path.as_str()).collect();
-        self.parts.retain(|p, _| live.contains(p.as_str()));
-        let mut files = Files::new();
-        let mut put = |path: &str, bytes: Vec<u8>| {
+        // Every page has its part now; any more are of pages gone.
+        if self.parts.len() > site.by_date.len() {
+            let live: std::collections::HashSet<&str> = site
+                .by_date
+                .iter()
+                .map(|&i| site.pages[i].path.as_str())
+                .collect();
+            self.parts.retain(|p, _| live.contains(p.as_str()));
+        }
+        let districts = districts(site);
+        let order: Vec<&str> = site
+            .by_date
+            .iter()
+            .map(|&i| site.pages[i].path.as_str())
+            .collect();
+        let same_order = self
+            .last
+            .as_ref()
+            .is_some_and(|l| l.order.iter().map(String::as_str).eq(order.iter().copied()));
+        let rows_changed = !changed.is_empty() || !same_order;
+        if !same_order || !self.patch(&changed, &order) {
+            self.assemble(&order);
+        }
+        let last = self.last.as_ref().expect("assembled");
+        let (files, touched) = (&mut self.files, &mut self.touched);
+        let mut put = |path: &str, bytes: Bytes| {
+            let path = format!("{DIR}{path}");
+            if files.get(&path) != Some(&bytes) {
+                if let Some(t) = touched.as_mut() {
+                    t.push(path.clone());
+                }
+                files.insert(path, bytes);
+            }
+        };
+        if rows_changed || last.districts != districts {
+            put("docs.js", last.asm.docs_js(&districts));
+        }
+        put("meta.js", last.asm.meta_js(site, &districts, last.shards));
+        if let Some(last) = self.last.as_mut() {
+            last.districts = districts;
+        }
+        Update {
+            files: &self.files,
+            touched: self.touched.as_deref(),
+        }
+    }
+
+    /// Put every file together from the parts.
+    fn assemble(&mut self, order: &[&str]) {
+        let mut asm = Assembler::default();
+        let mut files = BTreeMap::new();
+        let mut out = |path: &str, bytes: Bytes| {
             files.insert(format!("{DIR}{path}"), bytes);
             Ok(())
         };
-        let mut asm = Assembler::default();
-        for &i in &site.by_date {
-            let e = self.parts[&site.pages[i].path].1.clone();
-            asm.add(&e, &mut put).expect("memory");
+        for path in order {
+            asm.add(&self.parts[*path].1, &mut out).expect("memory");
         }
-        asm.finish(site, &districts, &mut put).expect("memory");
-        files
+        let shards = asm.shards();
+        let by_shard = asm.by_shard(shards);
+        asm.write_shards(&by_shard, None, &mut out).expect("memory");
+        self.files = files;
+        self.touched = None;
+        self.last = Some(Assembled {
+            order: order.iter().map(|p| p.to_string()).collect(),
+            size: asm.postings.values().map(Postings::size).sum(),
+            asm,
+            shards,
+            by_shard,
+            districts: Vec::new(),
+        });
+    }
+
+    /// Rewrite what `changed` pages (same order as before) touch: their
+    /// terms' postings, their shards, their fragments. False when the
+    /// shard count would change (then everything is put together again).
+    fn patch(&mut self, changed: &[Changed], order: &[&str]) -> bool {
+        let Some(last) = self.last.as_mut() else {
+            return false;
+        };
+        if changed.is_empty() {
+            return true;
+        }
+        let number: std::collections::HashMap<&str, u32> = order
+            .iter()
+            .enumerate()
+            .map(|(n, p)| (*p, n as u32))
+            .collect();
+        let mut touched = std::collections::BTreeSet::new();
+        for (path, old, new) in changed {
+            let Some(old) = old else {
+                return false; // a new page moves the order
+            };
+            let n = number[path.as_str()];
+            let asm = &mut last.asm;
+            for (k, w) in &new.words {
+                asm.words.entry(*k).or_insert_with(|| w.clone());
+            }
+            asm.docs_rows[n as usize] = (new.kind, new.year, new.district.clone());
+            // Walk both sorted term lists: each term whose weight differs.
+            let (mut a, mut b) = (0, 0);
+            while a < old.keys.len() || b < new.keys.len() {
+                let (key, w) = match (old.keys.get(a), new.keys.get(b)) {
+                    (Some(x), Some(y)) if x == y => {
+                        let same = old.weights[a] == new.weights[b];
+                        a += 1;
+                        b += 1;
+                        if same {
+                            continue;
+                        }
+                        (*y, Some(new.weights[b - 1]))
+                    }
+                    (Some(x), y) if y.is_none_or(|y| x < y) => {
+                        a += 1;
+                        (*x, None)
+                    }
+                    (_, Some(y)) => {
+                        b += 1;
+                        (*y, Some(new.weights[b - 1]))
+                    }
+                    _ => unreachable!("one list has a term left"),
+                };
+                let words = &asm.words;
+                let p = asm.postings.entry(key).or_insert_with(|| Postings {
+                    hash: key_hash(key, words),
+                    ..Default::default()
+                });
+                let (before, fresh) = (p.size(), p.bytes.is_empty());
+                p.set(n, w);
+                let shard = p.hash as usize % last.shards;
+                touched.insert(shard);
+                if p.bytes.is_empty() {
+                    last.size -= before;
+                    asm.postings.remove(&key);
+                    last.by_shard[shard].retain(|k| *k != key);
+                } else {
+                    last.size = last.size + p.size() - if fresh { 0 } else { before };
+                    if fresh {
+                        last.by_shard[shard].push(key);
+                    }
+                }
+            }
+            let path = format!("{DIR}f/{n}.js");
+            if let Some(t) = self.touched.as_mut() {
+                t.push(path.clone());
+            }
+            self.files.insert(path, new.fragment.clone());
+        }
+        if shard_count(last.size) != last.shards {
+            return false;
+        }
+        let (files, report) = (&mut self.files, &mut self.touched);
+        last.asm
+            .write_shards(&last.by_shard, Some(&touched), &mut |path, bytes| {
+                let path = format!("{DIR}{path}");
+                if let Some(t) = report.as_mut() {
+                    t.push(path.clone());
+                }
+                files.insert(path, bytes);
+                Ok(())
+            })
+            .expect("memory");
+        true
     }
 }
 
-/// What page `i`'s part of the index depends on.
-fn page_key(site: &Resolved, i: usize, districts: &[String]) -> u64 {
+/// The measures' names (a page's labels), which every page's part reads.
+fn measures_key(site: &Resolved) -> u64 {
+    use std::hash::Hasher;
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for t in &site.measures {
+        h.write(t.slug.as_bytes());
+        h.write_u8(0);
+        h.write(t.name.as_bytes());
+        h.write_u8(0);
+    }
+    h.digest()
+}
+
+/// A page whose part was made again: its path, the old part (`None`
+/// for a new page) and the new.
+type Changed = (String, Option<std::sync::Arc<Entry>>, std::sync::Arc<Entry>);
+
+/// What page `i`'s part of the index depends on (`measures`: their key).
+fn page_key(site: &Resolved, i: usize, measures: u64) -> u64 {
     use std::hash::Hasher;
     let p = &site.pages[i];
     let mut h = xxhash_rust::xxh3::Xxh3::new();
@@ -362,12 +627,18 @@ fn page_key(site: &Resolved, i: usize, districts: &[String]) -> u64 {
     h.write(p.kind.name().as_bytes());
     h.write_i32(p.year.unwrap_or(0));
     h.write(p.district.as_deref().unwrap_or("").as_bytes());
-    h.write_usize(districts.len());
     h.write(p.school.as_ref().map_or("", |s| s.name.as_str()).as_bytes());
-    for t in &site.measures {
-        h.write(t.name.as_bytes());
-    }
+    h.write_u64(measures);
     h.digest()
+}
+
+/// The hash of a term (which shard it goes to), its text from the key or
+/// from the words seen.
+fn key_hash(key: tokenize::Key, words: &std::collections::HashMap<tokenize::Key, String>) -> u32 {
+    tokenize::key_text(key)
+        .as_deref()
+        .or_else(|| words.get(&key).map(String::as_str))
+        .map_or(0, term_hash)
 }
 
 /// Puts the index's files together from the pages' parts, in page order.
@@ -376,102 +647,107 @@ struct Assembler {
     /// Postings by term, pages newest first, with the term's hash.
     postings: std::collections::HashMap<tokenize::Key, Postings>,
     words: std::collections::HashMap<tokenize::Key, String>,
-    docs: String,
-    years: Vec<i32>,
-    n: u32,
+    /// Per page: kind, year, district.
+    docs_rows: Vec<(usize, i32, Option<String>)>,
 }
 
 impl Assembler {
-    fn add(
-        &mut self,
-        e: &Entry,
-        out: &mut dyn FnMut(&str, Vec<u8>) -> std::io::Result<()>,
-    ) -> std::io::Result<()> {
-        let n = self.n;
-        self.n += 1;
+    /// The next page: its postings, and its fragment file to `out`.
+    fn add(&mut self, e: &Entry, out: Out) -> std::io::Result<()> {
+        let n = self.docs_rows.len() as u32;
         for (key, w) in &e.words {
             self.words.entry(*key).or_insert_with(|| w.clone());
         }
-        for &(key, w) in &e.terms {
+        for (&key, &w) in e.keys.iter().zip(e.weights.iter()) {
             let words = &self.words;
-            let p = self.postings.entry(key).or_insert_with(|| Postings {
-                hash: tokenize::key_text(key)
-                    .as_deref()
-                    .or_else(|| words.get(&key).map(String::as_str))
-                    .map_or(0, term_hash),
-                ..Default::default()
-            });
-            let delta = if p.bytes.is_empty() { n } else { n - p.last };
-            push_varint(&mut p.bytes, delta);
-            p.bytes.push(w);
-            p.last = n;
+            self.postings
+                .entry(key)
+                .or_insert_with(|| Postings {
+                    hash: key_hash(key, words),
+                    ..Default::default()
+                })
+                .push(n, w);
         }
-        out(
-            &format!("f/{n}.js"),
-            format!("EXS.f({n},{});\n", e.fragment).into_bytes(),
-        )?;
-        if n > 0 {
-            self.docs.push(';');
+        self.docs_rows.push((e.kind, e.year, e.district.clone()));
+        out(&format!("f/{n}.js"), e.fragment.clone())
+    }
+
+    /// The shard count for the postings so far.
+    fn shards(&self) -> usize {
+        shard_count(self.postings.values().map(Postings::size).sum())
+    }
+
+    /// The terms of each shard.
+    fn by_shard(&self, shards: usize) -> Vec<Vec<tokenize::Key>> {
+        let mut by_shard = vec![Vec::new(); shards];
+        for (k, p) in &self.postings {
+            by_shard[p.hash as usize % shards].push(*k);
         }
-        let _ = write!(self.docs, "{},{},{}", e.kind, e.year, e.district);
-        if e.year > 0 {
-            self.years.push(e.year);
+        by_shard
+    }
+
+    /// Encode the shards (those in `only`, or all) to `out`.
+    fn write_shards(
+        &self,
+        by_shard: &[Vec<tokenize::Key>],
+        only: Option<&std::collections::BTreeSet<usize>>,
+        out: Out,
+    ) -> std::io::Result<()> {
+        use rayon::prelude::*;
+        let wanted: Vec<usize> = match only {
+            Some(set) => set.iter().copied().collect(),
+            None => (0..by_shard.len()).collect(),
+        };
+        for group in wanted.chunks(256) {
+            let made: Vec<(usize, String)> = group
+                .par_iter()
+                .map(|&s| (s, self.shard_js(s, &by_shard[s])))
+                .collect();
+            for (s, js) in made {
+                out(&format!("s/{s}.js"), js.into_bytes().into())?;
+            }
         }
         Ok(())
     }
 
-    fn finish(
-        mut self,
-        site: &Resolved,
-        districts: &[String],
-        out: &mut dyn FnMut(&str, Vec<u8>) -> std::io::Result<()>,
-    ) -> std::io::Result<()> {
-        use rayon::prelude::*;
-        out(
-            "docs.js",
-            format!("EXS.d(\"{}\");\n", self.docs).into_bytes(),
-        )?;
-        let total: usize = self
-            .postings
-            .values()
-            .map(|p| p.bytes.len() * 4 / 3 + 12)
-            .sum();
-        let shards = shard_count(total);
-        let mut by_shard: Vec<Vec<tokenize::Key>> = vec![Vec::new(); shards];
-        for (k, p) in &self.postings {
-            by_shard[p.hash as usize % shards].push(*k);
-        }
-        let words = &self.words;
-        let postings = &self.postings;
+    fn shard_js(&self, s: usize, keys: &[tokenize::Key]) -> String {
         let text_of_key = |k: tokenize::Key| {
-            tokenize::key_text(k).unwrap_or_else(|| words.get(&k).cloned().unwrap_or_default())
+            tokenize::key_text(k).unwrap_or_else(|| self.words.get(&k).cloned().unwrap_or_default())
         };
-        for (start, group) in by_shard.chunks(256).enumerate() {
-            let made: Vec<(usize, String)> = group
-                .par_iter()
-                .enumerate()
-                .map(|(j, keys)| {
-                    let mut terms: Vec<(String, &Postings)> = keys
-                        .iter()
-                        .map(|k| (text_of_key(*k), &postings[k]))
-                        .collect();
-                    terms.sort_by(|a, b| a.0.cmp(&b.0));
-                    let s = start * 256 + j;
-                    let mut js = format!("EXS.s({s},{{");
-                    for (t, (term, p)) in terms.iter().enumerate() {
-                        if t > 0 {
-                            js.push(',');
-                        }
-                        let _ = write!(js, "{}:\"{}\"", js_string(term), base64(&p.bytes));
-                    }
-                    js.push_str("});\n");
-                    (s, js)
-                })
-                .collect();
-            for (s, js) in made {
-                out(&format!("s/{s}.js"), js.into_bytes())?;
+        let mut terms: Vec<(String, &Postings)> = keys
+            .iter()
+            .map(|k| (text_of_key(*k), &self.postings[k]))
+            .collect();
+        terms.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut js = format!("EXS.s({s},{{");
+        for (t, (term, p)) in terms.iter().enumerate() {
+            if t > 0 {
+                js.push(',');
             }
+            let _ = write!(js, "{}:\"{}\"", js_string(term), base64(&p.bytes));
         }
+        js.push_str("});\n");
+        js
+    }
+
+    /// `docs.js`: per page its kind, year and district number.
+    fn docs_js(&self, districts: &[String]) -> Bytes {
+        let mut docs = String::with_capacity(self.docs_rows.len() * 10);
+        for (n, (kind, year, district)) in self.docs_rows.iter().enumerate() {
+            let d = district
+                .as_ref()
+                .and_then(|d| districts.binary_search(d).ok())
+                .map_or(0, |x| x + 1);
+            if n > 0 {
+                docs.push(';');
+            }
+            let _ = write!(docs, "{kind},{year},{d}");
+        }
+        format!("EXS.d(\"{docs}\");\n").into_bytes().into()
+    }
+
+    /// `meta.js`: shard count, kinds, years, districts, school names.
+    fn meta_js(&self, site: &Resolved, districts: &[String], shards: usize) -> Bytes {
         let mut schools: Vec<&str> = site
             .pages
             .iter()
@@ -479,23 +755,30 @@ impl Assembler {
             .collect();
         schools.sort_unstable();
         schools.dedup();
+        let mut years: Vec<i32> = self
+            .docs_rows
+            .iter()
+            .map(|r| r.1)
+            .filter(|y| *y > 0)
+            .collect();
+        years.sort_unstable_by(|a, b| b.cmp(a));
+        years.dedup();
         let list = |v: &mut dyn Iterator<Item = String>| v.collect::<Vec<_>>().join(",");
-        self.years.sort_unstable_by(|a, b| b.cmp(a));
-        self.years.dedup();
-        let meta = format!(
-            "EXS.m({{\"v\":1,\"n\":{},\"shards\":{shards},\"kinds\":[{}],\"years\":[{}],\"districts\":[{}],\"schools\":[{}]}});\n",
-            self.n,
+        format!(
+            "EXS.m({{\"v\":{VERSION},\"n\":{},\"shards\":{shards},\"kinds\":[{}],\"years\":[{}],\"districts\":[{}],\"schools\":[{}]}});\n",
+            self.docs_rows.len(),
             list(&mut Kind::ALL.iter().map(|k| format!("[{},{}]", js_string(k.name()), js_string(if *k == Kind::Page { "" } else { k.label() })))),
-            list(&mut self.years.iter().map(i32::to_string)),
+            list(&mut years.iter().map(i32::to_string)),
             list(&mut districts.iter().map(|d| js_string(d))),
             list(&mut schools.iter().map(|s| js_string(s))),
-        );
-        out("meta.js", meta.into_bytes())
+        )
+        .into_bytes()
+        .into()
     }
 }
 
 /// Page `i` as the index sees it.
-fn entry(site: &Resolved, i: usize, html: &str, districts: &[String]) -> Entry {
+fn entry(site: &Resolved, i: usize, html: &str) -> Entry {
     let kinds = Kind::ALL;
     use std::collections::HashMap;
     let p = &site.pages[i];
@@ -553,7 +836,7 @@ fn entry(site: &Resolved, i: usize, html: &str, districts: &[String]) -> Entry {
     let school = p.school.as_ref().map(|s| s.name.as_str()).unwrap_or("");
     let start: String = text.chars().take(FRAGMENT_CHARS).collect();
     let fragment = format!(
-        "{{\"t\":{},\"u\":{},\"k\":{},\"s\":{},\"y\":{},\"d\":{},\"dt\":{},\"m\":{},\"x\":{}}}",
+        "EXS.f({{\"t\":{},\"u\":{},\"k\":{},\"s\":{},\"y\":{},\"d\":{},\"dt\":{},\"m\":{},\"x\":{}}});\n",
         js_string(p.title()),
         js_string(p.path.trim_start_matches('/')),
         js_string(if p.kind == Kind::Page {
@@ -569,16 +852,13 @@ fn entry(site: &Resolved, i: usize, html: &str, districts: &[String]) -> Entry {
         js_string(&start)
     );
     Entry {
-        terms,
+        keys: terms.iter().map(|t| t.0).collect(),
+        weights: terms.iter().map(|t| t.1).collect(),
         words: words.into_iter().collect(),
-        fragment,
+        fragment: fragment.into_bytes().into(),
         kind: kinds.iter().position(|k| *k == p.kind).unwrap_or(0),
         year: p.year.unwrap_or(0),
-        district: p
-            .district
-            .as_ref()
-            .and_then(|d| districts.binary_search(d).ok())
-            .map_or(0, |x| x + 1),
+        district: p.district.clone(),
     }
 }
 

@@ -38,9 +38,41 @@ pub struct Output {
     sig: Option<u64>,
 }
 
-/// Every output of the current build, by path relative to the site root
-/// (`brands/x/index.html`).
-pub type Store = HashMap<String, Output>;
+/// Files by path relative to the site root (`brands/x/index.html`).
+///
+/// Keyed with FxHash (rustc-hash): every edit builds the map again (tens
+/// of thousands of inserts and lookups at 10k pages), and its keys are
+/// our own output paths on a loopback preview, so SipHash's defence
+/// against chosen keys buys nothing here and costs milliseconds.
+pub type Files = HashMap<String, Output, rustc_hash::FxBuildHasher>;
+
+/// Every output of the current build: rendered pages and copied files,
+/// made again on every update, and the search index beside them, shared
+/// with the previous store when an update does not touch it (an edit
+/// changes a few of its ten thousand files at most).
+#[derive(Clone, Default)]
+pub struct Store {
+    files: Files,
+    index: Arc<Files>,
+}
+
+impl Store {
+    pub fn get(&self, path: &str) -> Option<&Output> {
+        self.files.get(path).or_else(|| self.index.get(path))
+    }
+    pub fn contains_key(&self, path: &str) -> bool {
+        self.get(path).is_some()
+    }
+    pub fn len(&self) -> usize {
+        self.files.len() + self.index.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Output)> {
+        self.files.iter().chain(self.index.iter())
+    }
+}
 
 /// What an update did, for the live-reload message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,7 +153,7 @@ impl Engine {
             md: Mutex::new(HashMap::new()),
             site: None,
             values: PerPage::default(),
-            store: Arc::new(Store::new()),
+            store: Arc::new(Store::default()),
             static_keys: BTreeSet::new(),
             errors: vec![],
             search: Default::default(),
@@ -384,8 +416,8 @@ impl Engine {
         }
         let site = self.site.as_ref()?;
         let mut store = (*self.store).clone();
-        store.retain(|k, _| !self.static_keys.contains(k));
-        let (changed, keys) = copy_files(&mut store, site, &self.store);
+        store.files.retain(|k, _| !self.static_keys.contains(k));
+        let (changed, keys) = copy_files(&mut store.files, site, &self.store);
         // A changed photo changes its processed versions and the pages
         // showing them: that takes the image stage, in a rebuild.
         let photo_changed = keys
@@ -464,11 +496,14 @@ impl Engine {
             );
         }
         self.values = ctx.into_values();
-        let mut store = Store::with_capacity(results.len() + self.static_keys.len());
+        let mut store = Files::with_capacity_and_hasher(
+            self.store.files.len().max(results.len()),
+            Default::default(),
+        );
         if let Scope::Page(_) = scope {
             // Copied files stay as they are; every job is in `results`.
             for k in &self.static_keys {
-                if let Some(o) = self.store.get(k) {
+                if let Some(o) = self.store.files.get(k) {
                     store.insert(k.clone(), o.clone());
                 }
             }
@@ -489,20 +524,47 @@ impl Engine {
             self.errors = errors;
             return Change::Reload;
         }
-        // The search index: only changed pages are read and cut again.
-        let index = self
+        // The search index: only changed pages are read and cut again,
+        // and only the files they touch are put in a new store.
+        let t1 = std::time::Instant::now();
+        let update = self
             .search
-            .build(site, &|i| site.pages[i].rendered.html.clone());
-        for (k, bytes) in index {
-            changed |= put_file(&mut store, &self.store, k, bytes);
+            .update(site, &|i| site.pages[i].rendered.html.clone());
+        let old = &self.store;
+        let index = match update.touched {
+            Some([]) => old.index.clone(),
+            Some(touched) => {
+                let mut index = (*old.index).clone();
+                for k in touched {
+                    changed |= put_shared(&mut index, old, k, &update.files[k]);
+                }
+                Arc::new(index)
+            }
+            None => {
+                let mut index =
+                    Files::with_capacity_and_hasher(update.files.len(), Default::default());
+                for (k, bytes) in update.files {
+                    changed |= put_shared(&mut index, old, k, bytes);
+                }
+                changed |= index.len() != old.index.len()
+                    || index.keys().any(|k| !old.index.contains_key(k));
+                Arc::new(index)
+            }
+        };
+        if std::env::var_os("EXEMPLAR_TIMINGS").is_some() {
+            eprintln!("[timing] search index: {:?}", t1.elapsed());
         }
         if let Scope::All = scope {
             let (c, keys) = copy_files(&mut store, site, &self.store);
             changed |= c || keys != self.static_keys;
             self.static_keys = keys;
         }
-        changed |=
-            store.len() != self.store.len() || store.keys().any(|k| !self.store.contains_key(k));
+        let old = &self.store.files;
+        changed |= store.len() != old.len() || store.keys().any(|k| !old.contains_key(k));
+        let store = Store {
+            files: store,
+            index,
+        };
         self.store = Arc::new(store);
         let had_errors = !self.errors.is_empty();
         self.errors.clear();
@@ -528,7 +590,7 @@ enum Scope {
 
 /// Copy theme/site statics and bundle assets into `store`, reading each
 /// file: whether any bytes differ from `old`, and the keys copied.
-fn copy_files(store: &mut Store, site: &Resolved, old: &Store) -> (bool, BTreeSet<String>) {
+fn copy_files(store: &mut Files, site: &Resolved, old: &Store) -> (bool, BTreeSet<String>) {
     let read: Vec<(String, Vec<u8>)> = site
         .copies
         .par_iter()
@@ -550,7 +612,7 @@ fn copy_files(store: &mut Store, site: &Resolved, old: &Store) -> (bool, BTreeSe
 /// Put a file that is not rendered (a copy, the search index) into
 /// `store`, keeping `old`'s output when the bytes are the same; whether
 /// they changed.
-fn put_file(store: &mut Store, old: &Store, k: String, bytes: Vec<u8>) -> bool {
+fn put_file(store: &mut Files, old: &Store, k: String, bytes: Vec<u8>) -> bool {
     match old.get(&k) {
         Some(o) if *o.bytes == *bytes => {
             store.insert(k, o.clone());
@@ -562,6 +624,29 @@ fn put_file(store: &mut Store, old: &Store, k: String, bytes: Vec<u8>) -> bool {
                 Output {
                     etag: etag(&bytes),
                     bytes: bytes.into(),
+                    sig: None,
+                },
+            );
+            true
+        }
+    }
+}
+
+/// Put a file of the search index into `store`: `old`'s output when it
+/// holds these bytes (the same allocation when the index kept the file),
+/// else a new one; whether it changed.
+fn put_shared(store: &mut Files, old: &Store, k: &str, bytes: &Arc<[u8]>) -> bool {
+    match old.get(k) {
+        Some(o) if Arc::ptr_eq(&o.bytes, bytes) || o.bytes == *bytes => {
+            store.insert(k.to_string(), o.clone());
+            false
+        }
+        _ => {
+            store.insert(
+                k.to_string(),
+                Output {
+                    etag: etag(bytes),
+                    bytes: bytes.clone(),
                     sig: None,
                 },
             );

@@ -257,14 +257,14 @@ impl World<'_> {
     }
 }
 
-fn files(e: &Engine) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn files(e: &Engine) -> BTreeMap<String, Vec<u8>> {
     e.store()
         .iter()
         .map(|(k, o)| (k.clone(), o.bytes.to_vec()))
         .collect()
 }
 
-fn engine(dir: &std::path::Path) -> Engine {
+pub(crate) fn engine(dir: &std::path::Path) -> Engine {
     Engine::start(Options {
         root: dir.to_path_buf(),
         drafts: true,

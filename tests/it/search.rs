@@ -83,3 +83,63 @@ fn the_index_folder_is_reserved() {
         "{findings:?}"
     );
 }
+
+/// The preview patches its index after a body edit (only the touched
+/// terms and shards); a pasted long text that grows the index past a
+/// shard-count boundary, and its removal, must still give a full build's
+/// bytes.
+#[test]
+fn preview_index_equals_a_build_when_a_pasted_text_changes_the_shard_count() {
+    use crate::random_edits::{engine, files};
+    let s = good();
+    let index = |e: &exemplar::serve::engine::Engine| {
+        files(e)
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("search/index/"))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let shard_count = |files: &std::collections::BTreeMap<String, Vec<u8>>| {
+        let meta = String::from_utf8(files["search/index/meta.js"].clone()).unwrap();
+        let at = meta.find("\"shards\":").unwrap() + 9;
+        meta[at..]
+            .split(',')
+            .next()
+            .unwrap()
+            .parse::<usize>()
+            .unwrap()
+    };
+    let page = "content/deeds/中文名.md";
+    let original = s.read(page);
+    // Thousands of different CJK pairs, as from a pasted long report.
+    let mut x: u32 = 12345;
+    let pasted: String = (0..40_000)
+        .map(|_| {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            char::from_u32(0x4E00 + (x >> 16) % 3000).unwrap()
+        })
+        .collect();
+    let mut e = engine(&s.dir);
+    let before = shard_count(&index(&e));
+    let mut counts = vec![before];
+    for text in [original.replace("事迹正文。", &pasted), original.clone()] {
+        s.write(page, &text);
+        e.update(&[s.dir.join(page)]);
+        let (got, want) = (index(&e), index(&engine(&s.dir)));
+        assert_eq!(
+            got.keys().collect::<Vec<_>>(),
+            want.keys().collect::<Vec<_>>()
+        );
+        for (k, v) in &got {
+            assert!(*v == want[k], "{k} differs from a full build");
+        }
+        counts.push(shard_count(&got));
+    }
+    assert!(
+        counts[1] > counts[0],
+        "the paste grows the index: {counts:?}"
+    );
+    assert_eq!(
+        counts[2], counts[0],
+        "and its removal shrinks it: {counts:?}"
+    );
+}

@@ -21,7 +21,11 @@
       done('docs.js');
     },
     s: function (n, t) { S.shards[n] = t; done('s/' + n + '.js'); },
-    f: function (n, f) { S.frags[n] = f; done('f/' + n + '.js'); }
+    // A fragment's number is its file name (so a page keeps its bytes when it moves).
+    f: function (f) {
+      var m = /\/f\/(\d+)\.js$/.exec(document.currentScript ? document.currentScript.src : '');
+      if (m) { S.frags[+m[1]] = f; done('f/' + m[1] + '.js'); }
+    }
   };
   function load(path) {
     if (waiting[path]) return waiting[path].promise;
