@@ -21,8 +21,11 @@ SHARED=${SHARED:-../shared}
 OUT=bench/out
 mkdir -p "$OUT"
 
-cargo build --release --quiet
-BIN=$PWD/target/release/exemplar
+# EXEMPLAR_BIN times another build of exemplar (e.g. an older commit's,
+# for a same-session comparison), EX_DIR gives it its own corpus copy (its
+# caches then stay its own), NO_HUGO=1 leaves Hugo out.
+if [ -z "${EXEMPLAR_BIN:-}" ]; then cargo build --release --quiet; fi
+BIN=${EXEMPLAR_BIN:-$PWD/target/release/exemplar}
 
 corpus() { # flavor → dir
   local dir="$OUT/corpus-$1-$PAGES"
@@ -64,7 +67,7 @@ aside() { # dir... → moved into $TRASH
   for d in "$@"; do if [ -e "$d" ]; then mv "$d" "$TRASH/$(basename "$d")-$RANDOM$RANDOM"; fi; done
 }
 
-EX=$(corpus exemplar)
+EX=${EX_DIR:-$(corpus exemplar)}
 echo "corpus: $PAGES pages ($(du -sh "$EX/content" | cut -f1) of Markdown), $(nproc) cores"
 "$BIN" build --root "$EX" >/dev/null 2>&1 # warm the page cache and the output
 time_runs "exemplar rebuild" ":" "$BIN" build --root "$EX"
@@ -78,7 +81,7 @@ time_runs "exemplar fresh (rm)" "rm -rf '$EX/public' '$EX/.public.prev' '$EX/.pu
 EX_FRESH=$LAST_WALL
 echo "files written: $(find "$EX/public" -type f | wc -l)"
 
-if command -v hugo >/dev/null 2>&1; then
+if [ -z "${NO_HUGO:-}" ] && command -v hugo >/dev/null 2>&1; then
   sleep 61
   HU=$(corpus hugo)
   HV=$(hugo version | grep -o 'v[0-9.]*' | head -1)

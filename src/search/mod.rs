@@ -273,8 +273,26 @@ pub fn cached(
         let _ = std::fs::remove_dir_all(&tmp);
         std::fs::create_dir_all(tmp.join("s"))?;
         std::fs::create_dir_all(tmp.join("f"))?;
-        let made = build_into(site, body, &mut |path, bytes| {
-            std::fs::write(tmp.join(path), bytes)
+        // Files are written by a thread of their own, beside the cutting.
+        let made = std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(4096);
+            let tmp = &tmp;
+            let writer = scope.spawn(move || -> std::io::Result<()> {
+                for (path, bytes) in rx {
+                    std::fs::write(tmp.join(path), bytes)?;
+                }
+                Ok(())
+            });
+            let made = build_into(site, body, &mut |path, bytes| {
+                tx.send((path.to_string(), bytes.to_vec()))
+                    .map_err(|_| std::io::Error::other("the index writer stopped"))
+            });
+            drop(tx);
+            let written = writer
+                .join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("the index writer failed")));
+            // The writer's own error says more than "stopped".
+            written.and(made)
         })
         .and_then(|()| std::fs::write(tmp.join(COMPLETE), b""));
         if let Err(e) = made {
@@ -634,7 +652,7 @@ fn page_key(site: &Resolved, i: usize, measures: u64) -> u64 {
 
 /// The hash of a term (which shard it goes to), its text from the key or
 /// from the words seen.
-fn key_hash(key: tokenize::Key, words: &std::collections::HashMap<tokenize::Key, String>) -> u32 {
+fn key_hash(key: tokenize::Key, words: &rustc_hash::FxHashMap<tokenize::Key, String>) -> u32 {
     tokenize::key_text(key)
         .as_deref()
         .or_else(|| words.get(&key).map(String::as_str))
@@ -645,8 +663,8 @@ fn key_hash(key: tokenize::Key, words: &std::collections::HashMap<tokenize::Key,
 #[derive(Default)]
 struct Assembler {
     /// Postings by term, pages newest first, with the term's hash.
-    postings: std::collections::HashMap<tokenize::Key, Postings>,
-    words: std::collections::HashMap<tokenize::Key, String>,
+    postings: rustc_hash::FxHashMap<tokenize::Key, Postings>,
+    words: rustc_hash::FxHashMap<tokenize::Key, String>,
     /// Per page: kind, year, district.
     docs_rows: Vec<(usize, i32, Option<String>)>,
 }
@@ -784,8 +802,9 @@ fn entry(site: &Resolved, i: usize, html: &str) -> Entry {
     let p = &site.pages[i];
     let h = &p.doc.header;
     let text = text_of(html);
-    let mut weights: HashMap<tokenize::Key, u8> = HashMap::with_capacity(1024);
-    let mut words: HashMap<tokenize::Key, String> = HashMap::new();
+    let mut weights: rustc_hash::FxHashMap<tokenize::Key, u8> =
+        HashMap::with_capacity_and_hasher(1024, Default::default());
+    let mut words: rustc_hash::FxHashMap<tokenize::Key, String> = HashMap::default();
     let mut keys: Vec<tokenize::Key> = Vec::with_capacity(text.len() / 2);
     let mut mark = |s: &str, bit: u8| {
         keys.clear();
