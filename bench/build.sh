@@ -6,7 +6,9 @@
 # Generates ../shared/bench/gen_corpus.py --flavor exemplar (cached under
 # bench/out/), builds exemplar in release mode and times `exemplar build` on
 # the corpus RUNS times in two situations:
-#   rebuild  - public/ from the previous build is there (the everyday case)
+#   rebuild  - public/ from the previous build is there, nothing changed
+#   rebuild, 1 edit - the same after one page's body was edited (the
+#              everyday case)
 #   fresh    - no public/ and no recycled staging folder (the body cache
 #              in .exemplar-cache/ stays)
 #   cold     - no public/ and no .exemplar-cache/ either
@@ -72,6 +74,12 @@ echo "corpus: $PAGES pages ($(du -sh "$EX/content" | cut -f1) of Markdown), $(np
 "$BIN" build --root "$EX" >/dev/null 2>&1 # warm the page cache and the output
 time_runs "exemplar rebuild" ":" "$BIN" build --root "$EX"
 EX_WALL=$LAST_WALL
+# The everyday case: one page's body edited, then a build.
+EDITED="$EX/content/deeds/deed-00042.md"
+cp "$EDITED" "$OUT/edited.orig"
+time_runs "exemplar rebuild, 1 edit" "echo '编辑：新增的一段文字。' >> '$EDITED'" "$BIN" build --root "$EX"
+cp "$OUT/edited.orig" "$EDITED"; rm -f "$OUT/edited.orig"
+"$BIN" build --root "$EX" >/dev/null 2>&1
 time_runs "exemplar fresh (moved)" "aside '$EX/public' '$EX/.public.prev' '$EX/.public.staging'; sync" "$BIN" build --root "$EX"
 EX_MOVED=$LAST_WALL
 # As on a new checkout with no cache either: every body rendered again.

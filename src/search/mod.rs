@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use crate::model::Kind;
 use crate::resolve::Resolved;
 
+mod parts;
 pub mod tokenize;
 
 /// Where the index lives in the output (reserved, checked with the plan).
@@ -269,38 +270,10 @@ pub fn cached(
     let dir = root.join(&key);
     if !dir.join(COMPLETE).is_file() {
         std::fs::create_dir_all(&root)?;
-        let tmp = root.join(format!(".building-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&tmp);
-        std::fs::create_dir_all(tmp.join("s"))?;
-        std::fs::create_dir_all(tmp.join("f"))?;
-        // Files are written by a thread of their own, beside the cutting.
-        let made = std::thread::scope(|scope| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<(String, Vec<u8>)>(4096);
-            let tmp = &tmp;
-            let writer = scope.spawn(move || -> std::io::Result<()> {
-                for (path, bytes) in rx {
-                    std::fs::write(tmp.join(path), bytes)?;
-                }
-                Ok(())
-            });
-            let made = build_into(site, body, &mut |path, bytes| {
-                tx.send((path.to_string(), bytes.to_vec()))
-                    .map_err(|_| std::io::Error::other("the index writer stopped"))
-            });
-            drop(tx);
-            let written = writer
-                .join()
-                .unwrap_or_else(|_| Err(std::io::Error::other("the index writer failed")));
-            // The writer's own error says more than "stopped".
-            written.and(made)
-        })
-        .and_then(|()| std::fs::write(tmp.join(COMPLETE), b""));
-        if let Err(e) = made {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(e);
+        let program = crate::resolve::body_cache::program_stamp();
+        if !patched(site, body, &root, &dir, &program) {
+            build_whole(site, body, &root, &dir, &program)?;
         }
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::rename(&tmp, &dir)?;
         // Older indexes are not needed again.
         for e in std::fs::read_dir(&root)?.flatten() {
             if e.file_name() != std::ffi::OsStr::new(&key) {
@@ -309,7 +282,9 @@ pub fn cached(
         }
     }
     let mut files = Vec::new();
-    for e in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+    let walk = walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter();
+    // The pages' parts are the cache's own, not the site's.
+    for e in walk.filter_entry(|e| e.depth() != 1 || e.file_name() != parts::DIR) {
         use std::os::unix::fs::MetadataExt;
         let e = e.map_err(std::io::Error::other)?;
         if !e.file_type().is_file() || e.file_name() == COMPLETE {
@@ -324,6 +299,102 @@ pub fn cached(
         });
     }
     Ok(files)
+}
+
+/// After an edit that kept the pages' order: the previous index in
+/// `root` patched in place (renamed aside while it is, so a crash leaves
+/// no index that claims to be complete), then named `dir`. False when
+/// there is none or it cannot be patched.
+fn patched(
+    site: &Resolved,
+    body: &(dyn Fn(usize) -> std::sync::Arc<str> + Sync),
+    root: &Path,
+    dir: &Path,
+    program: &str,
+) -> bool {
+    let Some(prev) = std::fs::read_dir(root).ok().and_then(|d| {
+        d.flatten()
+            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+            .map(|e| e.path())
+            .find(|p| p != dir && p.join(COMPLETE).is_file())
+    }) else {
+        return false;
+    };
+    let Some(patch) = parts::patch(site, body, &prev, program) else {
+        return false;
+    };
+    let tmp = root.join(format!(".updating-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let done = std::fs::rename(&prev, &tmp)
+        .and_then(|()| std::fs::remove_file(tmp.join(COMPLETE)))
+        .and_then(|()| parts::apply(&tmp, &patch))
+        .and_then(|()| std::fs::write(tmp.join(COMPLETE), b""))
+        .and_then(|()| std::fs::rename(&tmp, dir));
+    if done.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    done.is_ok()
+}
+
+/// Build the whole index into a hidden folder of `root`, renamed `dir`
+/// when complete. Files are written by a thread of their own, beside the
+/// cutting; the pages' parts go into one file as they come.
+fn build_whole(
+    site: &Resolved,
+    body: &(dyn Fn(usize) -> std::sync::Arc<str> + Sync),
+    root: &Path,
+    dir: &Path,
+    program: &str,
+) -> std::io::Result<()> {
+    enum Msg {
+        File(String, Vec<u8>),
+        Part(Vec<u8>),
+    }
+    let tmp = root.join(format!(".building-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    for d in ["s", "f", parts::DIR] {
+        std::fs::create_dir_all(tmp.join(d))?;
+    }
+    let made = std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Msg>(4096);
+        let tmp = &tmp;
+        let writer = scope.spawn(move || -> std::io::Result<()> {
+            use std::io::Write;
+            let file = std::fs::File::create(tmp.join(parts::PAGES))?;
+            let mut pages = std::io::BufWriter::new(file);
+            for m in rx {
+                match m {
+                    Msg::File(path, bytes) => std::fs::write(tmp.join(path), bytes)?,
+                    Msg::Part(bytes) => pages.write_all(&bytes)?,
+                }
+            }
+            pages.flush()
+        });
+        let stopped = || std::io::Error::other("the index writer stopped");
+        let made = build_into(
+            site,
+            body,
+            program,
+            &mut |path, bytes| {
+                tx.send(Msg::File(path.to_string(), bytes.to_vec()))
+                    .map_err(|_| stopped())
+            },
+            &mut |record| tx.send(Msg::Part(record)).map_err(|_| stopped()),
+        );
+        drop(tx);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the index writer failed")));
+        // The writer's own error says more than "stopped".
+        written.and(made)
+    })
+    .and_then(|()| std::fs::write(tmp.join(COMPLETE), b""));
+    if let Err(e) = made {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::rename(&tmp, dir)
 }
 
 /// A file of the index in the cache.
@@ -344,29 +415,42 @@ const COMPLETE: &str = ".complete";
 const CHUNK: usize = 2048;
 
 /// Build the index, handing each file (path relative to the index's
-/// folder, bytes) to `out` as soon as it is made.
+/// folder, bytes) to `out` as soon as it is made, and each page's part
+/// (`parts.rs`) to `part`; the parts' state file last.
 pub fn build_into(
     site: &Resolved,
     body: &(dyn Fn(usize) -> std::sync::Arc<str> + Sync),
+    program: &str,
     out: &mut dyn FnMut(&str, &[u8]) -> std::io::Result<()>,
+    part: &mut dyn FnMut(Vec<u8>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
     let mut out = |path: &str, bytes: Bytes| out(path, &bytes);
+    let measures = measures_key(site);
     let mut asm = Assembler::default();
     for chunk in site.by_date.chunks(CHUNK) {
-        let entries: Vec<Entry> = chunk
+        let entries: Vec<(Entry, Vec<u8>)> = chunk
             .par_iter()
-            .map(|&i| entry(site, i, &body(i)))
+            .map(|&i| {
+                let e = entry(site, i, &body(i));
+                let key = page_key(site, i, measures);
+                let record = parts::page_record(&site.pages[i].path, key, &e);
+                (e, record)
+            })
             .collect();
-        for e in &entries {
-            asm.add(e, &mut out)?;
+        for (e, record) in entries {
+            asm.add(&e, &mut out)?;
+            part(record)?;
         }
     }
     let districts = districts(site);
     let shards = asm.shards();
     asm.write_shards(&asm.by_shard(shards), None, &mut out)?;
     out("docs.js", asm.docs_js(&districts))?;
-    out("meta.js", asm.meta_js(site, &districts, shards))
+    out("meta.js", asm.meta_js(site, &districts, shards))?;
+    let size = asm.postings.values().map(Postings::size).sum();
+    let state = parts::state(program, shards, size, &asm.words);
+    out(parts::STATE, state.into())
 }
 
 /// The districts of the pages, sorted (the page table numbers them).
@@ -732,20 +816,12 @@ impl Assembler {
         let text_of_key = |k: tokenize::Key| {
             tokenize::key_text(k).unwrap_or_else(|| self.words.get(&k).cloned().unwrap_or_default())
         };
-        let mut terms: Vec<(String, &Postings)> = keys
-            .iter()
-            .map(|k| (text_of_key(*k), &self.postings[k]))
-            .collect();
-        terms.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut js = format!("EXS.s({s},{{");
-        for (t, (term, p)) in terms.iter().enumerate() {
-            if t > 0 {
-                js.push(',');
-            }
-            let _ = write!(js, "{}:\"{}\"", js_string(term), base64(&p.bytes));
-        }
-        js.push_str("});\n");
-        js
+        shard_file(
+            s,
+            keys.iter()
+                .map(|k| (text_of_key(*k), self.postings[k].bytes.as_slice()))
+                .collect(),
+        )
     }
 
     /// `docs.js`: per page its kind, year and district number.
@@ -795,9 +871,33 @@ impl Assembler {
     }
 }
 
+/// A shard's file: its terms sorted, each with its postings.
+fn shard_file(s: usize, mut terms: Vec<(String, &[u8])>) -> String {
+    terms.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut js = format!("EXS.s({s},{{");
+    for (t, (term, bytes)) in terms.iter().enumerate() {
+        if t > 0 {
+            js.push(',');
+        }
+        let _ = write!(js, "{}:\"{}\"", js_string(term), base64(bytes));
+    }
+    js.push_str("});\n");
+    js
+}
+
+/// Page `i`'s row of the page table: kind, year, district.
+fn row(site: &Resolved, i: usize) -> (usize, i32, Option<String>) {
+    let p = &site.pages[i];
+    (
+        Kind::ALL.iter().position(|k| *k == p.kind).unwrap_or(0),
+        p.year.unwrap_or(0),
+        p.district.clone(),
+    )
+}
+
 /// Page `i` as the index sees it.
 fn entry(site: &Resolved, i: usize, html: &str) -> Entry {
-    let kinds = Kind::ALL;
+    let row = row(site, i);
     use std::collections::HashMap;
     let p = &site.pages[i];
     let h = &p.doc.header;
@@ -875,9 +975,9 @@ fn entry(site: &Resolved, i: usize, html: &str) -> Entry {
         weights: terms.iter().map(|t| t.1).collect(),
         words: words.into_iter().collect(),
         fragment: fragment.into_bytes().into(),
-        kind: kinds.iter().position(|k| *k == p.kind).unwrap_or(0),
-        year: p.year.unwrap_or(0),
-        district: p.district.clone(),
+        kind: row.0,
+        year: row.1,
+        district: row.2,
     }
 }
 

@@ -106,6 +106,17 @@ pub fn key_text(k: Key) -> Option<String> {
     }
 }
 
+/// The key of a term's text, as `index_keys` makes it: a pair or a lone
+/// CJK character by its characters, anything else a word.
+pub fn key_of(term: &str) -> Key {
+    let mut c = term.chars();
+    match (c.next(), c.next(), c.next()) {
+        (Some(a), None, _) if is_cjk(a) => LONE | a as u64,
+        (Some(a), Some(b), None) if is_cjk(a) && is_cjk(b) => PAIR | (a as u64) << 21 | b as u64,
+        _ => word_key(term),
+    }
+}
+
 fn word_key(w: &str) -> Key {
     WORD | (xxhash_rust::xxh3::xxh3_64(w.as_bytes()) >> 2)
 }
@@ -270,6 +281,9 @@ mod tests {
             .map(|k| key_text(*k).unwrap_or_else(|| words[k].clone()))
             .collect();
         let mut from_strings: Vec<String> = index_terms(text).into_iter().map(|t| t.term).collect();
+        for (k, t) in keys.iter().zip(&from_keys) {
+            assert_eq!(key_of(t), *k, "{t}");
+        }
         from_keys.sort();
         from_strings.sort();
         assert_eq!(from_keys, from_strings);

@@ -143,3 +143,119 @@ fn preview_index_equals_a_build_when_a_pasted_text_changes_the_shard_count() {
         "and its removal shrinks it: {counts:?}"
     );
 }
+
+/// A build after an edit patches the cached index when the pages keep
+/// their order (only the edited page's fragment and the touched shards
+/// are new files; the rest keep their inodes), and a build that changes
+/// the order makes it whole; either way the index is byte for byte what a
+/// build without any cache makes.
+#[test]
+fn a_build_after_an_edit_patches_the_index_and_equals_a_whole_build() {
+    use std::os::unix::fs::MetadataExt;
+    let s = good();
+    // Enough pages that an edited page's record first goes to the parts'
+    // overlay (`newer.bin`) and is folded into `pages.bin` later.
+    for i in 0..16 {
+        s.write(
+            &format!("content/deeds/extra-{i}.md"),
+            format!("---\ntitle: 第{i}位志愿者\ndate: 2023-05-{:02}\nschool: alpha\n---\n第{i}篇事迹：周末到社区开展志愿服务。\n", i + 1),
+        );
+    }
+    assert_ok(&s.build(&[]));
+    let inodes = || -> std::collections::BTreeMap<String, u64> {
+        walk(&s.dir.join("public/search/index"))
+            .into_iter()
+            .map(|p| {
+                (
+                    p.to_string_lossy().into_owned(),
+                    std::fs::metadata(&p).unwrap().ino(),
+                )
+            })
+            .collect()
+    };
+    let page = "content/deeds/中文名.md";
+    let original = s.read(page);
+    let extra = |i: usize| format!("content/deeds/extra-{i}.md");
+    let edits = [
+        // body, title, tags: the order stays, so the index is patched.
+        (
+            page.to_string(),
+            original.replace("事迹正文。", "事迹正文。送教上门十一年，风雨无阻。"),
+            true,
+        ),
+        (
+            extra(3),
+            s.read(&extra(3)).replace("志愿服务", "送教上门"),
+            true,
+        ),
+        (
+            extra(5),
+            s.read(&extra(5)).replace("title: 第5位", "title: 第五位"),
+            true,
+        ),
+        (
+            page.to_string(),
+            original.replace("title: 扎根乡村的老师", "title: 扎根山村的好老师"),
+            true,
+        ),
+        (
+            page.to_string(),
+            original.replace("tags: [模范教师]", "tags: [模范教师, 志愿服务]"),
+            true,
+        ),
+        // A new date moves the page: the index is made whole.
+        (
+            page.to_string(),
+            original.replace("date: 2024-09-01", "date: 2021-03-01"),
+            false,
+        ),
+    ];
+    let mut overlay_sizes = Vec::new();
+    for (k, (file, text, kept_order)) in edits.into_iter().enumerate() {
+        let before = inodes();
+        s.write(&file, &text);
+        assert_ok(&s.build(&[]));
+        let after = inodes();
+        // Fragments renewed: the edited page's alone when patched.
+        let renewed = before
+            .iter()
+            .filter(|(f, ino)| f.contains("/f/") && after.get(*f) != Some(ino))
+            .count();
+        assert_eq!(
+            renewed == 1,
+            kept_order,
+            "edit {k}: {renewed} fragments renewed"
+        );
+        let parts = walk(&s.dir.join(".exemplar-cache/search"))
+            .into_iter()
+            .filter(|p| p.ends_with("parts/newer.bin"))
+            .map(|p| std::fs::metadata(p).unwrap().len())
+            .collect::<Vec<_>>();
+        overlay_sizes.push(parts.first().copied().unwrap_or(0));
+        // The same site without a cache.
+        let whole = format!("whole-{k}");
+        let (cache, kept) = (s.dir.join(".exemplar-cache/search"), s.dir.join("kept"));
+        std::fs::rename(&cache, &kept).unwrap();
+        assert_ok(&s.build(&["-o", &whole]));
+        std::fs::remove_dir_all(&cache).unwrap();
+        std::fs::rename(&kept, &cache).unwrap();
+        let (got, want) = (
+            s.snapshot("public/search/index"),
+            s.snapshot(&format!("{whole}/search/index")),
+        );
+        assert_eq!(
+            got.keys().collect::<Vec<_>>(),
+            want.keys().collect::<Vec<_>>(),
+            "edit {k}"
+        );
+        for (f, bytes) in &got {
+            assert!(
+                *bytes == want[f],
+                "edit {k}: {f} differs from a whole build"
+            );
+        }
+    }
+    // The overlay held the first edits' records, then was folded.
+    assert!(overlay_sizes[0] > 0, "{overlay_sizes:?}");
+    assert!(overlay_sizes[1..5].contains(&0), "{overlay_sizes:?}");
+}
