@@ -169,7 +169,6 @@ fn put_record(out: &mut Vec<u8>, p: &OldPage) {
 }
 
 /// The files a patch writes, relative to the index folder (the parts too).
-
 pub struct Patch {
     pub files: Vec<(String, Vec<u8>)>,
 }
