@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# What the search index adds to a build (issue 12: at most 15% at 10k pages).
+#
+#   bash bench/search_cost.sh OLD_EXEMPLAR [PAGES] [ROUNDS]
+#
+# OLD_EXEMPLAR is a build of the last commit without search (ff5f0b4).
+# Both binaries build their own copy of the synthetic corpus, interleaved
+# round by round (the disk here drifts; interleaving shares the drift):
+#   rebuild  - nothing changed
+#   1 edit   - one page's body edited since the last build
+#   fresh    - output moved aside, caches kept
+#   cold     - output and .exemplar-cache moved aside
+# and the medians of each are printed with the ratio new/old.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OLD=$1 PAGES=${2:-10000} ROUNDS=${3:-5}
+cargo build --release --quiet
+NEW=$PWD/target/release/exemplar
+OUT=bench/out
+src="$OUT/corpus-exemplar-$PAGES"
+[ -f "$src/.complete" ] || python3 ../shared/bench/gen_corpus.py --pages "$PAGES" --flavor exemplar --out "$src" >/dev/null
+for v in old new; do
+  d="$OUT/cost-$v-$PAGES"
+  if [ ! -d "$d/content" ]; then mkdir -p "$d"; cp -a "$src/content" "$src/site.yaml" "$d/"; fi
+done
+TRASH="$OUT/trash"; mkdir -p "$TRASH"
+aside() { for x in "$@"; do [ -e "$x" ] && mv "$x" "$TRASH/$(basename "$x")-$RANDOM$RANDOM"; done; true; }
+declare -A T
+run() { # version mode → seconds
+  local v=$1 mode=$2 d="$OUT/cost-$1-$PAGES" bin
+  bin=$([ "$v" = old ] && echo "$OLD" || echo "$NEW")
+  case $mode in
+    edit) echo "编辑：新增的一段文字。" >>"$d/content/deeds/deed-00042.md" ;;
+    fresh) aside "$d/public" "$d/.public.prev" "$d/.public.staging"; sync ;;
+    cold) aside "$d/public" "$d/.public.prev" "$d/.public.staging" "$d/.exemplar-cache"; sync ;;
+  esac
+  /usr/bin/time -f "%e" -o /tmp/search_cost.t "$bin" build -q --root "$d" >/dev/null 2>&1
+  T[$v-$mode]+="$(cat /tmp/search_cost.t) "
+}
+for v in old new; do "$([ $v = old ] && echo "$OLD" || echo "$NEW")" build -q --root "$OUT/cost-$v-$PAGES" >/dev/null 2>&1; done
+for _ in $(seq "$ROUNDS"); do
+  for mode in rebuild edit fresh cold; do
+    run old $mode; run new $mode
+    # Each round ends as it began: a complete cache and output.
+    [ $mode = cold ] && { run old rebuild >/dev/null; run new rebuild >/dev/null; } || true
+  done
+done
+median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+echo "$PAGES pages, $ROUNDS rounds, $(nproc) cores (medians, wall seconds)"
+for mode in rebuild edit fresh cold; do
+  o=$(median "${T[old-$mode]}") n=$(median "${T[new-$mode]}")
+  printf '%-8s without search %5.2f   with search %5.2f   %+4.0f%%\n' "$mode" "$o" "$n" "$(echo "($n / $o - 1) * 100" | bc -l)"
+done
+rm -rf "$TRASH"
