@@ -635,29 +635,7 @@ impl Incremental {
                 asm.words.entry(*k).or_insert_with(|| w.clone());
             }
             asm.docs_rows[n as usize] = (new.kind, new.year, new.district.clone());
-            // Walk both sorted term lists: each term whose weight differs.
-            let (mut a, mut b) = (0, 0);
-            while a < old.keys.len() || b < new.keys.len() {
-                let (key, w) = match (old.keys.get(a), new.keys.get(b)) {
-                    (Some(x), Some(y)) if x == y => {
-                        let same = old.weights[a] == new.weights[b];
-                        a += 1;
-                        b += 1;
-                        if same {
-                            continue;
-                        }
-                        (*y, Some(new.weights[b - 1]))
-                    }
-                    (Some(x), y) if y.is_none_or(|y| x < y) => {
-                        a += 1;
-                        (*x, None)
-                    }
-                    (_, Some(y)) => {
-                        b += 1;
-                        (*y, Some(new.weights[b - 1]))
-                    }
-                    _ => unreachable!("one list has a term left"),
-                };
+            for (key, w) in weight_changes(&old.keys, &old.weights, &new.keys, &new.weights) {
                 let words = &asm.words;
                 let p = asm.postings.entry(key).or_insert_with(|| Postings {
                     hash: key_hash(key, words),
@@ -713,6 +691,38 @@ fn measures_key(site: &Resolved) -> u64 {
         h.write_u8(0);
     }
     h.digest()
+}
+
+/// The terms whose weight differs between a page's old and new terms
+/// (both sorted): each with its new weight, `None` where it is gone.
+fn weight_changes(
+    old_keys: &[tokenize::Key],
+    old_weights: &[u8],
+    new_keys: &[tokenize::Key],
+    new_weights: &[u8],
+) -> Vec<(tokenize::Key, Option<u8>)> {
+    let mut out = Vec::new();
+    let (mut a, mut b) = (0, 0);
+    loop {
+        match (old_keys.get(a), new_keys.get(b)) {
+            (Some(x), Some(y)) if x == y => {
+                if old_weights[a] != new_weights[b] {
+                    out.push((*y, Some(new_weights[b])));
+                }
+                a += 1;
+                b += 1;
+            }
+            (Some(x), y) if y.is_none_or(|y| x < y) => {
+                out.push((*x, None));
+                a += 1;
+            }
+            (_, Some(y)) => {
+                out.push((*y, Some(new_weights[b])));
+                b += 1;
+            }
+            (_, None) => return out,
+        }
+    }
 }
 
 /// A page whose part was made again: its path, the old part (`None`

@@ -240,28 +240,7 @@ pub fn patch(
             words.entry(*k).or_insert_with(|| w.clone());
         }
         let (old_keys, old_weights) = old[n as usize].terms()?;
-        let (mut a, mut b) = (0, 0);
-        while a < old_keys.len() || b < new.keys.len() {
-            let (key, w) = match (old_keys.get(a), new.keys.get(b)) {
-                (Some(x), Some(y)) if x == y => {
-                    let same = old_weights[a] == new.weights[b];
-                    a += 1;
-                    b += 1;
-                    if same {
-                        continue;
-                    }
-                    (*y, Some(new.weights[b - 1]))
-                }
-                (Some(x), y) if y.is_none_or(|y| x < y) => {
-                    a += 1;
-                    (*x, None)
-                }
-                (_, Some(y)) => {
-                    b += 1;
-                    (*y, Some(new.weights[b - 1]))
-                }
-                _ => return None,
-            };
+        for (key, w) in super::weight_changes(&old_keys, old_weights, &new.keys, &new.weights) {
             let shard = super::key_hash(key, &words) as usize % shards;
             by_shard.entry(shard).or_default().push((key, n, w));
         }
