@@ -108,7 +108,8 @@ fn js_string(s: &str) -> String {
         .replace('\u{2029}', "\\u2029")
 }
 
-fn push_varint(out: &mut Vec<u8>, mut n: u32) {
+fn push_varint(out: &mut Vec<u8>, n: impl Into<u64>) {
+    let mut n: u64 = n.into();
     while n >= 0x80 {
         out.push((n as u8 & 0x7F) | 0x80);
         n >>= 7;
@@ -1011,7 +1012,7 @@ mod tests {
         assert_eq!(base64(b"Man"), "TWFu");
         assert_eq!(base64(b"Ma"), "TWE=");
         let mut v = Vec::new();
-        push_varint(&mut v, 300);
+        push_varint(&mut v, 300u32);
         assert_eq!(v, [0xAC, 0x02]);
     }
 }

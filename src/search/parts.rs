@@ -22,7 +22,7 @@ use std::path::Path;
 use rustc_hash::FxHashMap;
 
 use super::tokenize::{self, Key};
-use super::{Entry, Postings};
+use super::{push_varint, Entry, Postings};
 use crate::resolve::Resolved;
 
 pub const DIR: &str = "parts";
@@ -30,14 +30,6 @@ pub const PAGES: &str = "parts/pages.bin";
 pub const STATE: &str = "parts/state.bin";
 const NEWER: &str = "parts/newer.bin";
 const MAGIC: &[u8] = b"exemplar search parts 1\n";
-
-fn put_varint(out: &mut Vec<u8>, mut n: u64) {
-    while n >= 0x80 {
-        out.push((n as u8 & 0x7F) | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
-}
 
 /// A reader over our own bytes; any inconsistency is `None`.
 struct Cursor<'a>(&'a [u8]);
@@ -75,7 +67,7 @@ impl<'a> Cursor<'a> {
 }
 
 fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
-    put_varint(out, b.len() as u64);
+    push_varint(out, b.len() as u64);
     out.extend_from_slice(b);
 }
 
@@ -85,10 +77,10 @@ pub fn page_record(path: &str, page_key: u64, e: &Entry) -> Vec<u8> {
     put_bytes(&mut out, path.as_bytes());
     out.extend_from_slice(&page_key.to_le_bytes());
     let mut terms = Vec::with_capacity(e.keys.len() * 4);
-    put_varint(&mut terms, e.keys.len() as u64);
+    push_varint(&mut terms, e.keys.len() as u64);
     let mut last = 0;
     for &k in e.keys.iter() {
-        put_varint(&mut terms, k - last);
+        push_varint(&mut terms, k - last);
         last = k;
     }
     terms.extend_from_slice(&e.weights);
@@ -100,11 +92,11 @@ pub fn page_record(path: &str, page_key: u64, e: &Entry) -> Vec<u8> {
 pub fn state(program: &str, shards: usize, size: usize, words: &FxHashMap<Key, String>) -> Vec<u8> {
     let mut out = MAGIC.to_vec();
     put_bytes(&mut out, program.as_bytes());
-    put_varint(&mut out, shards as u64);
-    put_varint(&mut out, size as u64);
+    push_varint(&mut out, shards as u64);
+    push_varint(&mut out, size as u64);
     let mut sorted: Vec<(&Key, &String)> = words.iter().collect();
     sorted.sort();
-    put_varint(&mut out, sorted.len() as u64);
+    push_varint(&mut out, sorted.len() as u64);
     for (k, w) in sorted {
         out.extend_from_slice(&k.to_le_bytes());
         put_bytes(&mut out, w.as_bytes());
@@ -113,6 +105,7 @@ pub fn state(program: &str, shards: usize, size: usize, words: &FxHashMap<Key, S
 }
 
 /// A page as `pages.bin` has it: its record's bytes, parsed on demand.
+#[derive(Clone, Copy)]
 struct OldPage<'a> {
     path: &'a str,
     key: u64,
@@ -169,9 +162,7 @@ fn put_record(out: &mut Vec<u8>, p: &OldPage) {
 }
 
 /// The files a patch writes, relative to the index folder (the parts too).
-pub struct Patch {
-    pub files: Vec<(String, Vec<u8>)>,
-}
+pub type Patch = Vec<(String, Vec<u8>)>;
 
 /// Patch the index in `prev` for `site`: `None` when it cannot be (then
 /// the index is built whole). Reads only: the caller applies the files.
@@ -202,8 +193,8 @@ pub fn patch(
     };
     let mut old = pages(&pages_bin)?;
     let overlay = newer(&newer_bin)?;
-    for (n, p) in overlay {
-        *old.get_mut(n as usize)? = p;
+    for (&n, p) in &overlay {
+        *old.get_mut(n as usize)? = *p;
     }
     // Same pages, same order: page numbers stay.
     if old.len() != site.by_date.len()
@@ -282,7 +273,7 @@ pub fn patch(
     ));
     // The parts: the changed pages' records in `newer.bin`, or all folded
     // into `pages.bin` when those have grown past an eighth of it.
-    let mut records: std::collections::BTreeMap<u32, Vec<u8>> = newer(&newer_bin)?
+    let mut records: std::collections::BTreeMap<u32, Vec<u8>> = overlay
         .iter()
         .map(|(n, p)| {
             let mut r = Vec::new();
@@ -307,13 +298,13 @@ pub fn patch(
     } else {
         let mut out = Vec::with_capacity(newer_len + records.len() * 4);
         for (n, r) in &records {
-            put_varint(&mut out, u64::from(*n));
+            push_varint(&mut out, u64::from(*n));
             out.extend_from_slice(r);
         }
         files.push((NEWER.into(), out));
     }
     files.push((STATE.into(), self::state(program, shards, size, &words)));
-    Some(Patch { files })
+    Some(files)
 }
 
 /// A shard file's terms and postings.
@@ -325,13 +316,11 @@ fn read_shard(path: &Path) -> Option<std::collections::BTreeMap<String, Postings
     let map: std::collections::BTreeMap<String, String> = serde_json::from_str(body).ok()?;
     let mut out = std::collections::BTreeMap::new();
     for (term, b64) in map {
-        let bytes = unbase64(&b64)?;
-        let mut p = Postings {
-            bytes,
+        // Only `set` changes it, and `set` encodes the list again whole.
+        let p = Postings {
+            bytes: unbase64(&b64)?,
             ..Default::default()
         };
-        // `last` is the last page number, as pushing would leave it.
-        p.last = p.decode().last().map_or(0, |x| x.0);
         out.insert(term, p);
     }
     Some(out)
@@ -370,7 +359,7 @@ fn unbase64(s: &str) -> Option<Vec<u8>> {
 /// beside its old one and renamed over it (a new inode: outputs that link
 /// the old file keep their bytes).
 pub fn apply(dir: &Path, patch: &Patch) -> io::Result<()> {
-    for (name, bytes) in &patch.files {
+    for (name, bytes) in patch {
         let to = dir.join(name);
         let tmp = dir.join(format!("{name}.new"));
         std::fs::write(&tmp, bytes)?;
