@@ -10,7 +10,8 @@
 #                                                     (no serious/critical)
 # 4. screenshots (desktop + mobile), console errors, failed and outside
 #    requests on the same pages                        (none allowed)
-# 5. Lighthouse (mobile) on the home page and an article: performance,
+# 5. Lighthouse (mobile) on the home page, an article and the progress
+#    dashboard: performance,
 #    accessibility, best practices and SEO >= 95
 # 6. wget crawls every link from the home page: 0 broken links, no link out
 #    of /jyj/ddjs/; feeds, sitemap and robots.txt are served; a missing path
@@ -86,7 +87,8 @@ trap 'kill $NGINX_PID 2>/dev/null' EXIT
 for _ in $(seq 50); do curl -fsS -o /dev/null "$BASE" 2>/dev/null && break; sleep 0.1; done
 
 # The pages the issue names: home, a section list, a list's page 2, an
-# article of each kind, a taxonomy term, a school profile, a measure, 404.
+# article of each kind, a taxonomy term, a school profile, a measure, the
+# progress dashboard and its school lists (issue 13), 404.
 PAGES=(
   ""
   "brands/"
@@ -102,6 +104,8 @@ PAGES=(
   "archive/2023/"
   "archive/2023/collection.html"
   "search/?q=%E7%BA%A2%E7%83%9B%E5%85%88%E9%94%8B"
+  "progress/"
+  "progress/schools/"
   "404.html"
 )
 URLS=(); ELDER=()
@@ -131,8 +135,8 @@ done
 shot "${ELDER[3]}" "elder-article"
 grep -E "^shots:" "$OUT/shots.log"
 
-step "Lighthouse (mobile) on the home page and an article, minimum 95"
-for u in "${URLS[0]}" "${URLS[3]}"; do
+step "Lighthouse (mobile) on the home page, an article and the dashboard, minimum 95"
+for u in "${URLS[0]}" "${URLS[3]}" "${BASE}progress/"; do
   bash "$QA/lighthouse.sh" --min=0.95 --out="$OUT/lighthouse" "$u" 2>&1 | tee -a "$OUT/lighthouse.log" | tail -12
   [ "${PIPESTATUS[0]}" = 0 ] || fail "lighthouse: $u"
 done

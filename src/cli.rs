@@ -77,6 +77,22 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },
+    /// The bureau's work report: gaps and to-dos, never published (工作报告)
+    Report {
+        /// The year (default: the last year with a clean-school rating)
+        #[arg(long)]
+        year: Option<i32>,
+        /// html (printable), csv (Excel/WPS, UTF-8 with BOM) or json
+        #[arg(long, value_enum, default_value = "html")]
+        format: ReportFormatArg,
+        /// Write to FILE instead of standard output (never inside public/, static/, content/)
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[arg(long, short)]
+        quiet: bool,
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
     /// Write a new page with a complete header (新建页面)
     New {
         /// brand | deed | clean | studio | branch | service | page
@@ -126,6 +142,13 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum ReportFormatArg {
+    Html,
+    Csv,
+    Json,
 }
 
 #[derive(Subcommand, Debug)]

@@ -51,6 +51,10 @@ pub struct Config {
     /// government sites.
     #[serde(default)]
     pub reading_time: bool,
+    /// The public progress views compare what was achieved with the
+    /// targets of data/targets.yaml; false shows achievements only.
+    #[serde(default = "yes")]
+    pub show_targets: bool,
     /// Raw HTML in Markdown is sanitised unless the site trusts it.
     #[serde(default)]
     pub trust_html: bool,
@@ -143,8 +147,13 @@ const KEYS: &[&str] = &[
     "extra",
     "trust_html",
     "reading_time",
+    "show_targets",
     "check",
 ];
+
+fn yes() -> bool {
+    true
+}
 
 fn default_base_url() -> String {
     "/".into()

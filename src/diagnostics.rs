@@ -31,6 +31,8 @@ pub mod codes {
     pub const UNKNOWN_SCHOOL: &str = "E110";
     /// `measures:` names no measure of data/measures.yaml.
     pub const UNKNOWN_MEASURE: &str = "E111";
+    /// A clean-school page's tier disagrees with data/schools.yaml.
+    pub const TIER_MISMATCH: &str = "E114";
     /// `template:` names no template.
     pub const UNKNOWN_TEMPLATE: &str = "E112";
     /// A template does not compile or fails to render.

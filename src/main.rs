@@ -139,6 +139,48 @@ fn main() -> ExitCode {
                 Err(f) => report(f),
             }
         }
+        Command::Report {
+            year,
+            format,
+            output,
+            quiet,
+            root,
+        } => {
+            use exemplar::cli::ReportFormatArg as F;
+            use exemplar::report::{self, Error, Format};
+            let root = exemplar::pipeline::site_root(root.as_deref());
+            let format = match format {
+                F::Html => Format::Html,
+                F::Csv => Format::Csv,
+                F::Json => Format::Json,
+            };
+            let written = output.clone();
+            match report::run(&report::ReportOptions {
+                root,
+                year,
+                format,
+                output,
+                quiet,
+            }) {
+                Ok(r) => {
+                    if let Some(out) = written {
+                        eprintln!(
+                            "已生成 {} 年工作报告 → {} (report written)：待审核 {} 篇，无品牌案例学校 {} 所",
+                            r.year,
+                            out.display(),
+                            r.waiting.len(),
+                            r.without_brand.len()
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(Error::Usage(msg)) => {
+                    eprintln!("错误 (error): {msg}");
+                    ExitCode::from(2)
+                }
+                Err(Error::Failure(f)) => report_kept(f, "public/"),
+            }
+        }
         Command::Init { dir } => match cmd::init::run(&dir) {
             Ok(()) => {
                 eprintln!(

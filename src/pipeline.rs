@@ -73,6 +73,9 @@ pub fn navigation(
     if has_registry || cfg.has_taxonomy("school") {
         nav.push((s("schools"), "/schools/".into()));
     }
+    if site.has_registry && site.archive_year.is_none() {
+        nav.push((s("progress"), crate::outputs::progress::PATH.into()));
+    }
     if cfg.has_taxonomy("year") {
         nav.push((s("taxonomy_year"), "/years/".into()));
     }

@@ -172,7 +172,8 @@ pub fn waiting_for_review(docs: &[SourceDoc], out: &mut Vec<Finding>) {
 }
 
 /// Registry consistency: schools without any content (a to-do for the
-/// editors) and clean-school tiers that disagree with the registry.
+/// editors). Tiers that disagree with the registry are build errors
+/// (`resolve/pages.rs`).
 pub fn registry(reg: &Registry, site: &Resolved, root: &std::path::Path, out: &mut Vec<Finding>) {
     let Some(schools) = &reg.schools else { return };
     let text = std::fs::read_to_string(root.join("data/schools.yaml")).unwrap_or_default();
@@ -191,31 +192,6 @@ pub fn registry(reg: &Registry, site: &Resolved, root: &std::path::Path, out: &m
                 3,
                 format!("{}（{}）还没有任何展示内容", s.name, s.id),
                 "约稿：品牌案例、先进事迹或清廉学校建设",
-            ));
-        }
-    }
-    for p in site.pages.iter().filter(|p| p.kind == Kind::Clean) {
-        let (Some(tier), Some(year), Some(school)) = (&p.doc.header.tier, p.year, &p.school) else {
-            continue;
-        };
-        let Some(reg_tier) = reg
-            .school(&school.key)
-            .and_then(|s| s.clean_tiers.get(&year))
-        else {
-            continue;
-        };
-        if reg_tier != tier {
-            let (l, c, _) = p.doc.header.value_of("tier");
-            out.push(Finding::new(
-                "E031",
-                &p.doc.file,
-                l,
-                c,
-                format!(
-                    "{year} 年 {} 的清廉学校层级在名录中是 {reg_tier}，这里写的是 {tier}",
-                    school.name
-                ),
-                "核对 data/schools.yaml 的 clean_tiers 与本页的 tier，改正其中一处",
             ));
         }
     }

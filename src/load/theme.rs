@@ -41,6 +41,8 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed!(
     "templates/partials/year-groups.html",
     "templates/year.html",
     "templates/search.html",
+    "templates/progress.html",
+    "templates/progress-schools.html",
     "static/css/site.css",
     "static/js/site.js",
     "static/js/search.js",

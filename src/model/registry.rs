@@ -36,9 +36,25 @@ pub struct School {
     pub party_org: String,
     #[serde(default)]
     pub intro: String,
-    /// Clean-school tier reached per year (`2023: 规范型`).
+    /// Clean-school tier reached per year (`2023: 规范型`); a rating
+    /// holds until the next one. A clean-school page with `tier` and
+    /// `year` adds a year not listed here, and may not contradict one.
     #[serde(default)]
     pub clean_tiers: BTreeMap<i32, String>,
+    /// The first year the school counts in the plan's shares (a school
+    /// that joined the registry later); counted from the start when absent.
+    #[serde(default)]
+    pub since: Option<i32>,
+    /// The line of its entry in data/schools.yaml (filled when read).
+    #[serde(skip)]
+    pub line: usize,
+}
+
+impl School {
+    /// Counted in year `y`'s shares.
+    pub fn counts_in(&self, y: i32) -> bool {
+        self.since.is_none_or(|s| s <= y)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -76,6 +92,13 @@ pub struct TierTargets {
     pub percent: [u32; 3],
 }
 
+/// A yearly share target (%), such as the typical samples'.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareTarget {
+    pub year: i32,
+    pub percent: u32,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     /// None when data/schools.yaml does not exist: `school:` is free text.
@@ -83,6 +106,10 @@ pub struct Registry {
     pub groups: Vec<MeasureGroup>,
     /// From data/targets.yaml (the plan's figures when absent), by year.
     pub targets: Vec<TierTargets>,
+    /// Schools with a published brand case the plan asks for (100).
+    pub brand_schools: Option<u32>,
+    /// Share (%) of Party organisations with a published exemplar, by year.
+    pub typical_samples: Vec<ShareTarget>,
 }
 
 impl Registry {

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::measures::measure_groups;
 use super::{base, Family, Sink};
 use crate::config::Config;
-use crate::model::{Kind, TIERS};
+use crate::model::Kind;
 use crate::render::context::Ctx;
 use crate::resolve::plan::{Key, Origin};
 use crate::resolve::Resolved;
@@ -68,7 +68,7 @@ impl Family for Home {
             .collect();
         out.value("sections", &sections);
         out.value("groups", &measure_groups(ctx));
-        out.value("progress", &clean_progress(ctx));
+        out.value("progress", &super::progress::summary(ctx));
     }
 }
 
@@ -115,83 +115,4 @@ fn home_picks(site: &Resolved) -> [Vec<usize>; 5] {
         .take(10)
         .collect();
     [lead, brands, deeds, clean, latest]
-}
-
-#[derive(Serialize)]
-struct ProgressCell {
-    tier: &'static str,
-    schools: usize,
-    percent: u32,
-    target: u32,
-    met: bool,
-}
-
-#[derive(Serialize)]
-struct ProgressRow {
-    year: i32,
-    cells: Vec<ProgressCell>,
-}
-
-/// Per target year, how many registered schools had reached each tier (by
-/// data/schools.yaml `clean_tiers` and clean-school pages with a tier).
-fn clean_progress(ctx: &Ctx) -> Vec<ProgressRow> {
-    let Some(schools) = &ctx.registry.schools else {
-        return vec![];
-    };
-    if schools.is_empty() {
-        return vec![];
-    }
-    let rank = |t: &str| TIERS.iter().position(|x| *x == t);
-    // (school, year, tier rank) of every clean-school page with a tier.
-    let pages: Vec<(&str, i32, usize)> = ctx
-        .site
-        .pages
-        .iter()
-        .filter(|p| p.kind == Kind::Clean)
-        .filter_map(|p| {
-            Some((
-                p.school.as_ref()?.key.as_str(),
-                p.year?,
-                rank(p.doc.header.tier.as_deref()?)?,
-            ))
-        })
-        .collect();
-    ctx.registry
-        .targets
-        .iter()
-        .map(|t| {
-            let (year, targets) = (&t.year, &t.percent);
-            let best: Vec<Option<usize>> = schools
-                .iter()
-                .map(|s| {
-                    let from_reg = s
-                        .clean_tiers
-                        .iter()
-                        .filter(|(y, _)| *y <= year)
-                        .filter_map(|(_, t)| rank(t));
-                    let from_pages = pages
-                        .iter()
-                        .filter(|(school, y, _)| *y <= *year && *school == s.id)
-                        .map(|(_, _, r)| *r);
-                    from_reg.chain(from_pages).min()
-                })
-                .collect();
-            let cells = TIERS
-                .iter()
-                .enumerate()
-                .map(|(ti, tier)| {
-                    let n = best.iter().filter(|b| b.is_some_and(|r| r <= ti)).count();
-                    let percent = (n * 100 / schools.len()) as u32;
-                    ProgressCell {
-                        tier,
-                        schools: n,
-                        percent,
-                        target: targets[ti],
-                        met: percent >= targets[ti],
-                    }
-                })
-                .collect();
-            ProgressRow { year: *year, cells }
-        })
-        .collect()
 }

@@ -27,6 +27,7 @@ mod fixed;
 mod home;
 mod json_feed;
 mod measures;
+pub mod progress;
 mod schools;
 mod search;
 mod sections;
@@ -60,6 +61,7 @@ pub const FAMILIES: &[&dyn Family] = &[
     &schools::Profiles,
     &measures::Measures,
     &measures::MeasurePages,
+    &progress::Progress,
     &site_map::SiteMap,
     &search::Search,
     &collection::Collection,

@@ -113,6 +113,20 @@ struct SchoolProfile<'a> {
     count: usize,
     counts: Vec<KindCount>,
     clean_tiers: Vec<YearTier>,
+    /// Its tier in each of the plan's years since it counts (for the
+    /// chart); empty when it was never rated.
+    tier_history: Vec<TierPoint>,
+}
+
+#[derive(Serialize)]
+struct TierPoint {
+    year: i32,
+    /// "" when not rated that year.
+    tier: &'static str,
+    /// The tier without 型, as the chart labels it.
+    short: &'static str,
+    /// 3 for 引领型 down to 1 for 提升型, 0 when not rated.
+    level: usize,
 }
 
 #[derive(Serialize)]
@@ -167,6 +181,7 @@ fn school_value<'a>(ctx: &'a Ctx, t: &'a Term) -> SchoolProfile<'a> {
         intro: reg.map(|r| r.intro.as_str()).unwrap_or(""),
         count: t.pages.len(),
         counts,
+        tier_history: tier_history(ctx, &t.slug),
         clean_tiers: reg
             .map(|r| {
                 r.clean_tiers
@@ -179,4 +194,29 @@ fn school_value<'a>(ctx: &'a Ctx, t: &'a Term) -> SchoolProfile<'a> {
             })
             .unwrap_or_default(),
     }
+}
+
+fn tier_history(ctx: &Ctx, id: &str) -> Vec<TierPoint> {
+    let Some(c) = ctx.coverage() else {
+        return vec![];
+    };
+    let Some(row) = c.schools.iter().find(|s| s.id == id) else {
+        return vec![];
+    };
+    if row.tiers.iter().all(Option::is_none) {
+        return vec![];
+    }
+    c.years
+        .iter()
+        .zip(&row.tiers)
+        .filter(|(y, _)| row.since.is_none_or(|s| s <= **y))
+        .map(|(&year, t)| TierPoint {
+            year,
+            tier: t.unwrap_or(""),
+            short: t.map_or("", |t| t.trim_end_matches('型')),
+            level: t
+                .and_then(|t| crate::model::TIERS.iter().position(|x| *x == t))
+                .map_or(0, |i| crate::model::TIERS.len() - i),
+        })
+        .collect()
 }

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use crate::diagnostics::{codes, Diagnostic};
 use crate::model::registry::{
-    MeasureGroup, MeasuresFile, Registry, School, TierTargets, OWNERSHIP, PARTY_ORGS, STAGES,
+    MeasureGroup, MeasuresFile, Registry, School, ShareTarget, TierTargets, OWNERSHIP, PARTY_ORGS,
+    STAGES,
 };
 use crate::model::TIERS;
 use crate::parse::yaml::{entry_line, Limits, YamlDoc};
@@ -22,12 +23,27 @@ pub const DEFAULT_TARGETS: &str = include_str!("../../data/targets.yaml");
 
 pub fn parse_schools(file: &str, text: &str) -> Result<Vec<School>, Vec<Diagnostic>> {
     let doc = YamlDoc::file(file, text, Limits::DATA)?;
-    let list: Vec<School> = serde_norway::from_str(text)
-        .map_err(|e| vec![doc.convert_error(&e, "每所学校写成一项 `- id: ...`，字段: id, name, short, district, stage, ownership, party_org, intro, clean_tiers")])?;
+    let mut list: Vec<School> = serde_norway::from_str(text)
+        .map_err(|e| vec![doc.convert_error(&e, "每所学校写成一项 `- id: ...`，字段: id, name, short, district, stage, ownership, party_org, intro, clean_tiers, since")])?;
     let mut errs = Vec::new();
     let mut seen = BTreeMap::new();
+    for s in &mut list {
+        s.line = entry_line(text, &format!("id: {}", s.id)).unwrap_or(1);
+    }
     for s in &list {
-        let line = entry_line(text, &format!("id: {}", s.id)).unwrap_or(1);
+        let line = s.line;
+        if let Some(y) = s.since.filter(|y| !(1900..=2200).contains(y)) {
+            let l = find_line_after(text, line, "since:").unwrap_or(line);
+            errs.push(
+                doc.error(
+                    codes::REGISTRY,
+                    l,
+                    1,
+                    format!("学校 `{}` 的 since 年份 `{y}` 不合理", s.id),
+                )
+                .hint("since 写学校加入名录、开始计入比例的年份，例如 since: 2024"),
+            );
+        }
         let mut bad = |field: &str, value: &str, allowed: &[&str]| {
             if !allowed.contains(&value) {
                 let l = find_line_after(text, line, &format!("{field}:")).unwrap_or(line);
@@ -125,20 +141,48 @@ pub fn parse_measures(file: &str, text: &str) -> Result<Vec<MeasureGroup>, Vec<D
 /// data/targets.yaml: `clean_schools:` a list of `year:` and one share (%)
 /// per tier; shares may not fall as the tier gets lower (a school at
 /// 引领型 is also at 规范型).
-pub fn parse_targets(file: &str, text: &str) -> Result<Vec<TierTargets>, Vec<Diagnostic>> {
+/// `brand_schools:` the number of schools with a published brand case;
+/// `typical_samples:` per year the share (%) of schools with a published
+/// exemplar. Each part may be left out (no target is then shown).
+pub fn parse_targets(file: &str, text: &str) -> Result<Targets, Vec<Diagnostic>> {
     let doc = YamlDoc::file(file, text, Limits::DATA)?;
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     struct File {
+        #[serde(default)]
         clean_schools: Vec<BTreeMap<String, i64>>,
+        #[serde(default)]
+        brand_schools: Option<u32>,
+        #[serde(default)]
+        typical_samples: BTreeMap<i32, i64>,
     }
     let f: File = serde_norway::from_str(text).map_err(|e| {
         vec![doc.convert_error(
             &e,
-            "格式: clean_schools: - {year: 2025, 引领型: 30, 规范型: 80, 提升型: 100}",
+            "格式: clean_schools: - {year: 2025, 引领型: 30, 规范型: 80, 提升型: 100}；brand_schools: 100；typical_samples: {2025: 50}",
         )]
     })?;
     let mut errs = Vec::new();
+    let mut typical_samples = Vec::new();
+    for (&year, &p) in &f.typical_samples {
+        if !(1900..=2200).contains(&year) || !(0..=100).contains(&p) {
+            let line = entry_line(text, &format!("{year}:")).unwrap_or(1);
+            errs.push(
+                doc.error(
+                    codes::REGISTRY,
+                    line,
+                    1,
+                    format!("典型样本目标 `{year}: {p}` 不合理：年份在 1900–2200，比例在 0–100"),
+                )
+                .hint("例如 typical_samples: {2025: 50}"),
+            );
+            continue;
+        }
+        typical_samples.push(ShareTarget {
+            year,
+            percent: p as u32,
+        });
+    }
     let mut out: Vec<TierTargets> = Vec::new();
     for entry in f.clean_schools {
         let year = entry.get("year").copied().unwrap_or(0);
@@ -181,10 +225,22 @@ pub fn parse_targets(file: &str, text: &str) -> Result<Vec<TierTargets>, Vec<Dia
     }
     out.sort_by_key(|t| t.year);
     if errs.is_empty() {
-        Ok(out)
+        Ok(Targets {
+            clean: out,
+            brand_schools: f.brand_schools,
+            typical_samples,
+        })
     } else {
         Err(errs)
     }
+}
+
+/// What data/targets.yaml sets.
+#[derive(Debug, Default)]
+pub struct Targets {
+    pub clean: Vec<TierTargets>,
+    pub brand_schools: Option<u32>,
+    pub typical_samples: Vec<ShareTarget>,
 }
 
 fn find_line_after(text: &str, from: usize, needle: &str) -> Option<usize> {
@@ -241,13 +297,15 @@ pub fn load(root: &std::path::Path) -> Result<Registry, Vec<Diagnostic>> {
     };
     let targets = parse_targets(file, &text).unwrap_or_else(|e| {
         errs.extend(e);
-        vec![]
+        Targets::default()
     });
     if errs.is_empty() {
         Ok(Registry {
             schools,
             groups,
-            targets,
+            targets: targets.clean,
+            brand_schools: targets.brand_schools,
+            typical_samples: targets.typical_samples,
         })
     } else {
         Err(errs)

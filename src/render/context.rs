@@ -58,6 +58,8 @@ pub struct Ctx<'a> {
     /// Page bodies moved out of `site` by a build, each taken by the one
     /// job that shows it and freed once that job is written (`once`).
     bodies: Option<Vec<std::sync::Mutex<Option<crate::model::Packed>>>>,
+    /// The plan's progress, counted once when a view first asks.
+    coverage: std::sync::OnceLock<Option<crate::coverage::Coverage>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -84,6 +86,7 @@ impl<'a> Ctx<'a> {
             page_hashes: Vec::new(),
             strings,
             bodies: None,
+            coverage: Default::default(),
         }
     }
 
@@ -106,6 +109,7 @@ impl<'a> Ctx<'a> {
             page_hashes: values.page_hashes,
             strings,
             bodies: None,
+            coverage: Default::default(),
         }
     }
 
@@ -120,6 +124,13 @@ impl<'a> Ctx<'a> {
                 .collect(),
         );
         self
+    }
+
+    /// The plan's progress (`coverage::count`); None without a registry.
+    pub fn coverage(&self) -> Option<&crate::coverage::Coverage> {
+        self.coverage
+            .get_or_init(|| crate::coverage::count(self.registry, self.site))
+            .as_ref()
     }
 
     /// Page `i`'s body: taken from the build's bodies, else the site's.

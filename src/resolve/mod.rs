@@ -137,6 +137,9 @@ pub struct Resolved {
     pub archive_year: Option<i32>,
     /// `/feed.json` is written (a package for the portal).
     pub json_feed: bool,
+    /// The site has a registry of schools (data/schools.yaml), so the
+    /// plan's progress can be counted.
+    pub has_registry: bool,
     /// Years with a frozen archive in `archive/<year>/`, oldest first.
     pub frozen_years: Vec<i32>,
     /// The years of the pages a year's archive left out.
@@ -370,6 +373,7 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
         links: links::Resolver::default(),
         archive_year: year,
         json_feed,
+        has_registry: registry.schools.is_some(),
         frozen_years,
         other_years,
     };

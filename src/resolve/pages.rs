@@ -128,6 +128,16 @@ pub fn build(
                     if district.is_none() {
                         district = Some(s.district.clone());
                     }
+                    if let (Kind::Clean, Some(tier), Some(y)) = (kind, &h.tier, year) {
+                        if let Some(e) = tier_mismatch(s, tier, y) {
+                            errs.push(
+                                at_value(&doc.file, h, "tier", e.0)
+                                    .code(codes::TIER_MISMATCH)
+                                    .hint(e.1)
+                                    .with_source(&doc.text),
+                            );
+                        }
+                    }
                     Some(SchoolRef {
                         key: s.id.clone(),
                         name: s.name.clone(),
@@ -202,4 +212,25 @@ pub fn build(
     }
 
     (pages, page_assets, left_out)
+}
+
+/// A clean-school page's tier for year `y` against the registry's rating
+/// of that year, when it has one: (message, hint).
+fn tier_mismatch(
+    s: &crate::model::registry::School,
+    tier: &str,
+    y: i32,
+) -> Option<(String, String)> {
+    match s.clean_tiers.get(&y) {
+        Some(t) if t == tier => None,
+        Some(t) => Some((
+            format!(
+                "{y} 年{}的清廉学校层级：本页写 {tier}，data/schools.yaml 第 {} 行（id: {}）的 clean_tiers 写 {t} (tier disagrees with the registry)",
+                s.name, s.line, s.id
+            ),
+            "核对评定结果，改正本页的 tier 或名录 clean_tiers 中的一处".into(),
+        )),
+        // A year the registry has not recorded yet: the page supplies it.
+        None => None,
+    }
 }

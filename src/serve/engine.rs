@@ -337,6 +337,8 @@ impl Engine {
                 &self.registry.schools,
                 &self.registry.groups,
                 &self.registry.targets,
+                &self.registry.brand_schools,
+                &self.registry.typical_samples,
                 &self.theme.strings,
                 &nav,
                 &self.opts.drafts,

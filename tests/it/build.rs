@@ -595,7 +595,7 @@ fn measures_and_targets_come_from_data_files() {
     let s = good();
     let home = s.read("public/index.html");
     assert!(
-        home.contains("/ 80%"),
+        home.contains("目标 80%"),
         "the plan's 2025 规范型 target, built in"
     );
     s.write(
@@ -610,12 +610,15 @@ fn measures_and_targets_come_from_data_files() {
         "---\ntitle: 第十六项\ndate: 2024-01-02\nmeasures: [16]\n---\n正文\n",
     );
     assert_ok(&s.build(&[]));
-    let home = s.read("public/index.html");
+    let dashboard = s.read("public/progress/index.html");
     assert!(
-        home.contains("2030") && home.contains("/ 22%"),
+        dashboard.contains("2030 年：") && dashboard.contains("目标 22%"),
         "own targets"
     );
-    assert!(!home.contains("/ 80%"), "the built-in ones are replaced");
+    assert!(
+        !dashboard.contains("目标 80%"),
+        "the built-in ones are replaced"
+    );
     assert!(s.exists("public/measures/16/index.html"), "a 16th measure");
     for (bad, words) in [
         (

@@ -40,7 +40,7 @@ fn check_reports_each_finding_with_code_file_line_and_column() {
     let want: Vec<(&str, &str, u64, u64)> = vec![
         ("E020", "content/brands/missing-cover.md", 1, 1), // required cover
         ("E020", "content/brands/missing-cover.md", 1, 1), // required summary
-        ("E031", "content/clean/tier.md", 5, 7),           // tier vs registry
+        ("E114", "content/clean/tier.md", 5, 7),           // tier vs registry
         ("E040", "content/deeds/alt.md", 8, 1),            // image without alt
         ("E010", "content/deeds/anchor.md", 8, 2),         // broken anchor
         ("E105", "content/deeds/bad-date.md", 3, 7),       // a build error: bad value

@@ -12,6 +12,7 @@ mod check;
 mod common;
 mod images;
 mod look;
+mod progress;
 mod random_edits;
 mod search;
 mod serve;
