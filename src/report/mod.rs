@@ -465,16 +465,7 @@ fn csv_cell(c: &str) -> String {
 
 fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
+    pulldown_cmark_escape::escape_html(&mut o, s).ok();
     o
 }
 
