@@ -527,15 +527,17 @@ pub fn closest<'a>(
     let w = word.to_lowercase();
     let mut scored: Vec<(f64, &str)> = candidates
         .into_iter()
-        .map(|c| {
+        .filter_map(|c| {
             let lc = c.to_lowercase();
-            let mut s = strsim::jaro_winkler(&w, &lc);
-            if !w.is_empty() && (lc.contains(&w) || w.contains(&lc)) {
-                s += 0.3;
-            }
-            (s, c)
+            let contained = w.chars().count() >= 2
+                && lc.chars().count() >= 2
+                && (lc.contains(&w) || w.contains(&lc));
+            let s = strsim::jaro_winkler(&w, &lc);
+            // Really close only: a letter or two typed wrong, not any word
+            // that shares a few letters (`reward` is not `year`).
+            let close = s >= 0.8 && strsim::normalized_levenshtein(&w, &lc) > 0.5;
+            (contained || close).then_some((s + if contained { 0.3 } else { 0.0 }, c))
         })
-        .filter(|(s, _)| *s > 0.7)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
     scored.dedup_by(|a, b| a.1 == b.1);

@@ -32,6 +32,7 @@ const VAGUE: &[&str] = &[
 ];
 
 pub fn check_body(d: &SourceDoc, positions: &Positions, out: &mut Findings) {
+    peer_syntax(d, positions, out);
     let f = &d.file;
     let pos = |at: usize| positions.at(d.body_start + at);
     let mut last_level: usize = 1; // the page title is the h1
@@ -264,5 +265,56 @@ pub fn check_anchors(site: &Resolved, out: &mut Vec<Finding>) {
                 ));
             }
         }
+    }
+}
+
+/// Hexo tag plugins (`{% note %}`), Hugo shortcodes (`{{< figure >}}`,
+/// `{{% ref %}}`) and container fences (`::: tip`) left in a body: exemplar
+/// prints them as text, so each is said once per line (outside code).
+fn peer_syntax(d: &SourceDoc, positions: &Positions, out: &mut Findings) {
+    let mut fence: Option<&str> = None;
+    let mut offset = 0;
+    for line in d.body().split_inclusive('\n') {
+        let at = offset;
+        offset += line.len();
+        let t = line.trim_start();
+        // Fenced code is code: ``` or ~~~, closed by the same mark.
+        if let Some(f) = fence {
+            if t.starts_with(f) {
+                fence = None;
+            }
+            continue;
+        }
+        if let Some(f) = ["```", "~~~"].into_iter().find(|f| t.starts_with(f)) {
+            fence = Some(f);
+            continue;
+        }
+        let found = [
+            ("{%", "Hexo 标签插件"),
+            ("{{<", "Hugo shortcode"),
+            ("{{%", "Hugo shortcode"),
+        ]
+        .iter()
+        .filter_map(|(m, what)| line.find(m).map(|i| (i, *what)))
+        .min()
+        .or_else(|| {
+            t.starts_with(":::")
+                .then(|| (line.len() - t.len(), "::: 容器语法"))
+        });
+        let Some((i, what)) = found else { continue };
+        // Inside `inline code` it is shown as code, on purpose.
+        if line[..i].matches('`').count() % 2 == 1 {
+            continue;
+        }
+        let (l, c) = positions.at(d.body_start + at + i);
+        let snippet: String = line[i..].trim_end().chars().take(40).collect();
+        out.push(Finding::new(
+            "W046",
+            &d.file,
+            l,
+            c,
+            format!("未转换的{what} `{snippet}` 会原样显示在页面上 (unrendered peer syntax)"),
+            "改写成 Markdown：图片用 ![说明](图.jpg)，提示框用 > 引用，站内链接用 @/栏目/文件.md；exemplar import 可自动转换常见写法",
+        ));
     }
 }

@@ -38,8 +38,51 @@ fn present(h: &Header, key: &str) -> bool {
     }
 }
 
+/// List values that a Chinese comma or 、 split (`tags: [党建品牌，志愿服务]`
+/// is two tags): said, so the author sees what the build made of them.
+fn split_lists(d: &SourceDoc, out: &mut Findings) {
+    let h = &d.header;
+    for (key, items) in [
+        ("tags", h.tags.clone()),
+        ("measures", h.measures.iter().map(u32::to_string).collect()),
+        ("aliases", h.aliases.clone()),
+    ] {
+        if !h.key_lines.iter().any(|(k, ..)| k == key) {
+            continue;
+        }
+        let (line, _, _) = h.value_of(key);
+        // The key's line and a block list's `- item` lines after it.
+        let lines = d
+            .text
+            .lines()
+            .skip(line - 1)
+            .enumerate()
+            .take_while(|(i, l)| *i == 0 || l.starts_with(' ') || l.starts_with('-'));
+        for (i, l) in lines {
+            if let Some(col) = l
+                .chars()
+                .position(|c| crate::parse::header::LIST_SEPARATORS.contains(&c))
+            {
+                out.push(Finding::new(
+                    "W026",
+                    &d.file,
+                    line + i,
+                    col + 1,
+                    format!(
+                        "`{key}` 里的中文逗号或顿号已当作分隔符 (Chinese comma splits the list)：{}",
+                        items.join(" | ")
+                    ),
+                    format!("确认拆分无误；建议改用半角逗号：{key}: [{}]", items.join(", ")),
+                ));
+                break;
+            }
+        }
+    }
+}
+
 /// Header checks of one page, judged by the kind `build` gives it.
 pub fn check(cfg: &Config, kinds: &Kinds, d: &SourceDoc, out: &mut Findings) {
+    split_lists(d, out);
     let h = &d.header;
     let kind = kinds.page(d);
     let status = h.status.unwrap_or(Status::Published);

@@ -109,10 +109,27 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
             d
         }))
     });
-    let (parsed, parse_errs) = parse::collect(docs);
+    let (mut parsed, parse_errs) = parse::collect(docs);
     drop(stage);
     errs.extend(load_errs);
     errs.extend(parse_errs);
+    // A draft never breaks the published site: its header errors are
+    // errors only when drafts are built (and always in check and serve).
+    let draft_errors = std::mem::take(&mut parsed.draft_errors);
+    if opts.drafts {
+        errs.extend(draft_errors);
+    } else if !draft_errors.is_empty() {
+        let mut files: Vec<&str> = draft_errors.iter().map(|d| d.file.as_str()).collect();
+        files.dedup();
+        for d in crate::diagnostics::for_display(&draft_errors) {
+            eprintln!("{}\n", d.render().replacen("error", "warning", 1));
+        }
+        eprintln!(
+            "警告 (warning)：{} 个草稿或待审核页面的头部有错误，本次构建跳过它们 (drafts skipped)：{}；exemplar check 或 build --drafts 会把它们当作错误",
+            files.len(),
+            files.join("、")
+        );
+    }
     let bodies = parsed.docs.len() as u64;
     let stage = progress.stage("结构 resolve", None);
     let mut input = Input::new(

@@ -37,8 +37,27 @@ impl Kind {
         }
     }
 
+    /// A kind by its name (`brand`), its Chinese label (`品牌案例`) or the
+    /// label's short form a contributor types (`品牌`, `事迹`, `清廉`).
     pub fn parse(s: &str) -> Option<Kind> {
-        Kind::ALL.iter().copied().find(|k| k.name() == s)
+        let s = s.trim();
+        Kind::ALL.iter().copied().find(|k| {
+            k.name() == s
+                || k.label() == s
+                || (s.chars().count() >= 2 && k.short_labels().contains(&s))
+        })
+    }
+
+    fn short_labels(self) -> &'static [&'static str] {
+        match self {
+            Kind::Brand => &["品牌", "党建品牌"],
+            Kind::Deed => &["事迹", "典型事迹", "先进典型"],
+            Kind::Clean => &["清廉", "清廉文化"],
+            Kind::Studio => &["工作室", "名师工作室"],
+            Kind::Branch => &["支部"],
+            Kind::Service => &["进社区"],
+            Kind::Page => &[],
+        }
     }
 
     /// Chinese label used in the UI and messages.
@@ -96,11 +115,12 @@ pub enum Status {
 }
 
 impl Status {
+    /// A status by its name or its Chinese name (草稿, 待审核, 已发布).
     pub fn parse(s: &str) -> Option<Status> {
-        match s {
-            "draft" => Some(Status::Draft),
-            "review" => Some(Status::Review),
-            "published" => Some(Status::Published),
+        match s.trim() {
+            "draft" | "草稿" => Some(Status::Draft),
+            "review" | "待审核" | "待审" | "审核中" => Some(Status::Review),
+            "published" | "已发布" | "发布" => Some(Status::Published),
             _ => None,
         }
     }

@@ -200,8 +200,12 @@ pub fn parse_header(
         match Kind::parse(&k) {
             Some(kind) => h.kind = Some(kind),
             None => {
-                let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
-                let sugg = crate::diagnostics::closest(&k, names.iter().copied(), 1);
+                let names: Vec<String> = Kind::ALL
+                    .iter()
+                    .map(|k| format!("{}（{}）", k.name(), k.label()))
+                    .collect();
+                let plain: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+                let sugg = crate::diagnostics::closest(&k, plain.iter().copied(), 1);
                 let hint = match sugg.first() {
                     Some(s) => format!("did you mean `{s}`? 可用: {}", names.join(", ")),
                     None => format!("可用的 kind: {}", names.join(", ")),
@@ -267,7 +271,7 @@ pub fn parse_header(
             }
             Some(dt) => h.date = Some(dt),
             None => f.errs.push(doc.at_value(codes::BAD_VALUE, "date", format!("无法识别的日期 `{d}` (invalid date)")).hint(
-                "日期写成 2024-05-12、2024-05-12 09:30 或 2024-05-12T09:30:00+08:00，并确认月份和日子存在",
+                "日期写成 2024-05-12、2024/5/12、2024年5月12日（可加时间 09:30），并确认月份和日子存在",
             )),
         }
     }
@@ -360,7 +364,7 @@ pub fn parse_header(
             Some(st) => h.status = Some(st),
             None => f.errs.push(
                 doc.at_value(codes::BAD_VALUE, "status", format!("status 不能是 `{s}`"))
-                    .hint("可用: draft（草稿）、review（待审核）、published（已发布）"),
+                    .hint("可用: draft 或 草稿、review 或 待审核、published 或 已发布"),
             ),
         }
     }
@@ -378,12 +382,16 @@ pub fn parse_header(
     }
 }
 
-/// Dates: `2024-05-12`, `2024-05-12 09:30[:00]`, `2024-05-12T09:30[:00]`, RFC 3339.
+/// Dates: `2024-05-12`, `2024-05-12 09:30[:00]`, `2024-05-12T09:30[:00]`,
+/// RFC 3339, and as Chinese contributors and Hexo write them: `2024/5/12`,
+/// `2024.5.12`, `2024年5月12日` (each with an optional time, `9:30` or
+/// `9时30分`).
 pub fn parse_date(s: &str, offset: FixedOffset) -> Option<DateTime<FixedOffset>> {
     let s = s.trim();
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Some(dt);
     }
+    let s = &local_form(s).unwrap_or_else(|| s.to_string());
     for fmt in [
         "%Y-%m-%d %H:%M:%S",
         "%Y-%m-%d %H:%M",
@@ -399,6 +407,49 @@ pub fn parse_date(s: &str, offset: FixedOffset) -> Option<DateTime<FixedOffset>>
         .from_local_datetime(&d.and_hms_opt(0, 0, 0)?)
         .single()
 }
+
+/// `2024/5/12`, `2024.5.12` or `2024年5月12日` (with an optional time) in
+/// the ISO form `2024-05-12[ 09:30[:00]]`; None for anything else.
+fn local_form(s: &str) -> Option<String> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r"^(\d{4})\s*(?:[/.]|年)\s*(\d{1,2})\s*(?:[/.]|月)\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})\s*分?(?:\s*[:：]?\s*(\d{1,2})\s*秒?)?)?$",
+        )
+        .expect("a valid pattern")
+    });
+    let c = re.captures(s)?;
+    let n = |i: usize| c.get(i).map(|m| m.as_str().parse::<u32>().unwrap_or(99));
+    let mut out = format!("{}-{:02}-{:02}", &c[1], n(2)?, n(3)?);
+    if let (Some(h), Some(m)) = (n(4), n(5)) {
+        out.push_str(&format!(" {h:02}:{m:02}:{:02}", n(6).unwrap_or(0)));
+    }
+    Some(out)
+}
+
+/// The header of `text` says the page is a draft or waits for review,
+/// read line by line so that it still counts when the header as a whole
+/// does not parse (`status: 草稿`, `status：draft`, `draft: true`).
+pub fn declares_unpublished(text: &str) -> bool {
+    let mut lines = text.lines();
+    if lines.next().map(str::trim_end) != Some("---") {
+        return false;
+    }
+    lines.take_while(|l| l.trim_end() != "---").any(|l| {
+        let Some((key, value)) = l.split_once([':', '：']) else {
+            return false;
+        };
+        let value = value.trim().trim_matches(['"', '\'']);
+        match key.trim() {
+            "status" => Status::parse(value).is_some_and(|s| s != Status::Published),
+            "draft" => value == "true",
+            _ => false,
+        }
+    })
+}
+
+/// What separates the items of a list value besides YAML's own commas.
+pub const LIST_SEPARATORS: [char; 2] = ['，', '、'];
 
 /// Typed access to header values; type errors land at the key's line.
 struct Fields<'a, 'b> {
@@ -491,13 +542,17 @@ impl Fields<'_, '_> {
         let Some(v) = self.get(key) else {
             return vec![];
         };
+        // A Chinese comma or 、 separates items too (`[党建品牌，志愿服务]`
+        // is two tags; `check` says so, W026), as does a comma in a single
+        // value (`tags: 党建品牌, 志愿服务`).
         let items: Option<Vec<String>> = match v {
             Value::Sequence(seq) => seq.iter().map(Self::scalar).collect(),
-            other => Self::scalar(other).map(|s| vec![s]),
+            other => Self::scalar(other).map(|s| s.split(',').map(str::to_string).collect()),
         };
         match items {
             Some(items) => items
-                .into_iter()
+                .iter()
+                .flat_map(|s| s.split(LIST_SEPARATORS))
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty())
                 .collect(),
@@ -601,6 +656,31 @@ mod tests {
             "2024-05-12T09:30:00+00:00"
         );
         assert!(parse_date("2024-02-30", off()).is_none());
+        // As contributors and Hexo write them.
+        for (typed, iso) in [
+            ("2024/5/12", "2024-05-12T00:00:00+08:00"),
+            ("2024.5.12", "2024-05-12T00:00:00+08:00"),
+            ("2024年5月12日", "2024-05-12T00:00:00+08:00"),
+            ("2024 年 5 月 12 日", "2024-05-12T00:00:00+08:00"),
+            ("2013/7/13 20:46:25", "2013-07-13T20:46:25+08:00"),
+            ("2024年5月12日 9:30", "2024-05-12T09:30:00+08:00"),
+            ("2024年5月12日9时30分", "2024-05-12T09:30:00+08:00"),
+        ] {
+            assert_eq!(
+                parse_date(typed, off()).map(|d| d.to_rfc3339()).as_deref(),
+                Some(iso),
+                "{typed}"
+            );
+        }
+        for bad in [
+            "2024/13/1",
+            "2024年2月30日",
+            "2024/5",
+            "5/12/2024",
+            "2024年5月12日 25:00",
+        ] {
+            assert!(parse_date(bad, off()).is_none(), "{bad}");
+        }
     }
 
     #[test]

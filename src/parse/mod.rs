@@ -29,41 +29,62 @@ pub fn ui_strings(
 pub struct Parsed {
     pub docs: Vec<SourceDoc>,
     pub failed: Vec<String>,
+    /// The header errors of files whose header says they are drafts or
+    /// wait for review (`status: draft` still readable in a broken
+    /// header): a build of the published site skips them with a warning.
+    pub draft_errors: Vec<Diagnostic>,
 }
 
-/// Parse loaded content files in parallel: documents and the errors.
+/// A content file whose header did not parse.
+#[derive(Debug)]
+pub struct Failed {
+    pub rel: String,
+    pub errors: Vec<Diagnostic>,
+    /// Its header declares it unpublished (`header::declares_unpublished`).
+    pub draft: bool,
+}
+
+/// Parse loaded content files in parallel: documents and every error,
+/// drafts' included (check and the preview report them all).
 pub fn parse_files(files: Vec<TextFile>, offset: chrono::FixedOffset) -> (Parsed, Vec<Diagnostic>) {
     let parsed: Vec<_> = files
         .into_par_iter()
         .map(|f| parse_file(f, offset))
         .collect();
-    collect(parsed)
+    let (mut parsed, mut errs) = collect(parsed);
+    errs.append(&mut parsed.draft_errors);
+    (parsed, errs)
 }
 
-/// Parse one content file: its document, or its relative path and errors.
-pub fn parse_file(
-    f: TextFile,
-    offset: chrono::FixedOffset,
-) -> Result<SourceDoc, (String, Vec<Diagnostic>)> {
+/// Parse one content file: its document, or why not.
+pub fn parse_file(f: TextFile, offset: chrono::FixedOffset) -> Result<SourceDoc, Failed> {
     let is_section = f.rel == "_index.md" || f.rel.ends_with("/_index.md");
-    header::parse_doc(&f.file, &f.rel, f.text, offset, is_section).map_err(|e| (f.rel, e))
+    let draft = header::declares_unpublished(&f.text);
+    header::parse_doc(&f.file, &f.rel, f.text, offset, is_section).map_err(|errors| Failed {
+        rel: f.rel,
+        errors,
+        draft,
+    })
 }
 
-/// Documents that parsed, in order, and the files that did not.
-pub fn collect(
-    parsed: Vec<Result<SourceDoc, (String, Vec<Diagnostic>)>>,
-) -> (Parsed, Vec<Diagnostic>) {
+/// Documents that parsed, in order, and the files that did not; the
+/// errors of published files, and apart those of drafts.
+pub fn collect(parsed: Vec<Result<SourceDoc, Failed>>) -> (Parsed, Vec<Diagnostic>) {
     let mut out = Parsed {
         docs: Vec::with_capacity(parsed.len()),
-        failed: Vec::new(),
+        ..Parsed::default()
     };
     let mut errs = Vec::new();
     for p in parsed {
         match p {
             Ok(d) => out.docs.push(d),
-            Err((rel, e)) => {
-                out.failed.push(rel);
-                errs.extend(e);
+            Err(f) => {
+                out.failed.push(f.rel);
+                if f.draft {
+                    out.draft_errors.extend(f.errors);
+                } else {
+                    errs.extend(f.errors);
+                }
             }
         }
     }

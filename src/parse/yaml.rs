@@ -12,6 +12,24 @@ pub struct YamlDoc<'a> {
     pub whole: &'a str,
 }
 
+/// Header keys of Hexo, Hugo, Zola and Jekyll, and what exemplar calls
+/// them: a hint that names the right key beats a near spelling
+/// (`categories` is not `category`, a deed's own field).
+const PEER_KEYS: &[(&str, &str)] = &[
+    ("categories", "exemplar 没有 categories：分类写进 tags，例如 tags: [党建品牌]；exemplar import 会自动转换"),
+    ("permalink", "固定链接写 slug（本页网址的最后一段）；旧网址写进 aliases，会自动跳转"),
+    ("abbrlink", "旧网址写进 aliases（例如 aliases: [/p/1a2b3c/]），会自动跳转"),
+    ("url", "本页网址由栏目和 slug 决定；旧网址写进 aliases"),
+    ("updated", "更新时间请放在 extra: 下，例如 extra: {updated: 2024-05-12}"),
+    ("lastmod", "更新时间请放在 extra: 下，例如 extra: {lastmod: 2024-05-12}"),
+    ("excerpt", "摘要写 summary"),
+    ("image", "封面图写 cover，并用 cover_alt 写图片说明"),
+    ("thumbnail", "封面图写 cover，并用 cover_alt 写图片说明"),
+    ("layout", "页面模板写 template"),
+    ("author_name", "作者写 author"),
+    ("keywords", "关键词写进 tags"),
+];
+
 impl<'a> YamlDoc<'a> {
     /// A whole file of YAML (site.yaml, data/, UI strings), checked before
     /// any deserialiser sees it: no tab indentation, within `limits`.
@@ -31,7 +49,64 @@ impl<'a> YamlDoc<'a> {
         if let Some(d) = self.check_tabs() {
             return Err(vec![d]);
         }
+        let wide = self.check_full_width();
+        if !wide.is_empty() {
+            return Err(wide);
+        }
         self.guard(limits).map_err(|d| vec![d])
+    }
+
+    /// A full-width colon after a key (`title：…`) or a full-width space
+    /// in the indentation, as a Chinese input method types them: YAML
+    /// reads neither, and its own error lands on another line. Each is
+    /// reported at its own line and column, with the line fixed.
+    pub fn check_full_width(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for (i, line) in self.text.lines().enumerate() {
+            let indent = line
+                .chars()
+                .take_while(|c| *c == ' ' || *c == '\u{3000}')
+                .collect::<String>();
+            if let Some(pos) = indent.chars().position(|c| c == '\u{3000}') {
+                out.push(
+                    self.error(
+                        codes::YAML_SYNTAX,
+                        i + 1,
+                        pos + 1,
+                        "缩进里有全角空格 `　` (full-width space in indentation)",
+                    )
+                    .hint(format!(
+                        "缩进只能用半角空格，改成：{}",
+                        line.replace('\u{3000}', "  ").trim_end()
+                    )),
+                );
+                continue;
+            }
+            let rest = line.trim_start();
+            let key_len = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                .count();
+            let after = rest[key_len..].trim_start_matches(' ');
+            if key_len > 0 && !rest.starts_with('-') && after.starts_with('：') {
+                let key = &rest[..key_len];
+                let col = line.chars().count() - after.chars().count() + 1;
+                let value = after['：'.len_utf8()..].trim_start_matches([' ', '\u{3000}']);
+                let indent = &line[..line.len() - rest.len()];
+                out.push(
+                    self.error(
+                        codes::YAML_SYNTAX,
+                        i + 1,
+                        col,
+                        format!(
+                            "`{key}` 后面是全角冒号 `：`，YAML 只认半角冒号 `:` (full-width colon)"
+                        ),
+                    )
+                    .hint(format!("改成半角冒号加空格：{indent}{key}: {value}")),
+                );
+            }
+        }
+        out
     }
 
     pub fn error(
@@ -140,7 +215,9 @@ impl<'a> YamlDoc<'a> {
                 continue;
             };
             if !allowed.contains(&k) {
+                let peer = PEER_KEYS.iter().find(|(p, _)| *p == k.to_lowercase());
                 let hint = match closest(k, allowed.iter().copied(), 1).first() {
+                    _ if peer.is_some() => peer.map(|p| p.1.to_string()).unwrap_or_default(),
                     Some(s) => {
                         format!("did you mean `{s}`? 是否想写 `{s}`？自定义数据请放在 `extra:` 下")
                     }

@@ -165,9 +165,35 @@ impl Resolver {
             LinkError {
                 code: codes::BROKEN_LINK,
                 message: format!("链接 `{dest}` 指向的页面不存在 (broken internal link: {path})"),
-                hint: "检查网址拼写；站内页面可写成 @/栏目/文件名.md，静态文件放在 static/ 下；若目标是草稿，先发布它".into(),
+                hint: match self.peer_form(&path) {
+                    Some(p) => format!("did you mean `{p}`? 是否指 {p}（Hexo/Hugo 等的写法：.html、下划线或大小写不同）"),
+                    None => "检查网址拼写；站内页面可写成 @/栏目/文件名.md，静态文件放在 static/ 下；若目标是草稿，先发布它".into(),
+                },
             }
         })
+    }
+}
+
+impl Resolver {
+    /// The one page `path` names in a peer's form: `/x.html` or
+    /// `/x/index.html` for `/x/`, `_` for `-` (Hugo's `/commands/hugo_mod/`
+    /// for `/commands/hugo-mod/`), other letter case.
+    fn peer_form(&self, path: &str) -> Option<String> {
+        let key = |p: &str| {
+            let p = p.trim_end_matches('/');
+            let p = p
+                .strip_suffix("/index.html")
+                .or_else(|| p.strip_suffix(".html"))
+                .unwrap_or(p);
+            p.to_lowercase().replace('_', "-")
+        };
+        let want = key(path);
+        let mut found = self
+            .known
+            .iter()
+            .filter(|k| k.ends_with('/') && key(k) == want);
+        let first = found.next()?;
+        found.next().is_none().then(|| first.clone())
     }
 }
 

@@ -11,6 +11,7 @@ mod build;
 mod check;
 mod common;
 mod images;
+mod intake;
 mod look;
 mod progress;
 mod random_edits;
