@@ -240,14 +240,14 @@ fn stamp_of(path: &Path) -> Option<(u64, u64)> {
 
 /// A file's (length, modification time in ns) and (device, inode).
 fn stat_of(path: &Path) -> Option<((u64, u64), (u64, u64))> {
-    use std::os::unix::fs::MetadataExt;
     let m = std::fs::metadata(path).ok()?;
     let t = m
         .modified()
         .ok()?
         .duration_since(std::time::UNIX_EPOCH)
         .ok()?;
-    Some(((m.len(), t.as_nanos() as u64), (m.dev(), m.ino())))
+    let id = crate::load::platform::file_id(&m).unwrap_or((u64::MAX, u64::MAX));
+    Some(((m.len(), t.as_nanos() as u64), id))
 }
 
 fn is_svg(name: &str) -> bool {

@@ -8,6 +8,7 @@ use walkdir::WalkDir;
 
 use crate::diagnostics::{codes, decode_utf8, Diagnostic};
 
+pub mod platform;
 pub mod theme;
 
 /// A text file read from the site, named relative to the site root.

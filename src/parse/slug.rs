@@ -53,6 +53,10 @@ mod tests {
             "云江小学红烛先锋-品牌"
         );
         assert_eq!(slugify("Hello World_2024", false), "hello-world-2024");
+        // The README's examples (how a file name becomes a URL).
+        assert_eq!(slugify("Hugo_Mod", false), "hugo-mod");
+        assert_eq!(slugify("2024.05 总结", false), "202405-总结");
+        assert_eq!(slugify("　-（）-", false), "");
     }
 
     #[test]

@@ -116,10 +116,9 @@ impl BodyCache {
 
     /// The body kept under `key`, if it is there and intact.
     pub fn get(&self, key: u128) -> Option<(Rendered, Packed)> {
-        use std::os::unix::fs::FileExt;
         let e = self.entries.get(&key)?;
         let mut buf = vec![0u8; usize::try_from(e.len).ok()?];
-        self.bin.as_ref()?.read_exact_at(&mut buf, e.off).ok()?;
+        crate::load::platform::read_exact_at(self.bin.as_ref()?, &mut buf, e.off).ok()?;
         if xxhash_rust::xxh3::xxh3_64(&buf) != e.sum {
             return None;
         }

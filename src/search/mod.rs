@@ -286,13 +286,15 @@ pub fn cached(
     let walk = walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter();
     // The pages' parts are the cache's own, not the site's.
     for e in walk.filter_entry(|e| e.depth() != 1 || e.file_name() != parts::DIR) {
-        use std::os::unix::fs::MetadataExt;
         let e = e.map_err(std::io::Error::other)?;
         if !e.file_type().is_file() || e.file_name() == COMPLETE {
             continue;
         }
         let rel = crate::load::rel_string(e.path().strip_prefix(&dir).unwrap_or(e.path()));
-        let ident = e.metadata().ok().map(|m| (m.dev(), m.ino()));
+        let ident = e
+            .metadata()
+            .ok()
+            .and_then(|m| crate::load::platform::file_id(&m));
         files.push(Cached {
             out: format!("{DIR}{rel}"),
             path: e.into_path(),

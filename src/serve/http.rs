@@ -140,10 +140,7 @@ pub fn run(listener: TcpListener, shared: Arc<Shared>) {
                 }
             }
             Err(e) => {
-                let starved = matches!(
-                    e.raw_os_error(),
-                    Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM)
-                );
+                let starved = crate::load::platform::starved(&e);
                 if starved {
                     if starved_since.is_none() {
                         starved_since = Some(Instant::now());

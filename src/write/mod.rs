@@ -235,16 +235,15 @@ impl Staging {
                 } else if entry.file_type().is_dir() {
                     old_dirs.push(entry.into_path());
                 } else {
-                    use walkdir::DirEntryExt;
-                    let ino = entry.ino();
+                    let ino = crate::load::platform::entry_ino(&entry);
                     old_files.insert(entry.into_path(), ino);
                 }
             }
         }
-        let dev = {
-            use std::os::unix::fs::MetadataExt;
-            std::fs::metadata(&dir).map(|m| m.dev()).unwrap_or(u64::MAX)
-        };
+        let dev = std::fs::metadata(&dir)
+            .ok()
+            .and_then(|m| crate::load::platform::file_id(&m))
+            .map_or(u64::MAX, |(dev, _)| dev);
         let s = Staging {
             dir,
             target,
@@ -446,9 +445,12 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
     use std::os::unix::ffi::OsStrExt;
     let a = CString::new(a.as_os_str().as_bytes())?;
     let b = CString::new(b.as_os_str().as_bytes())?;
+    // The system call itself: musl (the static release build) has no
+    // renameat2 wrapper.
     // SAFETY: two valid NUL-terminated paths; no memory is shared.
     let r = unsafe {
-        libc::renameat2(
+        libc::syscall(
+            libc::SYS_renameat2,
             libc::AT_FDCWD,
             a.as_ptr(),
             libc::AT_FDCWD,
@@ -498,10 +500,12 @@ fn write_at(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// true when it is one (also when it already was), false when the disk
 /// cannot link (another file system).
 fn hard_link_at(path: &Path, src: &Path) -> std::io::Result<bool> {
-    use std::os::unix::fs::MetadataExt;
+    use crate::load::platform::file_id;
     let s = std::fs::metadata(src)?;
     match std::fs::symlink_metadata(path) {
-        Ok(m) if m.is_file() && m.dev() == s.dev() && m.ino() == s.ino() => return Ok(true),
+        Ok(m) if m.is_file() && file_id(&m).is_some() && file_id(&m) == file_id(&s) => {
+            return Ok(true)
+        }
         Ok(m) if m.is_dir() => std::fs::remove_dir_all(path)?,
         Ok(_) => std::fs::remove_file(path)?,
         Err(_) => {}
