@@ -118,6 +118,13 @@ pub struct SchoolRow {
     pub exemplar_years: Vec<i32>,
 }
 
+impl SchoolRow {
+    /// Counted in year `y`'s shares (`since`).
+    pub fn counts_in(&self, y: i32) -> bool {
+        self.since.is_none_or(|s| s <= y)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Coverage {
     /// The plan's years: every year with a target or a rating, first to

@@ -41,11 +41,10 @@ impl Kind {
     /// label's short form a contributor types (`品牌`, `事迹`, `清廉`).
     pub fn parse(s: &str) -> Option<Kind> {
         let s = s.trim();
-        Kind::ALL.iter().copied().find(|k| {
-            k.name() == s
-                || k.label() == s
-                || (s.chars().count() >= 2 && k.short_labels().contains(&s))
-        })
+        Kind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.name() == s || k.label() == s || k.short_labels().contains(&s))
     }
 
     fn short_labels(self) -> &'static [&'static str] {

@@ -257,10 +257,7 @@ fn schools_by_year(ctx: &Ctx, c: &Coverage) -> Vec<YearList> {
         .iter()
         .enumerate()
         .map(|(yi, &year)| {
-            let counted: Vec<_> = order
-                .iter()
-                .filter(|s| s.since.is_none_or(|since| since <= year))
-                .collect();
+            let counted: Vec<_> = order.iter().filter(|s| s.counts_in(year)).collect();
             let tiers = TIERS
                 .iter()
                 .copied()

@@ -209,7 +209,7 @@ fn tier_history(ctx: &Ctx, id: &str) -> Vec<TierPoint> {
     c.years
         .iter()
         .zip(&row.tiers)
-        .filter(|(y, _)| row.since.is_none_or(|s| s <= **y))
+        .filter(|(y, _)| row.counts_in(**y))
         .map(|(&year, t)| TierPoint {
             year,
             tier: t.unwrap_or(""),

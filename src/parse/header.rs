@@ -86,14 +86,28 @@ pub fn parse_doc(
     offset: FixedOffset,
     is_section: bool,
 ) -> Result<SourceDoc, Vec<Diagnostic>> {
-    let sp = split(file, &text).map_err(|d| vec![d])?;
+    parse_doc_or_draft(file, rel, text, offset, is_section).map_err(|(e, _)| e)
+}
+
+/// `parse_doc`; on failure also whether the file declares itself a draft
+/// (`declares_unpublished`), read only then: the text of a file that
+/// parses is not scanned twice.
+pub fn parse_doc_or_draft(
+    file: &str,
+    rel: &str,
+    text: String,
+    offset: FixedOffset,
+    is_section: bool,
+) -> Result<SourceDoc, (Vec<Diagnostic>, bool)> {
+    let draft = |e| (e, declares_unpublished(&text));
+    let sp = split(file, &text).map_err(|d| draft(vec![d]))?;
     let doc = YamlDoc {
         file,
         text: sp.header,
         first_line: sp.header_line,
         whole: &text,
     };
-    let header = parse_header(&doc, offset, is_section)?;
+    let header = parse_header(&doc, offset, is_section).map_err(draft)?;
     let (body_start, body_line) = (sp.body_start, sp.body_line);
     Ok(SourceDoc {
         file: file.to_string(),

@@ -59,12 +59,13 @@ pub fn parse_files(files: Vec<TextFile>, offset: chrono::FixedOffset) -> (Parsed
 /// Parse one content file: its document, or why not.
 pub fn parse_file(f: TextFile, offset: chrono::FixedOffset) -> Result<SourceDoc, Failed> {
     let is_section = f.rel == "_index.md" || f.rel.ends_with("/_index.md");
-    let draft = header::declares_unpublished(&f.text);
-    header::parse_doc(&f.file, &f.rel, f.text, offset, is_section).map_err(|errors| Failed {
-        rel: f.rel,
-        errors,
-        draft,
-    })
+    header::parse_doc_or_draft(&f.file, &f.rel, f.text, offset, is_section).map_err(
+        |(errors, draft)| Failed {
+            rel: f.rel,
+            errors,
+            draft,
+        },
+    )
 }
 
 /// Documents that parsed, in order, and the files that did not; the

@@ -216,12 +216,13 @@ impl<'a> YamlDoc<'a> {
             };
             if !allowed.contains(&k) {
                 let peer = PEER_KEYS.iter().find(|(p, _)| *p == k.to_lowercase());
-                let hint = match closest(k, allowed.iter().copied(), 1).first() {
-                    _ if peer.is_some() => peer.map(|p| p.1.to_string()).unwrap_or_default(),
-                    Some(s) => {
+                let near = closest(k, allowed.iter().copied(), 1);
+                let hint = match (peer, near.first()) {
+                    (Some((_, hint)), _) => hint.to_string(),
+                    (None, Some(s)) => {
                         format!("did you mean `{s}`? 是否想写 `{s}`？自定义数据请放在 `extra:` 下")
                     }
-                    None => format!(
+                    (None, None) => format!(
                         "{what} 可用的字段 (allowed keys): {}；自定义数据请放在 `extra:` 下",
                         allowed.join(", ")
                     ),

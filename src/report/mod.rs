@@ -170,11 +170,8 @@ pub fn run(opts: &ReportOptions) -> Result<Report, Error> {
         stage: r.stage.clone(),
         tier: r.tiers[yi].unwrap_or(""),
     };
-    let counted: Vec<&coverage::SchoolRow> = cov
-        .schools
-        .iter()
-        .filter(|s| s.since.is_none_or(|since| since <= year))
-        .collect();
+    let counted: Vec<&coverage::SchoolRow> =
+        cov.schools.iter().filter(|s| s.counts_in(year)).collect();
     let clean = cov.clean[yi]
         .tiers
         .iter()
