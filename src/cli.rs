@@ -106,6 +106,11 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },
+    /// Bring in Word submissions or a Hexo/Hugo/Zola/Jekyll site (导入)
+    Import {
+        #[command(subcommand)]
+        from: ImportFrom,
+    },
     /// Create a new site in DIR with the default theme (新建站点)
     Init { dir: PathBuf },
     /// Freeze a year's exemplars into archive/<year>/, or verify archives (年度存档)
@@ -149,6 +154,44 @@ pub enum ReportFormatArg {
     Html,
     Csv,
     Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportFrom {
+    /// Word (.docx, also saved by WPS) → draft page bundles under content/ (导入 Word 稿件)
+    Docx {
+        /// One or more .docx files
+        #[arg(required = true, value_name = "FILE.docx")]
+        files: Vec<PathBuf>,
+        /// brand | deed | clean | studio | branch | service | page (default: from --section, else guessed from the title)
+        #[arg(long, value_parser = parse_kind)]
+        kind: Option<Kind>,
+        /// School id or name from data/schools.yaml (default: the 来源 line when it names one)
+        #[arg(long)]
+        school: Option<String>,
+        /// Folder under content/ to put the pages in (default: the kind's section)
+        #[arg(long, value_name = "DIR")]
+        section: Option<String>,
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
+    /// A Hexo site (its folder, with _config.yml and source/) → a new exemplar site
+    Hexo(PeerArgs),
+    /// A Hugo site (hugo.toml or config.*, content/, static/) → a new exemplar site
+    Hugo(PeerArgs),
+    /// A Zola site (config.toml, content/, static/) → a new exemplar site
+    Zola(PeerArgs),
+    /// A Jekyll site (_config.yml, _posts/) → a new exemplar site
+    Jekyll(PeerArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct PeerArgs {
+    /// The peer site's folder (only read, never changed)
+    pub src: PathBuf,
+    /// The new site's folder, new or empty (default: <SRC name>-exemplar in the current folder)
+    #[arg(long, value_name = "DIR")]
+    pub into: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]

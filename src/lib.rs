@@ -15,6 +15,7 @@ pub mod config;
 pub mod coverage;
 pub mod diagnostics;
 pub mod images;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod outputs;

@@ -181,6 +181,7 @@ fn main() -> ExitCode {
                 Err(Error::Failure(f)) => report_kept(f, "public/"),
             }
         }
+        Command::Import { from } => cmd::import::run(from),
         Command::Init { dir } => match cmd::init::run(&dir) {
             Ok(()) => {
                 eprintln!(

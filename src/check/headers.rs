@@ -59,7 +59,7 @@ fn split_lists(d: &SourceDoc, out: &mut Findings) {
             .enumerate()
             .take_while(|(i, l)| *i == 0 || l.starts_with(' ') || l.starts_with('-'));
         for (i, l) in lines {
-            if let Some(col) = l
+            if let Some(col) = without_comment(l)
                 .chars()
                 .position(|c| crate::parse::header::LIST_SEPARATORS.contains(&c))
             {
@@ -78,6 +78,24 @@ fn split_lists(d: &SourceDoc, out: &mut Findings) {
             }
         }
     }
+}
+
+/// A header line without its YAML comment (` # …` outside quotes): a
+/// comment's punctuation is nobody's list.
+fn without_comment(line: &str) -> &str {
+    let mut quote = None;
+    let mut prev = ' ';
+    for (i, c) in line.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '#' && prev.is_whitespace() => return &line[..i],
+            None => {}
+        }
+        prev = c;
+    }
+    line
 }
 
 /// Header checks of one page, judged by the kind `build` gives it.

@@ -13,22 +13,36 @@ fn q(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| format!("\"{s}\""))
 }
 
-/// The header and a starter body for a new page of `kind`.
-pub fn template(kind: Kind, title: &str, date: &str, school: Option<&str>) -> String {
+/// What a new header is filled with; empty fields are left for the
+/// contributor.
+#[derive(Default)]
+pub struct Fill<'a> {
+    pub title: &'a str,
+    pub date: &'a str,
+    pub school: Option<&'a str>,
+    pub author: Option<&'a str>,
+    pub source: Option<&'a str>,
+    pub editor: Option<&'a str>,
+}
+
+/// A complete header (between `---` lines) for a draft of `kind`: every
+/// field of the kind, filled from `fill` or left empty with a hint.
+pub fn header(kind: Kind, fill: &Fill) -> String {
+    let or_empty = |v: Option<&str>| v.map(q).unwrap_or_else(|| "\"\"".into());
     let mut h = vec![
         "---".to_string(),
-        format!("title: {}", q(title)),
+        format!("title: {}", q(fill.title)),
         format!("kind: {}", kind.name()),
-        format!("date: {date}"),
+        format!("date: {}", fill.date),
         "summary: \"\"          # 一两句话的摘要；不写则取正文开头".to_string(),
         "tags: []             # 例如 [党建品牌, 志愿服务]".to_string(),
         "measures: []         # 体现的举措编号，见 data/measures.yaml".to_string(),
-        format!("school: {}", school.map(q).unwrap_or_else(|| "\"\"".into())),
+        format!("school: {}", or_empty(fill.school)),
         "cover: \"\"            # 封面图片，例如 /images/cover.jpg".to_string(),
         "cover_alt: \"\"        # 封面图片的文字说明（无障碍需要）".to_string(),
-        "author: \"\"".to_string(),
-        "source: \"\"           # 来源".to_string(),
-        "editor: \"\"           # 责任编辑".to_string(),
+        format!("author: {}", or_empty(fill.author)),
+        format!("source: {}           # 来源", or_empty(fill.source)),
+        format!("editor: {}           # 责任编辑", or_empty(fill.editor)),
         "status: draft        # draft 草稿 → review 待审核 → published 发布".to_string(),
         "reviewed_by: \"\"".to_string(),
         "review_date: \"\"".to_string(),
@@ -50,13 +64,24 @@ pub fn template(kind: Kind, title: &str, date: &str, school: Option<&str>) -> St
         _ => {}
     }
     h.push("---".into());
+    h.join("\n") + "\n"
+}
+
+/// The header and a starter body for a new page of `kind`.
+pub fn template(kind: Kind, title: &str, date: &str, school: Option<&str>) -> String {
+    let fill = Fill {
+        title,
+        date,
+        school,
+        ..Fill::default()
+    };
     let body = match kind {
         Kind::Brand => "\n## 品牌内涵\n\n\n## 主要做法\n\n\n## 工作成效\n\n",
         Kind::Deed => "\n## 基本情况\n\n\n## 主要事迹\n\n\n## 群众评价\n\n",
         Kind::Clean => "\n## 建设目标\n\n\n## 主要做法\n\n\n## 工作成效\n\n",
         _ => "\n正文。\n",
     };
-    format!("{}\n{}", h.join("\n"), body)
+    format!("{}{}", header(kind, &fill), body)
 }
 
 pub fn run(root: &Path, kind: Kind, title: &str, school: Option<&str>) -> Result<String, Failure> {

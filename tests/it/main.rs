@@ -11,6 +11,7 @@ mod build;
 mod check;
 mod common;
 mod images;
+mod import;
 mod intake;
 mod look;
 mod progress;
