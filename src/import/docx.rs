@@ -981,9 +981,20 @@ fn render_blocks(blocks: &[Block]) -> String {
     let mut out = String::new();
     let mut prev_item = false;
     let mut counters = [0usize; 9];
+    // The current list: its top items' kind and the deepest level open.
+    let mut top_ordered = false;
+    let mut depth = 0usize;
     for b in blocks {
         let item = matches!(b, Block::Item { .. });
-        if !(out.is_empty() || item && prev_item) {
+        // A bulleted list right after a numbered one (or the reverse) is
+        // a new list.
+        let new_list = match b {
+            Block::Item { ordered, level, .. } => {
+                !prev_item || (*level == 0 && *ordered != top_ordered)
+            }
+            _ => false,
+        };
+        if !(out.is_empty() || item && prev_item && !new_list) {
             out.push('\n');
         }
         match b {
@@ -1002,9 +1013,15 @@ fn render_blocks(blocks: &[Block]) -> String {
                 out.push('\n');
             }
             Block::Item { ordered, level, md } => {
-                if !prev_item {
+                if new_list {
                     counters = [0; 9];
+                    top_ordered = *ordered;
+                    depth = 0;
                 }
+                // Never deeper than one below the item before: a deeper
+                // indent would read as a code block.
+                let level = &(*level).min(depth);
+                depth = level + 1;
                 counters[*level] += 1;
                 for c in counters.iter_mut().skip(level + 1) {
                     *c = 0;

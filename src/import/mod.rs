@@ -10,8 +10,8 @@ mod xml;
 
 use std::path::{Path, PathBuf};
 
-use crate::cmd::new::{header, Fill};
 use crate::config::Config;
+use crate::model::draft::{header, Fill};
 use crate::model::Kind;
 use crate::parse::header::parse_date;
 use crate::parse::registry;

@@ -314,8 +314,13 @@ fn a_hexo_site_imports_and_builds_without_errors() {
     assert!(s
         .read("content/posts/第二篇/index.md")
         .contains("title: 青年教师师德演讲比赛"));
-    // docs/index.md sits beside docs/setup.md: a section.
+    // docs/index.md sits beside docs/setup.md: a section; a relative link
+    // to the old `index.html` finds it (regression: a relative target with
+    // a dot was only looked for among copied files).
     assert!(s.exists("content/docs/_index.md"));
+    assert!(s
+        .read("content/docs/setup.md")
+        .contains("[文档首页](@/docs/_index.md)"));
     builds_clean(&s);
     let html = s.read("public/posts/hello-world/index.html");
     for want in [
