@@ -715,21 +715,8 @@ fn picture(
 /// `word/../media/x.png` → `media/x.png`; absolute targets (`/word/media/x`)
 /// are package paths.
 fn normalise(path: &str) -> String {
-    let path = match path.strip_prefix("word//") {
-        Some(abs) => abs,
-        None => path,
-    };
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    parts.join("/")
+    let path = path.strip_prefix("word//").unwrap_or(path);
+    crate::resolve::links::normalise("", path).unwrap_or_default()
 }
 
 /// Markdown's special characters escaped in text from the document.

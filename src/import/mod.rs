@@ -76,17 +76,11 @@ fn section_dir(s: &str) -> Result<String, String> {
 /// Import one Word document into `root`'s content/ as a draft bundle.
 pub fn docx(root: &Path, file: &Path, opts: &DocxOptions) -> Result<Imported, String> {
     let shown = file.display().to_string();
-    let lower = shown.to_lowercase();
     let meta = std::fs::metadata(file).map_err(|e| format!("{shown}: {e}"))?;
     if meta.len() > MAX_DOCX {
         return Err(format!("{shown}: 超过 512 MiB (file too large)"));
     }
     let bytes = std::fs::read(file).map_err(|e| format!("{shown}: {e}"))?;
-    if lower.ends_with(".doc") || lower.ends_with(".wps") {
-        if let Some(why) = docx::refuse(&bytes) {
-            return Err(format!("{shown}: {why}"));
-        }
-    }
     let conv = docx::convert(&bytes).map_err(|e| format!("{shown}: {e}"))?;
     let cfg = Config::load(root).map_err(|ds| {
         format!(
@@ -199,13 +193,13 @@ pub fn docx(root: &Path, file: &Path, opts: &DocxOptions) -> Result<Imported, St
         name.replace(['\n', '\r'], " ")
     );
     let head = head.replacen("---\n", &format!("---\n{comment}"), 1);
-    let mut files: Vec<(String, Vec<u8>)> = vec![(
+    let mut files: Vec<(String, Content)> = vec![(
         "index.md".into(),
-        format!("{head}\n{}", conv.markdown).into_bytes(),
+        Content::Bytes(format!("{head}\n{}", conv.markdown).into_bytes()),
     )];
     let pictures = conv.media.len();
     for m in conv.media {
-        files.push((m.name, m.bytes));
+        files.push((m.name, Content::Bytes(m.bytes)));
     }
     if conv.markdown.trim().is_empty() {
         notes.push("正文是空的 (empty body)".into());
@@ -222,7 +216,14 @@ pub fn docx(root: &Path, file: &Path, opts: &DocxOptions) -> Result<Imported, St
 /// Write `files` (relative names, `/`-separated, checked here) into a
 /// hidden sibling of `dir`, then rename it to `dir`: the folder appears
 /// whole or not at all. `dir` must not exist or be empty.
-pub fn write_folder(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), String> {
+/// What one file of an import holds: bytes made here, or a source file
+/// copied as it is (never read whole into memory).
+pub enum Content {
+    Bytes(Vec<u8>),
+    Copy(PathBuf),
+}
+
+pub fn write_folder(dir: &Path, files: &[(String, Content)]) -> Result<(), String> {
     let parent = dir.parent().ok_or("no parent folder")?;
     let name = dir
         .file_name()
@@ -235,13 +236,17 @@ pub fn write_folder(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Strin
         std::fs::remove_dir_all(&tmp).map_err(|e| e.to_string())?;
     }
     let result = (|| -> Result<(), String> {
-        for (rel, bytes) in files {
+        for (rel, content) in files {
             if !safe_relative(rel) {
                 return Err(format!("`{rel}` 不是安全的相对路径 (unsafe path)"));
             }
             let path = tmp.join(rel);
             std::fs::create_dir_all(path.parent().unwrap()).map_err(|e| format!("{rel}: {e}"))?;
-            std::fs::write(&path, bytes).map_err(|e| format!("{rel}: {e}"))?;
+            match content {
+                Content::Bytes(b) => std::fs::write(&path, b).map(|_| ()),
+                Content::Copy(from) => std::fs::copy(from, &path).map(|_| ()),
+            }
+            .map_err(|e| format!("{rel}: {e}"))?;
         }
         // An empty folder may be taken over (remove_dir refuses any other).
         if dir.exists() && std::fs::remove_dir(dir).is_err() {

@@ -207,7 +207,7 @@ fn outside(dest: &str) -> LinkError {
 
 /// `dir` joined with the relative path `rel`, `.` and `..` applied; None
 /// when `..` climbs above the root.
-fn normalise(dir: &str, rel: &str) -> Option<String> {
+pub fn normalise(dir: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
     for seg in rel.split('/') {
         match seg {

@@ -116,6 +116,7 @@ fn submission() -> Vec<u8> {
             r#"<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><wp:docPr id="5" name="文本框 5"/><a:graphic><a:graphicData><wps:wsp><wps:txbx><w:txbxContent><w:p><w:r><w:t>边栏里的宣传语</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict/></mc:Fallback></mc:AlternateContent></w:r>"#,
         ),
         p("", &r("1. 这一段以数字开头，不是列表")),
+        p("", &r("联系人手机 13812345678。")),
     ]
     .concat();
     let document = format!(
@@ -209,6 +210,14 @@ fn a_word_submission_becomes_a_draft_bundle() {
         findings.iter().any(
             |f| f["file"].as_str().is_some_and(|f| f.ends_with("index.md")) && f["code"] == "E040"
         ),
+        "{findings:#?}"
+    );
+    // …and the personal data the document carried.
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["code"] == "E051"
+                && f["file"].as_str().is_some_and(|f| f.ends_with("index.md"))),
         "{findings:#?}"
     );
     // The same document again is refused, not overwritten.
@@ -311,6 +320,14 @@ fn a_hexo_site_imports_and_builds_without_errors() {
     // A draft stays a draft; a header without `---` (Hexo allows it) and
     // without a title takes the first heading.
     assert!(s.read("content/posts/未完成.md").contains("status: draft"));
+    // A draft with a published post's name is kept beside it, not lost.
+    assert!(s
+        .read("content/posts/hello-world.md")
+        .contains("党员志愿服务队"));
+    assert!(s
+        .read("content/posts/hello-world-2.md")
+        .contains("同名的草稿"));
+    assert!(err.contains("same-place: 1"), "{err}");
     assert!(s
         .read("content/posts/第二篇/index.md")
         .contains("title: 青年教师师德演讲比赛"));

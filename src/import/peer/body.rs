@@ -133,19 +133,7 @@ impl Links<'_> {
 }
 
 /// `dir` + a relative path, `..` applied; None when it climbs out.
-pub(super) fn join(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
-}
+pub(super) use crate::resolve::links::normalise as join;
 
 fn fence_of(line: &str) -> Option<(char, usize)> {
     let t = line.trim_start();

@@ -12,6 +12,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value as J};
 
+use super::Content;
 use crate::parse::slug::slugify;
 
 mod body;
@@ -204,6 +205,16 @@ pub fn import(peer: Peer, src: &Path, into: &Path) -> Result<Report, String> {
         }
         let rel = crate::load::rel_string(entry.path().strip_prefix(src).unwrap_or(entry.path()));
         report.files += 1;
+        if !super::safe_relative(&rel) {
+            report.warn(
+                &rel,
+                0,
+                "unsafe-name",
+                "文件名含有 \\ 或 : 等字符，未导入 (file name not portable)",
+            );
+            report.skipped += 1;
+            continue;
+        }
         if entry.file_type().is_symlink() {
             report.warn(&rel, 0, "symlink", "符号链接未复制 (symlink skipped)");
             report.skipped += 1;
@@ -230,6 +241,7 @@ pub fn import(peer: Peer, src: &Path, into: &Path) -> Result<Report, String> {
     }
     bundle_pages(&mut plan);
     section_indexes(&mut plan);
+    unique_places(&mut plan, &mut report);
 
     // Read and map the pages; copy lists for the rest.
     let mut pages = Vec::new();
@@ -269,7 +281,7 @@ pub fn import(peer: Peer, src: &Path, into: &Path) -> Result<Report, String> {
         copied: copies.iter().map(|(_, to)| to.clone()).collect(),
         conf: &conf,
     };
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut files: Vec<(String, Content)> = Vec::new();
     // An alias may name neither a page nor another page's alias.
     let mut urls: BTreeSet<String> = pages
         .iter()
@@ -330,38 +342,56 @@ pub fn import(peer: Peer, src: &Path, into: &Path) -> Result<Report, String> {
         let head = serde_norway::to_string(&p.header).map_err(|e| e.to_string())?;
         files.push((
             format!("content/{}", p.to),
-            format!("---\n{head}---\n\n{}", body.trim_start_matches('\n')).into_bytes(),
+            Content::Bytes(
+                format!("---\n{head}---\n\n{}", body.trim_start_matches('\n')).into_bytes(),
+            ),
         ));
         report.pages += 1;
     }
     for (rel, to) in &copies {
-        match std::fs::read(src.join(rel)) {
-            Ok(b) => {
-                files.push((to.clone(), b));
-                report.copied += 1;
-            }
-            Err(e) => report.warn(rel, 0, "unreadable", format!("读取失败 (unreadable): {e}")),
-        }
+        files.push((to.clone(), Content::Copy(src.join(rel))));
+        report.copied += 1;
     }
+    // Two sources on one place (a post in _posts/ and in _drafts/): the
+    // first is kept, the other listed.
     let mut seen = BTreeSet::new();
-    files.retain(|(to, _)| seen.insert(to.clone()));
+    let mut twice = Vec::new();
+    files.retain(|(to, _)| {
+        seen.insert(to.clone()) || {
+            twice.push(to.clone());
+            false
+        }
+    });
+    for to in twice {
+        report.warn(
+            &to,
+            0,
+            "same-place",
+            format!("两个源文件都要写到 {to}，只导入了第一个 (two sources, one place)"),
+        );
+    }
     if !seen.contains("content/_index.md") {
         let title = conf.title.clone().unwrap_or_else(|| "首页".into());
         files.push((
             "content/_index.md".into(),
-            format!("---\ntitle: {}\n---\n", json_str(&title)).into_bytes(),
+            Content::Bytes(format!("---\ntitle: {}\n---\n", json_str(&title)).into_bytes()),
         ));
     }
-    files.push(("site.yaml".into(), site_yaml(peer, &conf).into_bytes()));
+    files.push((
+        "site.yaml".into(),
+        Content::Bytes(site_yaml(peer, &conf).into_bytes()),
+    ));
     files.push((
         ".gitignore".into(),
-        b"public/\n.public.prev/\n.public.staging/\n.public.lock\n.exemplar/\n.exemplar-cache/\n"
-            .to_vec(),
+        Content::Bytes(
+            b"public/\n.public.prev/\n.public.staging/\n.public.lock\n.exemplar/\n.exemplar-cache/\n"
+                .to_vec(),
+        ),
     ));
     report.items.sort();
     files.push((
         "import-report.txt".into(),
-        report_text(peer, &report).into_bytes(),
+        Content::Bytes(report_text(peer, &report).into_bytes()),
     ));
     super::write_folder(&into_abs, &files)?;
     Ok(report)
@@ -849,6 +879,40 @@ fn section_indexes(plan: &mut BTreeMap<String, Dest>) {
             .any(|p| p != to && p.starts_with(&dir) && !p.ends_with("_index.md"));
         if dir.is_empty() || others {
             *to = format!("{dir}_index.md");
+        }
+    }
+}
+
+/// Two pages bound for one place (a post in `_posts/` and a draft of the
+/// same name in `_drafts/`): the published one keeps it, the other gets
+/// `-2`, `-3`… and is listed.
+fn unique_places(plan: &mut BTreeMap<String, Dest>, report: &mut Report) {
+    let mut order: Vec<(&String, &Dest)> = plan.iter().collect();
+    order.sort_by_key(|(_, d)| matches!(d, Dest::Page { draft: true, .. }));
+    let mut taken = BTreeSet::new();
+    let mut moves = Vec::new();
+    for (rel, d) in order {
+        let Dest::Page { to, .. } = d else { continue };
+        if taken.insert(to.clone()) {
+            continue;
+        }
+        let stem = md_stem(to);
+        let new = (2..)
+            .map(|n| format!("{stem}-{n}.md"))
+            .find(|c| !taken.contains(c))
+            .unwrap_or_default();
+        taken.insert(new.clone());
+        moves.push((rel.clone(), new));
+    }
+    for (rel, new) in moves {
+        if let Some(Dest::Page { to, .. }) = plan.get_mut(&rel) {
+            report.warn(
+                &rel,
+                0,
+                "same-place",
+                format!("content/{to} 已被另一个源文件占用，本页改写到 content/{new} (two sources, one place)"),
+            );
+            *to = new;
         }
     }
 }
