@@ -397,6 +397,13 @@ fn import_never_writes_into_its_source_or_over_a_folder_with_files() {
     assert_eq!(full.read("keep.txt"), "mine");
     assert!(!full.exists("site.yaml"));
     assert_eq!(snapshot_of(&src.dir), before);
+    // A folder that is not a site of that kind: said, nothing written.
+    let empty = Site::new(&[]);
+    empty.write("notes.txt", "x");
+    let o = empty.run(&["import", "hugo", ".", "--into", "../never-made"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no pages found"), "{}", stderr(&o));
+    assert!(!empty.dir.join("../never-made").exists());
 }
 
 #[test]

@@ -243,6 +243,26 @@ pub fn import(peer: Peer, src: &Path, into: &Path) -> Result<Report, String> {
     section_indexes(&mut plan);
     unique_places(&mut plan, &mut report);
 
+    if !plan.values().any(|d| matches!(d, Dest::Page { .. })) {
+        let where_ = match peer {
+            Peer::Hexo => "source/_posts/ 或 source/",
+            Peer::Jekyll => "_posts/ 或站点根目录",
+            Peer::Hugo | Peer::Zola => "content/",
+        };
+        return Err(format!(
+            "{} 里没有找到 {} 站点的 Markdown 页面（应在 {where_} 下）；确认 SRC 是站点的根文件夹 (no pages found: is SRC the site's root?)",
+            src.display(),
+            peer.name()
+        ));
+    }
+    if conf.title.is_none() && conf.url.is_none() {
+        report.warn(
+            "",
+            0,
+            "no-config",
+            "没有读到站点配置（标题、网址），site.yaml 用了默认值，请修改 (no configuration read)",
+        );
+    }
     // Read and map the pages; copy lists for the rest.
     let mut pages = Vec::new();
     let mut copies: Vec<(String, String)> = Vec::new();
