@@ -415,12 +415,21 @@ fn a_page_whose_front_matter_does_not_parse_is_listed_and_the_rest_imported() {
     );
     src.write("content/ok.md", "+++\ntitle = \"好\"\n+++\n正文。\n");
     src.write("content/bad.md", "+++\ntitle = \"坏\n+++\n正文。\n");
+    // GBK for 正文: refused with its line, never garbled.
+    src.write(
+        "content/gbk.md",
+        b"+++\ntitle = \"x\"\n+++\n\xd5\xfd\xce\xc4\n",
+    );
     let (s, err) = import_peer("zola", &src.dir);
     assert!(err.contains("front-matter-error: 1"), "{err}");
     assert!(s
         .read("import-report.txt")
         .contains("content/bad.md:1: [front-matter-error]"));
     assert!(s.exists("content/ok.md") && !s.exists("content/bad.md"));
+    assert!(s
+        .read("import-report.txt")
+        .contains("content/gbk.md:4: [not-utf8]"));
+    assert!(!s.exists("content/gbk.md"));
     builds_clean(&s);
 }
 

@@ -270,8 +270,23 @@ pub fn import(peer: Peer, src: &Path, into: &Path) -> Result<Report, String> {
         match dest {
             Dest::Copy(to) => copies.push((rel.clone(), to.clone())),
             Dest::Page { to, draft } => {
-                let text = match std::fs::read(src.join(rel)) {
-                    Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+                let text = match std::fs::read(src.join(rel)).map(String::from_utf8) {
+                    Ok(Ok(t)) => t,
+                    Ok(Err(e)) => {
+                        // GBK and the like: never guessed, never garbled.
+                        let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
+                            .iter()
+                            .filter(|&&b| b == b'\n')
+                            .count()
+                            + 1;
+                        report.warn(
+                            rel,
+                            line,
+                            "not-utf8",
+                            "不是 UTF-8 编码，未导入：请用编辑器另存为 UTF-8 后再导入 (not UTF-8, page skipped)",
+                        );
+                        continue;
+                    }
                     Err(e) => {
                         report.warn(rel, 0, "unreadable", format!("读取失败 (unreadable): {e}"));
                         continue;
