@@ -325,7 +325,11 @@ fn walk_blocks(
             }
             "tbl" => {
                 out.para += 1;
-                blocks.push(Block::Table(table(ctx, e, out, zip)));
+                let rows = table(ctx, e, out, zip);
+                // A table with nothing in it (a layout grid) is no content.
+                if rows.iter().flatten().any(|c| !c.trim().is_empty()) {
+                    blocks.push(Block::Table(rows));
+                }
             }
             "sdt" => {
                 if let Some(c) = e.child("sdtContent") {
@@ -484,13 +488,25 @@ fn runs(ctx: &Ctx, parent: &El, fmt: Fmt, out: &mut Out, zip: &mut Zip, pieces: 
                     .and_then(|id| ctx.rels.get(id))
                     .filter(|r| r.external)
                     .map(|r| r.target.clone());
+                // A web or mail address stays a link; a file beside the
+                // document on the sender's disk (`report.xlsx`) cannot.
+                let web = |u: &str| {
+                    let l = u.to_ascii_lowercase();
+                    l.starts_with("http://")
+                        || l.starts_with("https://")
+                        || l.starts_with("mailto:")
+                };
                 match url {
-                    Some(u) if !text.trim().is_empty() => pieces.push(Piece::Raw(format!(
-                        "[{}](<{}>)",
-                        text.trim(),
-                        u.replace('>', "%3E")
-                    ))),
-                    _ => pieces.push(Piece::Raw(text)),
+                    Some(u) if web(&u) && !text.trim().is_empty() => pieces.push(Piece::Raw(
+                        format!("[{}](<{}>)", text.trim(), u.replace('>', "%3E")),
+                    )),
+                    Some(u) => {
+                        out.note(format!(
+                            "链接指向发稿人电脑上的文件 {u}，已改为文字 (link to a local file kept as text)"
+                        ));
+                        pieces.push(Piece::Raw(text));
+                    }
+                    None => pieces.push(Piece::Raw(text)),
                 }
             }
             "ins" | "moveTo" => {
