@@ -78,7 +78,9 @@ fn submission() -> Vec<u8> {
             &[
                 r("详见"),
                 r#"<w:hyperlink r:id="rId2"><w:r><w:t>县教育局网站</w:t></w:r></w:hyperlink>"#.into(),
-                r("。价格 5*3 [注] 不是强调。"),
+                r("。价格 5*3 [注] 不是强调。见"),
+                r#"<w:hyperlink r:id="rId4"><w:r><w:t>附件一</w:t></w:r></w:hyperlink>"#.into(),
+                r("。"),
             ]
             .concat(),
         ),
@@ -131,7 +133,7 @@ fn submission() -> Vec<u8> {
     let footnotes = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?><w:footnotes {W}><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote><w:footnote w:type="continuationSeparator" w:id="0"><w:p/></w:footnote><w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> 数据来自学校2024年工作总结。</w:t></w:r></w:p></w:footnote></w:footnotes>"#
     );
-    let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image1.png"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://example.gov.cn/" TargetMode="External"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image2.png"/></Relationships>"#;
+    let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image1.png"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://example.gov.cn/" TargetMode="External"/><Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="附件一.xlsx" TargetMode="External"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image2.png"/></Relationships>"#;
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default();
     for (name, bytes) in [
@@ -188,6 +190,8 @@ fn a_word_submission_becomes_a_draft_bundle() {
         "文本框未导入 (text box dropped): “边栏里的宣传语",
         "批注 1 条未导入",
         "接受了 1 处插入，去掉了 1 处删除",
+        // regression: a link to a file on the sender's disk broke the build
+        "链接指向发稿人电脑上的文件 附件一.xlsx，已改为文字",
     ] {
         assert!(err.contains(note), "{note}\n{err}");
     }
