@@ -966,7 +966,10 @@ fn entry(site: &Resolved, i: usize, html: &str) -> Entry {
         .map(|d| d.format("%Y-%m-%d").to_string())
         .unwrap_or_default();
     let school = p.school.as_ref().map(|s| s.name.as_str()).unwrap_or("");
-    let start: String = text.chars().take(FRAGMENT_CHARS).collect();
+    let start = match text.char_indices().nth(FRAGMENT_CHARS) {
+        Some((end, _)) => &text[..end],
+        None => &text[..],
+    };
     let fragment = format!(
         "EXS.f({{\"t\":{},\"u\":{},\"k\":{},\"s\":{},\"y\":{},\"d\":{},\"dt\":{},\"m\":{},\"x\":{}}});\n",
         js_string(p.title()),
@@ -981,7 +984,7 @@ fn entry(site: &Resolved, i: usize, html: &str) -> Entry {
         js_string(p.district.as_deref().unwrap_or("")),
         js_string(&date),
         js_string(p.summary()),
-        js_string(&start)
+        js_string(start)
     );
     Entry {
         keys: terms.iter().map(|t| t.0).collect(),
