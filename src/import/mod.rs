@@ -54,6 +54,19 @@ fn guess_kind(title: &str) -> Kind {
     }
 }
 
+/// The site's own errors (site.yaml, data/), each at its file and line:
+/// an import needs them mended first.
+fn site_errors(ds: &[crate::diagnostics::Diagnostic]) -> String {
+    let each: Vec<String> = ds
+        .iter()
+        .map(|d| format!("{}:{}:{}: {}", d.file, d.line, d.col, d.message))
+        .collect();
+    format!(
+        "先修正站点配置 (fix the site first):\n  {}",
+        each.join("\n  ")
+    )
+}
+
 /// A relative folder under content/ without `..`, hidden or absolute parts.
 fn section_dir(s: &str) -> Result<String, String> {
     let s = s.trim_matches('/').trim_start_matches("content/");
@@ -82,18 +95,8 @@ pub fn docx(root: &Path, file: &Path, opts: &DocxOptions) -> Result<Imported, St
     }
     let bytes = std::fs::read(file).map_err(|e| format!("{shown}: {e}"))?;
     let conv = docx::convert(&bytes).map_err(|e| format!("{shown}: {e}"))?;
-    let cfg = Config::load(root).map_err(|ds| {
-        format!(
-            "site.yaml: {}",
-            ds.first().map(|d| d.message.clone()).unwrap_or_default()
-        )
-    })?;
-    let reg = registry::load(root).map_err(|ds| {
-        format!(
-            "data/: {}",
-            ds.first().map(|d| d.message.clone()).unwrap_or_default()
-        )
-    })?;
+    let cfg = Config::load(root).map_err(|ds| site_errors(&ds))?;
+    let reg = registry::load(root).map_err(|ds| site_errors(&ds))?;
     let mut notes = conv.notes;
     let stem = file
         .file_stem()
