@@ -324,9 +324,7 @@ pub fn import(peer: Peer, src: &Path, into: &Path) -> Result<Report, String> {
         .collect();
     // Every folder of pages is a section list at its own URL.
     for p in &pages {
-        let mut d = p.to.as_str();
-        while let Some(i) = d.rfind('/') {
-            d = &d[..i];
+        for d in folders_of(&p.to) {
             urls.insert(key_of(&new_url(
                 &format!("{d}/_index.md"),
                 &serde_norway::Mapping::new(),
@@ -830,6 +828,21 @@ fn date_prefix(name: &str) -> Option<(&str, &str)> {
     }
 }
 
+/// Where the plan's pages go (under content/).
+fn page_places(plan: &BTreeMap<String, Dest>) -> impl Iterator<Item = String> + '_ {
+    plan.values().filter_map(|d| match d {
+        Dest::Page { to, .. } => Some(to.clone()),
+        Dest::Copy(_) => None,
+    })
+}
+
+/// The folders a path lies in, innermost first (`a/b/c.md` → `a/b`, `a`).
+fn folders_of(path: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(path.rfind('/').map(|i| &path[..i]), |d| {
+        d.rfind('/').map(|i| &d[..i])
+    })
+}
+
 /// A page `x.md` with a folder `x/` of files beside it (Hexo's post asset
 /// folder) becomes the bundle `x/index.md`.
 fn bundle_pages(plan: &mut BTreeMap<String, Dest>) {
@@ -842,26 +855,13 @@ fn bundle_pages(plan: &mut BTreeMap<String, Dest>) {
             Dest::Page { .. } => None,
         })
         .collect();
-    let pages: BTreeSet<String> = plan
-        .values()
-        .filter_map(|d| match d {
-            Dest::Page { to, .. } => Some(to.clone()),
-            Dest::Copy(_) => None,
-        })
-        .collect();
+    let pages: BTreeSet<String> = page_places(plan).collect();
     // Folders holding pages: `x.md` beside `x/` with pages is that
     // section's own page (Jekyll's `docs/upgrading.md` + `docs/upgrading/`).
     let sections: BTreeSet<String> = pages
         .iter()
-        .flat_map(|p| {
-            let mut dirs = Vec::new();
-            let mut d = p.as_str();
-            while let Some(i) = d.rfind('/') {
-                d = &d[..i];
-                dirs.push(d.to_string());
-            }
-            dirs
-        })
+        .flat_map(|p| folders_of(p))
+        .map(str::to_string)
         .collect();
     for d in plan.values_mut() {
         if let Dest::Page { to, .. } = d {
@@ -886,13 +886,7 @@ fn bundle_pages(plan: &mut BTreeMap<String, Dest>) {
 /// `dir/index.md` beside other pages or page folders is the section page
 /// `dir/_index.md`; the site's own `index.md` is the home page.
 fn section_indexes(plan: &mut BTreeMap<String, Dest>) {
-    let pages: Vec<String> = plan
-        .values()
-        .filter_map(|d| match d {
-            Dest::Page { to, .. } => Some(to.clone()),
-            Dest::Copy(_) => None,
-        })
-        .collect();
+    let pages: Vec<String> = page_places(plan).collect();
     let has_section_index: BTreeSet<String> = pages
         .iter()
         .filter_map(|p| p.strip_suffix("_index.md").map(str::to_string))
