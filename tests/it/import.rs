@@ -523,12 +523,14 @@ fn zola_and_jekyll_sites_import_and_build_without_errors() {
     // A collection, and a page beside a folder of pages: the section's page.
     src.write(
         "jekyll/_config.yml",
-        "title: Jekyll 站\nurl: https://j.example.cn\nbaseurl: /blog\npermalink: pretty\ncollections:\n  docs:\n    permalink: /:collection/:path/\n    output: true\n",
+        "title: Jekyll 站\nurl: https://j.example.cn\nbaseurl: /blog\npermalink: pretty\ncollections:\n  docs:\n    permalink: /:collection/:path/\n    output: true\n  notes:\n    output: true\n",
     );
     src.write(
         "jekyll/_docs/guide.md",
         "---\ntitle: 指南\n---\n指南总览。\n",
     );
+    // A file named like a collection's folder (this panicked once).
+    src.write("jekyll/_notes", "not a folder");
     src.write(
         "jekyll/_docs/guide/step.md",
         "---\ntitle: 第一步\n---\n回到[总览]({{ '/docs/guide/' | relative_url }})。\n",

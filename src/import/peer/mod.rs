@@ -754,12 +754,13 @@ fn place(peer: Peer, conf: &SiteConf, rel: &str, path: &Path) -> Option<Dest> {
                     Dest::Copy(format!("content/posts/{r}"))
                 });
             }
-            if let Some((name, _)) = conf
-                .collections
-                .iter()
-                .find(|(c, _)| top.strip_prefix('_') == Some(c.as_str()))
-            {
-                let r = &rel[top.len() + 1..];
+            // (A file named like a collection's folder is no collection.)
+            if let (Some((name, _)), Some((_, r))) = (
+                conf.collections
+                    .iter()
+                    .find(|(c, _)| top.strip_prefix('_') == Some(c.as_str())),
+                rel.split_once('/'),
+            ) {
                 return Some(if is_markdown(r) {
                     page(&format!("{name}/{r}"), false)
                 } else {
@@ -956,7 +957,7 @@ enum Front {
 }
 
 /// The front matter, the body, and the body's first line number.
-fn split_front(text: &str) -> (Front, &str, usize) {
+fn split_front(text: &str, hexo: bool) -> (Front, &str, usize) {
     let text = text.trim_start_matches('\u{feff}');
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let first = lines.first().map(|l| l.trim_end()).unwrap_or("");
@@ -992,8 +993,13 @@ fn split_front(text: &str) -> (Front, &str, usize) {
             return (Front::Json(text[..end].to_string()), &text[end..], line);
         }
     }
-    // Hexo: `title: x` lines, then `---`.
-    if let Some(end) = lines.iter().position(|l| l.trim_end() == "---") {
+    // Hexo: `title: x` lines, then `---` (elsewhere that is a paragraph
+    // and a rule).
+    if let Some(end) = lines
+        .iter()
+        .position(|l| l.trim_end() == "---")
+        .filter(|_| hexo)
+    {
         let head = &lines[..end];
         if end > 0
             && head.iter().all(|l| {
@@ -1076,7 +1082,7 @@ fn read_page(
     report: &mut Report,
 ) -> Option<Page> {
     use serde_norway::Value as Y;
-    let (front, body, body_line) = split_front(text);
+    let (front, body, body_line) = split_front(text, peer == Peer::Hexo);
     let fm = match front_map(front) {
         Ok(m) => m,
         Err(e) => {
@@ -1579,16 +1585,21 @@ mod tests {
 
     #[test]
     fn front_matter_forms() {
-        let (f, body, line) = split_front("+++\ntitle = \"x\"\n+++\nbody\n");
+        let (f, body, line) = split_front("+++\ntitle = \"x\"\n+++\nbody\n", false);
         assert!(matches!(f, Front::Toml(_)));
         assert_eq!((body, line), ("body\n", 4));
-        let (f, body, _) = split_front("title: 你好\ndate: 2013/7/13 20:46:25\n---\n正文\n");
+        let (f, body, _) = split_front("title: 你好\ndate: 2013/7/13 20:46:25\n---\n正文\n", true);
         assert!(matches!(f, Front::Yaml(_)));
         assert_eq!(body, "正文\n");
-        let (f, body, _) = split_front("{\"title\": \"x\"}\nbody\n");
+        let (f, body, _) = split_front("{\"title\": \"x\"}\nbody\n", false);
         assert!(matches!(f, Front::Json(_)));
         assert_eq!(body.trim(), "body");
-        assert!(matches!(split_front("just text\n").0, Front::None));
+        assert!(matches!(split_front("just text\n", true).0, Front::None));
+        // Outside Hexo a paragraph with a colon and a rule is body.
+        assert!(matches!(
+            split_front("Note: x\n---\n", false).0,
+            Front::None
+        ));
     }
 
     #[test]
