@@ -178,6 +178,11 @@ pub fn docx(root: &Path, file: &Path, opts: &DocxOptions) -> Result<Imported, St
             "{shown}: {rel_dir} 已存在，不会覆盖 (already exists, not overwritten)；换个标题或先移走旧页面"
         ));
     }
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let comment = format!("由 {name} 导入；核对正文和图片说明后，把 status 改为 review 送审");
     let fill = Fill {
         title: &title,
         date: &date,
@@ -185,17 +190,9 @@ pub fn docx(root: &Path, file: &Path, opts: &DocxOptions) -> Result<Imported, St
         author: conv.author.as_deref(),
         source: conv.source.as_deref(),
         editor: conv.editor.as_deref(),
+        comment: Some(&comment),
     };
     let head = header(kind, &fill);
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let comment = format!(
-        "# 由 {} 导入；核对正文和图片说明后，把 status 改为 review 送审\n",
-        name.replace(['\n', '\r'], " ")
-    );
-    let head = head.replacen("---\n", &format!("---\n{comment}"), 1);
     let mut files: Vec<(String, Content)> = vec![(
         "index.md".into(),
         Content::Bytes(format!("{head}\n{}", conv.markdown).into_bytes()),

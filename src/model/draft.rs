@@ -18,14 +18,19 @@ pub struct Fill<'a> {
     pub author: Option<&'a str>,
     pub source: Option<&'a str>,
     pub editor: Option<&'a str>,
+    /// A YAML comment line after the opening `---` (where the page came from).
+    pub comment: Option<&'a str>,
 }
 
 /// A complete header (between `---` lines) for a draft of `kind`: every
 /// field of the kind, filled from `fill` or left empty with a hint.
 pub fn header(kind: Kind, fill: &Fill) -> String {
     let or_empty = |v: Option<&str>| v.map(q).unwrap_or_else(|| "\"\"".into());
-    let mut h = vec![
-        "---".to_string(),
+    let mut h = vec!["---".to_string()];
+    if let Some(c) = fill.comment {
+        h.push(format!("# {}", c.replace(['\n', '\r'], " ")));
+    }
+    h.extend([
         format!("title: {}", q(fill.title)),
         format!("kind: {}", kind.name()),
         format!("date: {}", fill.date),
@@ -45,7 +50,7 @@ pub fn header(kind: Kind, fill: &Fill) -> String {
         "aliases: []          # 旧网址，自动跳转到本页".to_string(),
         "weight: 0".to_string(),
         "extra: {}            # 自定义数据".to_string(),
-    ];
+    ]);
     match kind {
         Kind::Brand => {
             h.push("brand: \"\"            # 品牌名称".into());

@@ -226,7 +226,10 @@ struct Opened {
     hugo: bool,
 }
 
-fn block_open(peer: Peer, line: &str, body_rest: &str) -> Option<Opened> {
+/// The opener of a block tag or paired shortcode on a line of its own; the
+/// caller looks for its close (`is_block_close`) and treats the line as
+/// inline text when there is none.
+fn block_open(peer: Peer, line: &str) -> Option<Opened> {
     static HEXO: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     static HUGO: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let t = line.trim();
@@ -247,13 +250,11 @@ fn block_open(peer: Peer, line: &str, body_rest: &str) -> Option<Opened> {
                 "highlight",
                 "pullquote",
             ];
-            (paired.contains(&name.as_str()) && body_rest.contains(&format!("end{name}"))).then(
-                || Opened {
-                    name,
-                    args: c[2].to_string(),
-                    hugo: false,
-                },
-            )
+            paired.contains(&name.as_str()).then(|| Opened {
+                name,
+                args: c[2].to_string(),
+                hugo: false,
+            })
         }
         Peer::Hugo => {
             let re = HUGO.get_or_init(|| {
@@ -264,12 +265,7 @@ fn block_open(peer: Peer, line: &str, body_rest: &str) -> Option<Opened> {
             if name.starts_with('/') {
                 return None;
             }
-            let close = regex::Regex::new(&format!(
-                r"\{{\{{[<%]\s*/{}\s*[>%]\}}\}}",
-                regex::escape(&name)
-            ))
-            .ok()?;
-            close.is_match(body_rest).then(|| Opened {
+            Some(Opened {
                 name,
                 args: c[3].to_string(),
                 hugo: true,
@@ -495,8 +491,7 @@ fn convert_lines(
             i += 1;
             continue;
         }
-        let rest: String = lines[i + 1..].join("\n");
-        if let Some(o) = block_open(peer, line, &rest) {
+        if let Some(o) = block_open(peer, line) {
             let mut j = i + 1;
             while j < lines.len() && !is_block_close(&o, &lines[j]) {
                 j += 1;

@@ -768,9 +768,7 @@ fn place(peer: Peer, conf: &SiteConf, rel: &str, path: &Path) -> Option<Dest> {
                 });
             }
             let lower = rel.to_lowercase();
-            if (lower.ends_with(".html") || lower.ends_with(".htm"))
-                && std::fs::read(path).is_ok_and(|b| b.starts_with(b"---"))
-            {
+            if (lower.ends_with(".html") || lower.ends_with(".htm")) && has_front_matter(path) {
                 // An HTML page Liquid renders: nothing exemplar can read.
                 return None;
             }
@@ -782,8 +780,7 @@ fn place(peer: Peer, conf: &SiteConf, rel: &str, path: &Path) -> Option<Dest> {
             }
             if is_markdown(rel) {
                 // Jekyll renders only files with front matter.
-                let head = std::fs::read(path).ok()?;
-                return Some(if head.starts_with(b"---") {
+                return Some(if has_front_matter(path) {
                     page(rel, false)
                 } else {
                     Dest::Copy(format!("static/{rel}"))
@@ -793,6 +790,14 @@ fn place(peer: Peer, conf: &SiteConf, rel: &str, path: &Path) -> Option<Dest> {
             Some(Dest::Copy(format!("static/{rel}")))
         }
     }
+}
+
+/// The file starts with `---` (Jekyll renders only such files); reads
+/// three bytes, not the file.
+fn has_front_matter(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 3];
+    std::fs::File::open(path).is_ok_and(|mut f| f.read_exact(&mut head).is_ok()) && &head == b"---"
 }
 
 fn is_readme(rel: &str) -> bool {
@@ -1600,6 +1605,38 @@ mod tests {
             split_front("Note: x\n---\n", false).0,
             Front::None
         ));
+    }
+
+    #[test]
+    fn old_urls_from_abbrlink_and_url_keys() {
+        let fm = |json: &str| match serde_json::from_str::<J>(json).unwrap() {
+            J::Object(m) => m,
+            _ => unreachable!(),
+        };
+        let hexo = SiteConf {
+            permalink: Some("posts/:abbrlink/".into()),
+            content: "source".into(),
+            ..SiteConf::default()
+        };
+        let post = fm(r#"{"date": "2013/7/13 20:46:25", "abbrlink": "3a9f"}"#);
+        assert_eq!(
+            old_url(Peer::Hexo, &hexo, "source/_posts/a.md", &post).as_deref(),
+            Some("/posts/3a9f/")
+        );
+        let hugo = SiteConf {
+            content: "content".into(),
+            ..SiteConf::default()
+        };
+        let page = fm(r#"{"url": "old/path.html"}"#);
+        assert_eq!(
+            old_url(Peer::Hugo, &hugo, "content/x/y.md", &page).as_deref(),
+            Some("/old/path.html")
+        );
+        let plain = fm("{}");
+        assert_eq!(
+            old_url(Peer::Hugo, &hugo, "content/Cmds/hugo_mod.md", &plain).as_deref(),
+            Some("/cmds/hugo_mod/")
+        );
     }
 
     #[test]
