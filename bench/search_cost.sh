@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 OLD=$1 PAGES=${2:-10000} ROUNDS=${3:-5}
 cargo build --release --quiet
 NEW=$PWD/target/release/exemplar
-OUT=bench/out
+OUT=${OUT:-bench/out}  # /dev/shm/… takes the disk out of the figures
 src="$OUT/corpus-exemplar-$PAGES"
 [ -f "$src/.complete" ] || python3 ../shared/bench/gen_corpus.py --pages "$PAGES" --flavor exemplar --out "$src" >/dev/null
 for v in old new; do

@@ -54,16 +54,18 @@ fn shard_count(bytes: usize) -> usize {
 }
 
 /// The text of sanitised HTML: tags dropped, entities decoded, block ends
-/// as spaces.
+/// as spaces; every run of white space one space, none at either end.
 pub fn text_of(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);
+    // A space is owed before the next character, if one follows.
+    let mut space = false;
     let mut rest = html;
-    while let Some(i) = rest.find(['<', '&']) {
-        out.push_str(&rest[..i]);
+    while let Some(i) = memchr::memchr2(b'<', b'&', rest.as_bytes()) {
+        push_squeezed(&mut out, &mut space, &rest[..i]);
         rest = &rest[i..];
         if rest.starts_with('<') {
-            let end = rest.find('>').map_or(rest.len(), |e| e + 1);
-            out.push(' ');
+            let end = memchr::memchr(b'>', rest.as_bytes()).map_or(rest.len(), |e| e + 1);
+            space = true;
             rest = &rest[end..];
         } else {
             let end = rest.as_bytes()[..rest.len().min(10)]
@@ -74,38 +76,132 @@ pub fn text_of(html: &str) -> String {
                 Some("&lt;") => ("<", 4),
                 Some("&gt;") => (">", 4),
                 Some("&quot;") => ("\"", 6),
-                Some("&#39;") | Some("&#x27;") => ("'", end.unwrap() + 1),
+                Some("&#39;") => ("'", 5),
+                Some("&#x27;") => ("'", 6),
                 Some("&nbsp;") => (" ", 6),
                 _ => ("&", 1),
             };
-            out.push_str(ch);
+            push_squeezed(&mut out, &mut space, ch);
             rest = &rest[len..];
         }
     }
-    out.push_str(rest);
-    let mut squeezed = String::with_capacity(out.len());
-    let mut space = true;
-    for c in out.chars() {
-        if c.is_whitespace() {
-            if !space {
-                squeezed.push(' ');
+    push_squeezed(&mut out, &mut space, rest);
+    out
+}
+
+/// `s` onto `out` with each run of white space (Unicode's, as
+/// `char::is_whitespace`) one space, owed in `space` until a character
+/// follows. Byte by byte: only a few lead bytes can start white space.
+fn push_squeezed(out: &mut String, space: &mut bool, s: &str) {
+    let b = s.as_bytes();
+    let (mut i, mut from) = (0, 0);
+    while i < b.len() {
+        let len = match b[i] {
+            b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => 1,
+            // Most Han characters: no white space starts with these.
+            0xE4..=0xE9 => {
+                i += 3;
+                continue;
             }
-            space = true;
-        } else {
-            squeezed.push(c);
-            space = false;
+            // U+0085, U+00A0
+            0xC2 if matches!(b.get(i + 1), Some(0x85 | 0xA0)) => 2,
+            // U+1680
+            0xE1 if b[i..].starts_with(&[0xE1, 0x9A, 0x80]) => 3,
+            // U+2000..=U+200A, U+2028, U+2029, U+202F, U+205F
+            0xE2 => match (b.get(i + 1), b.get(i + 2)) {
+                (Some(0x80), Some(0x80..=0x8A | 0xA8 | 0xA9 | 0xAF)) | (Some(0x81), Some(0x9F)) => {
+                    3
+                }
+                _ => 0,
+            },
+            // U+3000
+            0xE3 if b[i..].starts_with(&[0xE3, 0x80, 0x80]) => 3,
+            _ => 0,
+        };
+        if len == 0 {
+            i += 1;
+            continue;
         }
+        if from < i {
+            if *space && !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&s[from..i]);
+        }
+        *space = true;
+        i += len;
+        from = i;
     }
-    squeezed.trim_end().to_string()
+    if from < s.len() {
+        if *space && !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&s[from..]);
+        *space = false;
+    }
 }
 
 fn js_string(s: &str) -> String {
-    // JSON is a JavaScript literal; `</` is broken so no text ends a script.
-    serde_json::to_string(s)
-        .unwrap_or_default()
-        .replace("</", "<\\/")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
+    let mut out = String::with_capacity(s.len() + 2);
+    push_js_string(&mut out, s);
+    out
+}
+
+/// `s` as a JavaScript string literal: JSON's escapes as serde_json
+/// writes them, `</` broken so that no text ends a script, and the two
+/// line separators (which older JavaScript did not allow in a literal)
+/// escaped. One pass: every page's text goes through it.
+fn push_js_string(out: &mut String, s: &str) {
+    // The bytes that may need an escape.
+    const SPECIAL: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut b = 0;
+        while b < 0x20 {
+            t[b] = true;
+            b += 1;
+        }
+        t[b'"' as usize] = true;
+        t[b'\\' as usize] = true;
+        t[b'/' as usize] = true;
+        t[0xE2] = true;
+        t
+    };
+    let bytes = s.as_bytes();
+    out.reserve(s.len() + 2);
+    out.push('"');
+    let mut from = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !SPECIAL[b as usize] {
+            continue;
+        }
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0C => "\\f",
+            0..=0x1F => "",
+            b'/' if i > 0 && bytes[i - 1] == b'<' => "\\/",
+            // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+            0xE2 if bytes.get(i + 1) == Some(&0x80) => match bytes.get(i + 2) {
+                Some(0xA8) => "\\u2028",
+                Some(0xA9) => "\\u2029",
+                _ => continue,
+            },
+            _ => continue,
+        };
+        out.push_str(&s[from..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{b:04x}");
+        } else {
+            out.push_str(escape);
+        }
+        from = i + if b == 0xE2 { 3 } else { 1 };
+    }
+    out.push_str(&s[from..]);
+    out.push('"');
 }
 
 fn push_varint(out: &mut Vec<u8>, n: impl Into<u64>) {
@@ -441,8 +537,9 @@ pub fn build_into(
                 (e, record)
             })
             .collect();
-        for (e, record) in entries {
-            asm.add(&e, &mut out)?;
+        let (entries, records): (Vec<Entry>, Vec<Vec<u8>>) = entries.into_iter().unzip();
+        asm.add(&entries.iter().collect::<Vec<_>>(), &mut out)?;
+        for record in records {
             part(record)?;
         }
     }
@@ -451,7 +548,7 @@ pub fn build_into(
     asm.write_shards(&asm.by_shard(shards), None, &mut out)?;
     out("docs.js", asm.docs_js(&districts))?;
     out("meta.js", asm.meta_js(site, &districts, shards))?;
-    let size = asm.postings.values().map(Postings::size).sum();
+    let size = asm.size();
     let state = parts::state(program, shards, size, &asm.words);
     out(parts::STATE, state.into())
 }
@@ -594,9 +691,8 @@ impl Incremental {
             files.insert(format!("{DIR}{path}"), bytes);
             Ok(())
         };
-        for path in order {
-            asm.add(&self.parts[*path].1, &mut out).expect("memory");
-        }
+        let entries: Vec<&Entry> = order.iter().map(|p| &*self.parts[*p].1).collect();
+        asm.add(&entries, &mut out).expect("memory");
         let shards = asm.shards();
         let by_shard = asm.by_shard(shards);
         asm.write_shards(&by_shard, None, &mut out).expect("memory");
@@ -604,7 +700,7 @@ impl Incremental {
         self.touched = None;
         self.last = Some(Assembled {
             order: order.iter().map(|p| p.to_string()).collect(),
-            size: asm.postings.values().map(Postings::size).sum(),
+            size: asm.size(),
             asm,
             shards,
             by_shard,
@@ -640,17 +736,19 @@ impl Incremental {
             asm.docs_rows[n as usize] = (new.kind, new.year, new.district.clone());
             for (key, w) in weight_changes(&old.keys, &old.weights, &new.keys, &new.weights) {
                 let words = &asm.words;
-                let p = asm.postings.entry(key).or_insert_with(|| Postings {
-                    hash: key_hash(key, words),
-                    ..Default::default()
-                });
+                let p = asm.postings[part_of(key)]
+                    .entry(key)
+                    .or_insert_with(|| Postings {
+                        hash: key_hash(key, words),
+                        ..Default::default()
+                    });
                 let (before, fresh) = (p.size(), p.bytes.is_empty());
                 p.set(n, w);
                 let shard = p.hash as usize % last.shards;
                 touched.insert(shard);
                 if p.bytes.is_empty() {
                     last.size -= before;
-                    asm.postings.remove(&key);
+                    asm.postings[part_of(key)].remove(&key);
                     last.by_shard[shard].retain(|k| *k != key);
                 } else {
                     last.size = last.size + p.size() - if fresh { 0 } else { before };
@@ -759,43 +857,79 @@ fn key_hash(key: tokenize::Key, words: &rustc_hash::FxHashMap<tokenize::Key, Str
 /// Puts the index's files together from the pages' parts, in page order.
 #[derive(Default)]
 struct Assembler {
-    /// Postings by term, pages newest first, with the term's hash.
-    postings: rustc_hash::FxHashMap<tokenize::Key, Postings>,
+    /// Postings by term, pages newest first, with the term's hash; in
+    /// `PARTS` maps by `part_of` the term, filled in parallel.
+    postings: [rustc_hash::FxHashMap<tokenize::Key, Postings>; PARTS],
     words: rustc_hash::FxHashMap<tokenize::Key, String>,
     /// Per page: kind, year, district.
     docs_rows: Vec<(usize, i32, Option<String>)>,
 }
 
+/// The assembler's postings maps.
+const PARTS: usize = 4;
+
+/// Which of the assembler's maps holds a term.
+fn part_of(key: tokenize::Key) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 62) as usize % PARTS
+}
+
 impl Assembler {
-    /// The next page: its postings, and its fragment file to `out`.
-    fn add(&mut self, e: &Entry, out: Out) -> std::io::Result<()> {
-        let n = self.docs_rows.len() as u32;
-        for (key, w) in &e.words {
-            self.words.entry(*key).or_insert_with(|| w.clone());
+    /// The next pages, in order: their postings (each map filled by a
+    /// thread of its own, every page in order), and their fragment files
+    /// to `out`.
+    fn add(&mut self, pages: &[&Entry], out: Out) -> std::io::Result<()> {
+        use rayon::prelude::*;
+        let first = self.docs_rows.len() as u32;
+        for e in pages {
+            for (key, w) in &e.words {
+                self.words.entry(*key).or_insert_with(|| w.clone());
+            }
         }
-        for (&key, &w) in e.keys.iter().zip(e.weights.iter()) {
-            let words = &self.words;
-            self.postings
-                .entry(key)
-                .or_insert_with(|| Postings {
-                    hash: key_hash(key, words),
-                    ..Default::default()
-                })
-                .push(n, w);
+        let words = &self.words;
+        self.postings
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(part, postings)| {
+                for (n, e) in (first..).zip(pages) {
+                    for (&key, &w) in e.keys.iter().zip(e.weights.iter()) {
+                        if part_of(key) == part {
+                            postings
+                                .entry(key)
+                                .or_insert_with(|| Postings {
+                                    hash: key_hash(key, words),
+                                    ..Default::default()
+                                })
+                                .push(n, w);
+                        }
+                    }
+                }
+            });
+        for (n, e) in (first..).zip(pages) {
+            self.docs_rows.push((e.kind, e.year, e.district.clone()));
+            out(&format!("f/{n}.js"), e.fragment.clone())?;
         }
-        self.docs_rows.push((e.kind, e.year, e.district.clone()));
-        out(&format!("f/{n}.js"), e.fragment.clone())
+        Ok(())
+    }
+
+    /// Every term's postings.
+    fn postings(&self) -> impl Iterator<Item = (&tokenize::Key, &Postings)> {
+        self.postings.iter().flatten()
+    }
+
+    /// What the postings add to the index's size.
+    fn size(&self) -> usize {
+        self.postings().map(|(_, p)| p.size()).sum()
     }
 
     /// The shard count for the postings so far.
     fn shards(&self) -> usize {
-        shard_count(self.postings.values().map(Postings::size).sum())
+        shard_count(self.size())
     }
 
     /// The terms of each shard.
     fn by_shard(&self, shards: usize) -> Vec<Vec<tokenize::Key>> {
         let mut by_shard = vec![Vec::new(); shards];
-        for (k, p) in &self.postings {
+        for (k, p) in self.postings() {
             by_shard[p.hash as usize % shards].push(*k);
         }
         by_shard
@@ -832,7 +966,12 @@ impl Assembler {
         shard_file(
             s,
             keys.iter()
-                .map(|k| (text_of_key(*k), self.postings[k].bytes.as_slice()))
+                .map(|k| {
+                    (
+                        text_of_key(*k),
+                        self.postings[part_of(*k)][k].bytes.as_slice(),
+                    )
+                })
                 .collect(),
         )
     }
@@ -911,31 +1050,24 @@ fn row(site: &Resolved, i: usize) -> (usize, i32, Option<String>) {
 /// Page `i` as the index sees it.
 fn entry(site: &Resolved, i: usize, html: &str) -> Entry {
     let row = row(site, i);
-    use std::collections::HashMap;
     let p = &site.pages[i];
     let h = &p.doc.header;
     let text = text_of(html);
-    let mut weights: rustc_hash::FxHashMap<tokenize::Key, u8> =
-        HashMap::with_capacity_and_hasher(1024, Default::default());
-    let mut words: rustc_hash::FxHashMap<tokenize::Key, String> = HashMap::default();
-    let mut keys: Vec<tokenize::Key> = Vec::with_capacity(text.len() / 2);
-    let mut mark = |s: &str, bit: u8| {
-        keys.clear();
-        tokenize::index_keys(s, &mut keys, &mut |k, w| {
-            words.entry(k).or_insert_with(|| w.to_string());
-        });
-        for k in &keys {
-            let w = weights.entry(*k).or_insert(0);
-            if bit == 0 {
-                if *w & TF_MASK < TF_MASK {
-                    *w += 1;
-                }
-            } else {
-                *w |= bit;
-            }
-        }
+    let mut words: rustc_hash::FxHashMap<tokenize::Key, String> = Default::default();
+    let mut word = |k: tokenize::Key, w: &str| {
+        words.entry(k).or_insert_with(|| w.to_string());
     };
-    mark(p.title(), IN_TITLE);
+    // The terms of the title, names and labels with their bit; those of
+    // the summary and the text once for each time they occur. Sorted and
+    // merged below: a sort of every term is cheaper than a map of counts.
+    let mut marked: Vec<(tokenize::Key, u8)> = Vec::new();
+    let mut keys = Vec::new();
+    let mut mark = |s: &str, bit: u8, word: &mut dyn FnMut(tokenize::Key, &str)| {
+        keys.clear();
+        tokenize::index_keys(s, &mut keys, word);
+        marked.extend(keys.iter().map(|k| (*k, bit)));
+    };
+    mark(p.title(), IN_TITLE, &mut word);
     for s in [
         p.school.as_ref().map(|s| s.name.as_str()),
         h.brand.as_deref(),
@@ -945,50 +1077,82 @@ fn entry(site: &Resolved, i: usize, html: &str) -> Entry {
     .into_iter()
     .flatten()
     {
-        mark(s, IN_NAME);
+        mark(s, IN_NAME, &mut word);
     }
     for s in h.tags.iter().chain(p.district.iter()) {
-        mark(s, IN_LABELS);
+        mark(s, IN_LABELS, &mut word);
     }
     for m in &h.measures {
         let id = m.to_string();
         if let Some(t) = site.measures.iter().find(|t| t.slug == id) {
-            mark(&t.name, IN_LABELS);
+            mark(&t.name, IN_LABELS, &mut word);
         }
     }
-    mark(p.kind.label(), IN_LABELS);
-    mark(p.summary(), 0);
-    mark(&text, 0);
-    let mut terms: Vec<(tokenize::Key, u8)> = weights.into_iter().collect();
-    terms.sort_unstable();
-    let date = p
-        .date
-        .map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_default();
+    mark(p.kind.label(), IN_LABELS, &mut word);
+    let mut counted = Vec::with_capacity(text.len() / 2);
+    tokenize::index_keys(p.summary(), &mut counted, &mut word);
+    tokenize::index_keys(&text, &mut counted, &mut word);
+    counted.sort_unstable();
+    marked.sort_unstable();
+    let mut terms = Vec::with_capacity(counted.len() / 2 + marked.len());
+    let mut weights = Vec::with_capacity(terms.capacity());
+    let (mut a, mut b) = (0, 0);
+    loop {
+        let key = match (counted.get(a), marked.get(b)) {
+            (Some(&x), Some(&(y, _))) => x.min(y),
+            (Some(&x), None) => x,
+            (None, Some(&(y, _))) => y,
+            (None, None) => break,
+        };
+        let mut weight = 0u8;
+        while counted.get(a) == Some(&key) {
+            if weight < TF_MASK {
+                weight += 1;
+            }
+            a += 1;
+        }
+        while let Some(&(_, bit)) = marked.get(b).filter(|m| m.0 == key) {
+            weight |= bit;
+            b += 1;
+        }
+        terms.push(key);
+        weights.push(weight);
+    }
     let school = p.school.as_ref().map(|s| s.name.as_str()).unwrap_or("");
     let start = match text.char_indices().nth(FRAGMENT_CHARS) {
         Some((end, _)) => &text[..end],
         None => &text[..],
     };
-    let fragment = format!(
-        "EXS.f({{\"t\":{},\"u\":{},\"k\":{},\"s\":{},\"y\":{},\"d\":{},\"dt\":{},\"m\":{},\"x\":{}}});\n",
-        js_string(p.title()),
-        js_string(p.path.trim_start_matches('/')),
-        js_string(if p.kind == Kind::Page {
-            ""
-        } else {
-            p.kind.label()
-        }),
-        js_string(school),
-        p.year.unwrap_or(0),
-        js_string(p.district.as_deref().unwrap_or("")),
-        js_string(&date),
-        js_string(p.summary()),
-        js_string(start)
-    );
+    let mut fragment = String::with_capacity(start.len() + 512);
+    let kind = if p.kind == Kind::Page {
+        ""
+    } else {
+        p.kind.label()
+    };
+    let date = p.date.map(|d| d.format("%Y-%m-%d").to_string());
+    for (name, value) in [
+        ("EXS.f({\"t\":", p.title()),
+        (",\"u\":", p.path.trim_start_matches('/')),
+        (",\"k\":", kind),
+        (",\"s\":", school),
+    ] {
+        fragment.push_str(name);
+        push_js_string(&mut fragment, value);
+    }
+    let _ = write!(fragment, ",\"y\":{}", p.year.unwrap_or(0));
+    for (name, value) in [
+        (",\"d\":", p.district.as_deref().unwrap_or("")),
+        (",\"dt\":", date.as_deref().unwrap_or("")),
+        (",\"m\":", p.summary()),
+        (",\"x\":", start),
+    ] {
+        fragment.push_str(name);
+        push_js_string(&mut fragment, value);
+    }
+    fragment.push_str("});\n");
     Entry {
-        keys: terms.iter().map(|t| t.0).collect(),
-        weights: terms.iter().map(|t| t.1).collect(),
+        keys: terms.into(),
+        weights: weights.into(),
         words: words.into_iter().collect(),
         fragment: fragment.into_bytes().into(),
         kind: row.0,
@@ -1007,6 +1171,86 @@ mod tests {
             text_of("<h2 id=\"a\">标题</h2>\n<p>甲&amp;乙 &lt;丙&gt;<br>丁</p>"),
             "标题 甲&乙 <丙> 丁"
         );
+    }
+
+    #[test]
+    fn every_kind_of_white_space_is_one_space() {
+        let spaces: String = (0..=0x3000u32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        let text = format!("{spaces}甲{spaces}乙&nbsp;丙 <b>丁</b>{spaces}x{spaces}");
+        assert_eq!(text_of(&text), "甲 乙 丙 丁 x");
+        // Lead bytes of white space followed by other characters.
+        assert_eq!(
+            text_of("\u{2010}\u{2030}\u{2060}\u{3001}\u{1681}\u{00A1}"),
+            "\u{2010}\u{2030}\u{2060}\u{3001}\u{1681}\u{00A1}"
+        );
+    }
+
+    #[test]
+    fn text_of_is_the_text_with_white_space_squeezed() {
+        // The text as the index had it before `text_of` took one pass:
+        // tags and entities first, then white space squeezed.
+        fn reference(html: &str) -> String {
+            let mut out = String::new();
+            let mut rest = html;
+            while let Some(i) = rest.find(['<', '&']) {
+                out.push_str(&rest[..i]);
+                rest = &rest[i..];
+                if rest.starts_with('<') {
+                    out.push(' ');
+                    rest = &rest[rest.find('>').map_or(rest.len(), |e| e + 1)..];
+                } else {
+                    let (ch, len) = [
+                        ("&amp;", "&"),
+                        ("&lt;", "<"),
+                        ("&nbsp;", " "),
+                        ("&#39;", "'"),
+                    ]
+                    .iter()
+                    .find(|(e, _)| rest.starts_with(e))
+                    .map_or(("&", 1), |(e, c)| (*c, e.len()));
+                    out.push_str(ch);
+                    rest = &rest[len..];
+                }
+            }
+            out.push_str(rest);
+            out.split_whitespace().collect::<Vec<_>>().join(" ")
+        }
+        let pool = [
+            "甲", "乙丙", " ", "\n", "\u{3000}", "\u{a0}", "\u{2003}", "\u{2028}", "“", "—", "<p>",
+            "</b>", "<br>", "&amp;", "&lt;", "&nbsp;", "&#39;", "&x", "a", "é", "\u{2010}",
+            "\u{3001}",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..5000 {
+            let mut html = String::new();
+            for _ in 0..8 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                html.push_str(pool[(seed % pool.len() as u64) as usize]);
+            }
+            assert_eq!(text_of(&html), reference(&html), "{html:?}");
+        }
+    }
+
+    #[test]
+    fn js_strings_are_json_with_script_ends_broken() {
+        for s in [
+            "",
+            "甲\"乙\\丙\n\r\t\u{8}\u{c}\u{1}\u{1f}\u{7f}",
+            "</script><!-- </",
+            "a\u{2028}b\u{2029}c\u{2027}\u{202a}“”",
+        ] {
+            let json = serde_json::to_string(s)
+                .unwrap()
+                .replace("</", "<\\/")
+                .replace('\u{2028}', "\\u2028")
+                .replace('\u{2029}', "\\u2029");
+            assert_eq!(js_string(s), json, "{s:?}");
+        }
     }
 
     #[test]
