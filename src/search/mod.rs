@@ -537,9 +537,8 @@ pub fn build_into(
                 (e, record)
             })
             .collect();
-        let (entries, records): (Vec<Entry>, Vec<Vec<u8>>) = entries.into_iter().unzip();
-        asm.add(&entries.iter().collect::<Vec<_>>(), &mut out)?;
-        for record in records {
+        for (e, record) in entries {
+            asm.add(&e, &mut out)?;
             part(record)?;
         }
     }
@@ -691,8 +690,9 @@ impl Incremental {
             files.insert(format!("{DIR}{path}"), bytes);
             Ok(())
         };
-        let entries: Vec<&Entry> = order.iter().map(|p| &*self.parts[*p].1).collect();
-        asm.add(&entries, &mut out).expect("memory");
+        for path in order {
+            asm.add(&self.parts[*path].1, &mut out).expect("memory");
+        }
         let shards = asm.shards();
         let by_shard = asm.by_shard(shards);
         asm.write_shards(&by_shard, None, &mut out).expect("memory");
@@ -736,19 +736,17 @@ impl Incremental {
             asm.docs_rows[n as usize] = (new.kind, new.year, new.district.clone());
             for (key, w) in weight_changes(&old.keys, &old.weights, &new.keys, &new.weights) {
                 let words = &asm.words;
-                let p = asm.postings[part_of(key)]
-                    .entry(key)
-                    .or_insert_with(|| Postings {
-                        hash: key_hash(key, words),
-                        ..Default::default()
-                    });
+                let p = asm.postings.entry(key).or_insert_with(|| Postings {
+                    hash: key_hash(key, words),
+                    ..Default::default()
+                });
                 let (before, fresh) = (p.size(), p.bytes.is_empty());
                 p.set(n, w);
                 let shard = p.hash as usize % last.shards;
                 touched.insert(shard);
                 if p.bytes.is_empty() {
                     last.size -= before;
-                    asm.postings[part_of(key)].remove(&key);
+                    asm.postings.remove(&key);
                     last.by_shard[shard].retain(|k| *k != key);
                 } else {
                     last.size = last.size + p.size() - if fresh { 0 } else { before };
@@ -857,63 +855,37 @@ fn key_hash(key: tokenize::Key, words: &rustc_hash::FxHashMap<tokenize::Key, Str
 /// Puts the index's files together from the pages' parts, in page order.
 #[derive(Default)]
 struct Assembler {
-    /// Postings by term, pages newest first, with the term's hash; in
-    /// `PARTS` maps by `part_of` the term, filled in parallel.
-    postings: [rustc_hash::FxHashMap<tokenize::Key, Postings>; PARTS],
+    /// Postings by term, pages newest first, with the term's hash.
+    postings: rustc_hash::FxHashMap<tokenize::Key, Postings>,
     words: rustc_hash::FxHashMap<tokenize::Key, String>,
     /// Per page: kind, year, district.
     docs_rows: Vec<(usize, i32, Option<String>)>,
 }
 
-/// The assembler's postings maps.
-const PARTS: usize = 4;
-
-/// Which of the assembler's maps holds a term.
-fn part_of(key: tokenize::Key) -> usize {
-    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 62) as usize % PARTS
-}
-
 impl Assembler {
-    /// The next pages, in order: their postings (each map filled by a
-    /// thread of its own, every page in order), and their fragment files
-    /// to `out`.
-    fn add(&mut self, pages: &[&Entry], out: Out) -> std::io::Result<()> {
-        use rayon::prelude::*;
-        let first = self.docs_rows.len() as u32;
-        for e in pages {
-            for (key, w) in &e.words {
-                self.words.entry(*key).or_insert_with(|| w.clone());
-            }
+    /// The next page: its postings, and its fragment file to `out`.
+    fn add(&mut self, e: &Entry, out: Out) -> std::io::Result<()> {
+        let n = self.docs_rows.len() as u32;
+        for (key, w) in &e.words {
+            self.words.entry(*key).or_insert_with(|| w.clone());
         }
-        let words = &self.words;
-        self.postings
-            .par_iter_mut()
-            .enumerate()
-            .for_each(|(part, postings)| {
-                for (n, e) in (first..).zip(pages) {
-                    for (&key, &w) in e.keys.iter().zip(e.weights.iter()) {
-                        if part_of(key) == part {
-                            postings
-                                .entry(key)
-                                .or_insert_with(|| Postings {
-                                    hash: key_hash(key, words),
-                                    ..Default::default()
-                                })
-                                .push(n, w);
-                        }
-                    }
-                }
-            });
-        for (n, e) in (first..).zip(pages) {
-            self.docs_rows.push((e.kind, e.year, e.district.clone()));
-            out(&format!("f/{n}.js"), e.fragment.clone())?;
+        for (&key, &w) in e.keys.iter().zip(e.weights.iter()) {
+            let words = &self.words;
+            self.postings
+                .entry(key)
+                .or_insert_with(|| Postings {
+                    hash: key_hash(key, words),
+                    ..Default::default()
+                })
+                .push(n, w);
         }
-        Ok(())
+        self.docs_rows.push((e.kind, e.year, e.district.clone()));
+        out(&format!("f/{n}.js"), e.fragment.clone())
     }
 
     /// Every term's postings.
     fn postings(&self) -> impl Iterator<Item = (&tokenize::Key, &Postings)> {
-        self.postings.iter().flatten()
+        self.postings.iter()
     }
 
     /// What the postings add to the index's size.
@@ -966,12 +938,7 @@ impl Assembler {
         shard_file(
             s,
             keys.iter()
-                .map(|k| {
-                    (
-                        text_of_key(*k),
-                        self.postings[part_of(*k)][k].bytes.as_slice(),
-                    )
-                })
+                .map(|k| (text_of_key(*k), self.postings[k].bytes.as_slice()))
                 .collect(),
         )
     }
