@@ -54,17 +54,15 @@ fn guess_kind(title: &str) -> Kind {
     }
 }
 
-/// The site's own errors (site.yaml, data/), each at its file and line:
-/// an import needs them mended first.
+/// The site's own errors (site.yaml, data/), each rendered as `build`
+/// shows it (file:line:col, the line, the hint): an import needs them
+/// mended first.
 fn site_errors(ds: &[crate::diagnostics::Diagnostic]) -> String {
-    let each: Vec<String> = ds
+    let each: Vec<String> = crate::diagnostics::for_display(ds)
         .iter()
-        .map(|d| format!("{}:{}:{}: {}", d.file, d.line, d.col, d.message))
+        .map(crate::diagnostics::Diagnostic::render)
         .collect();
-    format!(
-        "先修正站点配置 (fix the site first):\n  {}",
-        each.join("\n  ")
-    )
+    format!("先修正站点配置 (fix the site first):\n{}", each.join("\n"))
 }
 
 /// A relative folder under content/ without `..`, hidden or absolute parts.

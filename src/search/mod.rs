@@ -883,14 +883,9 @@ impl Assembler {
         out(&format!("f/{n}.js"), e.fragment.clone())
     }
 
-    /// Every term's postings.
-    fn postings(&self) -> impl Iterator<Item = (&tokenize::Key, &Postings)> {
-        self.postings.iter()
-    }
-
     /// What the postings add to the index's size.
     fn size(&self) -> usize {
-        self.postings().map(|(_, p)| p.size()).sum()
+        self.postings.values().map(Postings::size).sum()
     }
 
     /// The shard count for the postings so far.
@@ -901,7 +896,7 @@ impl Assembler {
     /// The terms of each shard.
     fn by_shard(&self, shards: usize) -> Vec<Vec<tokenize::Key>> {
         let mut by_shard = vec![Vec::new(); shards];
-        for (k, p) in self.postings() {
+        for (k, p) in &self.postings {
             by_shard[p.hash as usize % shards].push(*k);
         }
         by_shard

@@ -47,27 +47,15 @@ pub fn normalise(text: &str) -> String {
 fn normalise_fast(text: &str) -> std::borrow::Cow<'_, str> {
     use std::borrow::Cow;
     use unicode_normalization::{is_nfkc_quick, IsNormalized};
-    let wide = |c: char| matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}');
-    let mapped: Cow<str> = if text.chars().any(|c| wide(c) || c.is_ascii_uppercase()) {
-        Cow::Owned(
-            text.chars()
-                .map(|c| match c {
-                    '\u{3000}' => ' ',
-                    '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-                    _ => c,
-                })
-                .map(|c| c.to_ascii_lowercase())
-                .collect(),
-        )
+    let mapped: Cow<str> = if text.chars().any(|c| narrow_lower(c) != c) {
+        Cow::Owned(text.chars().map(narrow_lower).collect())
     } else {
         Cow::Borrowed(text)
     };
     // Characters NFKC keeps, that never combine, and have no case: ASCII
     // (lowered above), the unified ideographs and common Chinese marks.
     let plain = |c: char| {
-        c.is_ascii()
-            || matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}')
-            || "、。《》〈〉「」『』【】“”‘’—·".contains(c)
+        c.is_ascii() || matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}') || is_mark(c)
     };
     let lower = |c: char| {
         let mut l = c.to_lowercase();
@@ -83,6 +71,17 @@ fn normalise_fast(text: &str) -> std::borrow::Cow<'_, str> {
     } else {
         Cow::Owned(normalise(text))
     }
+}
+
+/// A full-width form or the ideographic space as NFKC maps it, ASCII
+/// lowered; any other character as it is.
+fn narrow_lower(c: char) -> char {
+    match c {
+        '\u{3000}' => ' ',
+        '\u{FF01}'..='\u{FF5E}' => char::from((c as u32 - 0xFEE0) as u8),
+        _ => c,
+    }
+    .to_ascii_lowercase()
 }
 
 /// A term as a number: a CJK pair or a lone CJK character is its
@@ -190,12 +189,7 @@ fn keys_fast(
     let mut run: Option<(char, char)> = None; // CJK run: first, previous
     let mut word_start: Option<usize> = None; // in `words`
     for c in text.chars() {
-        let c = match c {
-            '\u{3000}' => ' ',
-            '\u{FF01}'..='\u{FF5E}' => char::from((c as u32 - 0xFEE0) as u8),
-            _ => c,
-        }
-        .to_ascii_lowercase();
+        let c = narrow_lower(c);
         let (is_w, cjk) = if c.is_ascii() {
             (c.is_ascii_alphanumeric(), false)
         } else if matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}') {

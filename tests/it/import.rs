@@ -243,6 +243,32 @@ fn a_legacy_doc_is_told_to_save_as_docx() {
 }
 
 #[test]
+fn import_shows_each_site_yaml_error_at_its_line_and_writes_nothing() {
+    let s = Site::new(&["base"]);
+    let yaml = s
+        .read("site.yaml")
+        .replace("paginate_by: 2", "paginate_by: 两页");
+    let line = yaml
+        .lines()
+        .position(|l| l.starts_with("paginate_by"))
+        .unwrap()
+        + 1;
+    s.write("site.yaml", yaml.as_bytes());
+    s.write("稿件.docx", submission());
+    let before = walk(&s.dir.join("content"));
+    let o = s.run(&["import", "docx", "稿件.docx"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("先修正站点配置"), "{err}");
+    assert!(err.contains(&format!("site.yaml:{line}:")), "{err}");
+    assert!(
+        err.contains(&format!("{line} | paginate_by: 两页")),
+        "the line itself is shown: {err}"
+    );
+    assert_eq!(walk(&s.dir.join("content")), before, "nothing is written");
+}
+
+#[test]
 fn import_refuses_an_unknown_school_and_a_section_outside_content() {
     let s = Site::new(&["base"]);
     s.write("稿件.docx", submission());
