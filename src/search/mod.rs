@@ -57,11 +57,18 @@ fn shard_count(bytes: usize) -> usize {
 /// as spaces; every run of white space one space, none at either end.
 pub fn text_of(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);
+    text_into(html, &mut out);
+    out
+}
+
+/// `text_of`, appended to `out` (a buffer kept between pages).
+fn text_into(html: &str, out: &mut String) {
+    out.reserve(html.len() / 2);
     // A space is owed before the next character, if one follows.
     let mut space = false;
     let mut rest = html;
     while let Some(i) = memchr::memchr2(b'<', b'&', rest.as_bytes()) {
-        push_squeezed(&mut out, &mut space, &rest[..i]);
+        push_squeezed(out, &mut space, &rest[..i]);
         rest = &rest[i..];
         if rest.starts_with('<') {
             let end = memchr::memchr(b'>', rest.as_bytes()).map_or(rest.len(), |e| e + 1);
@@ -81,12 +88,11 @@ pub fn text_of(html: &str) -> String {
                 Some("&nbsp;") => (" ", 6),
                 _ => ("&", 1),
             };
-            push_squeezed(&mut out, &mut space, ch);
+            push_squeezed(out, &mut space, ch);
             rest = &rest[len..];
         }
     }
-    push_squeezed(&mut out, &mut space, rest);
-    out
+    push_squeezed(out, &mut space, rest);
 }
 
 /// `s` onto `out` with each run of white space (Unicode's, as
@@ -379,6 +385,11 @@ pub fn cached(
         }
     }
     let mut files = Vec::new();
+    // Every file is on the folder's disk: one stat, and the walk's inodes.
+    let dev = std::fs::metadata(&dir)
+        .ok()
+        .and_then(|m| crate::load::platform::file_id(&m))
+        .map(|(dev, _)| dev);
     let walk = walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter();
     // The pages' parts are the cache's own, not the site's.
     for e in walk.filter_entry(|e| e.depth() != 1 || e.file_name() != parts::DIR) {
@@ -387,10 +398,7 @@ pub fn cached(
             continue;
         }
         let rel = crate::load::rel_string(e.path().strip_prefix(&dir).unwrap_or(e.path()));
-        let ident = e
-            .metadata()
-            .ok()
-            .and_then(|m| crate::load::platform::file_id(&m));
+        let ident = dev.map(|dev| (dev, crate::load::platform::entry_ino(&e)));
         files.push(Cached {
             out: format!("{DIR}{rel}"),
             path: e.into_path(),
@@ -446,7 +454,7 @@ fn build_whole(
     program: &str,
 ) -> std::io::Result<()> {
     enum Msg {
-        File(String, Vec<u8>),
+        File(String, Bytes),
         Part(Vec<u8>),
     }
     let tmp = root.join(format!(".building-{}", std::process::id()));
@@ -463,7 +471,7 @@ fn build_whole(
             let mut pages = std::io::BufWriter::new(file);
             for m in rx {
                 match m {
-                    Msg::File(path, bytes) => std::fs::write(tmp.join(path), bytes)?,
+                    Msg::File(path, bytes) => std::fs::write(tmp.join(path), &bytes)?,
                     Msg::Part(bytes) => pages.write_all(&bytes)?,
                 }
             }
@@ -475,7 +483,7 @@ fn build_whole(
             body,
             program,
             &mut |path, bytes| {
-                tx.send(Msg::File(path.to_string(), bytes.to_vec()))
+                tx.send(Msg::File(path.to_string(), bytes))
                     .map_err(|_| stopped())
             },
             &mut |record| tx.send(Msg::Part(record)).map_err(|_| stopped()),
@@ -510,41 +518,54 @@ const COMPLETE: &str = ".complete";
 
 /// Pages indexed at a time: their terms are merged and dropped before
 /// the next ones are read, so memory grows with the index, not with the
-/// text of every page.
-const CHUNK: usize = 2048;
+/// text of every page (two chunks are held: one cut, one added).
+const CHUNK: usize = 1024;
 
 /// Build the index, handing each file (path relative to the index's
 /// folder, bytes) to `out` as soon as it is made, and each page's part
 /// (`parts.rs`) to `part`; the parts' state file last.
-pub fn build_into(
+fn build_into(
     site: &Resolved,
     body: &(dyn Fn(usize) -> std::sync::Arc<str> + Sync),
     program: &str,
-    out: &mut dyn FnMut(&str, &[u8]) -> std::io::Result<()>,
+    out: Out,
     part: &mut dyn FnMut(Vec<u8>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
-    let mut out = |path: &str, bytes: Bytes| out(path, &bytes);
     let measures = measures_key(site);
     let mut asm = Assembler::default();
-    for chunk in site.by_date.chunks(CHUNK) {
-        let entries: Vec<(Entry, Vec<u8>)> = chunk
+    let cut = |chunk: &[usize]| -> Vec<(Entry, Vec<u8>)> {
+        chunk
             .par_iter()
-            .map(|&i| {
-                let e = entry(site, i, &body(i));
+            .map_init(Scratch::default, |scratch, &i| {
+                let e = entry_with(site, i, &body(i), scratch);
                 let key = page_key(site, i, measures);
                 let record = parts::page_record(&site.pages[i].path, key, &e);
                 (e, record)
             })
-            .collect();
-        for (e, record) in entries {
-            asm.add(&e, &mut out)?;
-            part(record)?;
-        }
+            .collect()
+    };
+    // The pool cuts a chunk while this thread adds the one before (adding
+    // is one thread's work; it would leave the other cores idle).
+    let mut ready: Option<Vec<(Entry, Vec<u8>)>> = None;
+    for chunk in site.by_date.chunks(CHUNK).map(Some).chain([None]) {
+        let mut next = None;
+        rayon::in_place_scope(|s| -> std::io::Result<()> {
+            if let Some(chunk) = chunk {
+                let (cut, next) = (&cut, &mut next);
+                s.spawn(move |_| *next = Some(cut(chunk)));
+            }
+            for (e, record) in ready.take().into_iter().flatten() {
+                asm.add(&e, out)?;
+                part(record)?;
+            }
+            Ok(())
+        })?;
+        ready = next;
     }
     let districts = districts(site);
     let shards = asm.shards();
-    asm.write_shards(&asm.by_shard(shards), None, &mut out)?;
+    asm.write_shards(&asm.by_shard(shards), None, out)?;
     out("docs.js", asm.docs_js(&districts))?;
     out("meta.js", asm.meta_js(site, &districts, shards))?;
     let size = asm.size();
@@ -625,8 +646,8 @@ impl Incremental {
             .collect();
         let made: Vec<Made> = missing
             .par_iter()
-            .map(|&(i, k)| {
-                let e = entry(site, i, &body(i));
+            .map_init(Scratch::default, |scratch, &(i, k)| {
+                let e = entry_with(site, i, &body(i), scratch);
                 (site.pages[i].path.clone(), k, std::sync::Arc::new(e))
             })
             .collect();
@@ -999,6 +1020,25 @@ fn shard_file(s: usize, mut terms: Vec<(String, &[u8])>) -> String {
     js
 }
 
+/// The first `n` characters of `s`, found by counting the bytes that
+/// start one (decoding each character cost a tenth of a page's cutting).
+fn char_prefix(s: &str, n: usize) -> &str {
+    if s.len() <= n {
+        return s;
+    }
+    let mut starts = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        // Continuation bytes are 0b10xx_xxxx.
+        if (b as i8) >= -0x40 {
+            if starts == n {
+                return &s[..i];
+            }
+            starts += 1;
+        }
+    }
+    s
+}
+
 /// Page `i`'s row of the page table: kind, year, district.
 fn row(site: &Resolved, i: usize) -> (usize, i32, Option<String>) {
     let p = &site.pages[i];
@@ -1009,12 +1049,100 @@ fn row(site: &Resolved, i: usize) -> (usize, i32, Option<String>) {
     )
 }
 
+/// Buffers `entry` fills and empties for every page, kept by a worker
+/// between pages (fresh memory for each page cost a tenth of the index).
+#[derive(Default)]
+struct Scratch {
+    text: String,
+    counted: Vec<tokenize::Key>,
+    marked: Vec<(tokenize::Key, u8)>,
+    keys: Vec<tokenize::Key>,
+    tally: Tally,
+}
+
+/// A page's terms counted: an open-addressing table kept between pages
+/// (a sort of every occurrence, then a merge, cost twice as much).
+#[derive(Default)]
+struct Tally {
+    /// Keys (0: free; no key is 0, its top bits give its kind).
+    slots: Vec<tokenize::Key>,
+    weights: Vec<u8>,
+}
+
+impl Tally {
+    /// The distinct terms, sorted, and the weight of each: how often it
+    /// occurs in `counted` (at most `TF_MASK`), with the bits `marked`
+    /// gives it.
+    fn weigh(
+        &mut self,
+        counted: &[tokenize::Key],
+        marked: &[(tokenize::Key, u8)],
+    ) -> (Vec<tokenize::Key>, Vec<u8>) {
+        let bits = (2 * (counted.len() + marked.len()))
+            .next_power_of_two()
+            .max(64);
+        self.slots.clear();
+        self.slots.resize(bits, 0);
+        self.weights.clear();
+        self.weights.resize(bits, 0);
+        let shift = 64 - bits.trailing_zeros();
+        let mut terms = Vec::new();
+        let (slots, weights) = (&mut self.slots, &mut self.weights);
+        let mut slot = |k: tokenize::Key, terms: &mut Vec<tokenize::Key>| {
+            let mut i = (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize;
+            loop {
+                if slots[i] == k {
+                    return i;
+                }
+                if slots[i] == 0 {
+                    slots[i] = k;
+                    terms.push(k);
+                    return i;
+                }
+                i = (i + 1) & (bits - 1);
+            }
+        };
+        for &k in counted {
+            let i = slot(k, &mut terms);
+            if weights[i] < TF_MASK {
+                weights[i] += 1;
+            }
+        }
+        for &(k, bit) in marked {
+            let i = slot(k, &mut terms);
+            weights[i] |= bit;
+        }
+        terms.sort_unstable();
+        let weights = terms
+            .iter()
+            .map(|&k| weights[slot(k, &mut Vec::new())])
+            .collect();
+        (terms, weights)
+    }
+}
+
 /// Page `i` as the index sees it.
 fn entry(site: &Resolved, i: usize, html: &str) -> Entry {
+    entry_with(site, i, html, &mut Scratch::default())
+}
+
+/// `entry`, with buffers kept between pages.
+fn entry_with(site: &Resolved, i: usize, html: &str, scratch: &mut Scratch) -> Entry {
     let row = row(site, i);
     let p = &site.pages[i];
     let h = &p.doc.header;
-    let text = text_of(html);
+    let Scratch {
+        text,
+        counted,
+        marked,
+        keys,
+        tally,
+    } = scratch;
+    text.clear();
+    counted.clear();
+    marked.clear();
+    text_into(html, text);
+    let text: &str = text;
     let mut words: rustc_hash::FxHashMap<tokenize::Key, String> = Default::default();
     let mut word = |k: tokenize::Key, w: &str| {
         words.entry(k).or_insert_with(|| w.to_string());
@@ -1022,11 +1150,9 @@ fn entry(site: &Resolved, i: usize, html: &str) -> Entry {
     // The terms of the title, names and labels with their bit; those of
     // the summary and the text once for each time they occur. Sorted and
     // merged below: a sort of every term is cheaper than a map of counts.
-    let mut marked: Vec<(tokenize::Key, u8)> = Vec::new();
-    let mut keys = Vec::new();
     let mut mark = |s: &str, bit: u8, word: &mut dyn FnMut(tokenize::Key, &str)| {
         keys.clear();
-        tokenize::index_keys(s, &mut keys, word);
+        tokenize::index_keys(s, keys, word);
         marked.extend(keys.iter().map(|k| (*k, bit)));
     };
     mark(p.title(), IN_TITLE, &mut word);
@@ -1051,40 +1177,11 @@ fn entry(site: &Resolved, i: usize, html: &str) -> Entry {
         }
     }
     mark(p.kind.label(), IN_LABELS, &mut word);
-    let mut counted = Vec::with_capacity(text.len() / 2);
-    tokenize::index_keys(p.summary(), &mut counted, &mut word);
-    tokenize::index_keys(&text, &mut counted, &mut word);
-    counted.sort_unstable();
-    marked.sort_unstable();
-    let mut terms = Vec::with_capacity(counted.len() / 2 + marked.len());
-    let mut weights = Vec::with_capacity(terms.capacity());
-    let (mut a, mut b) = (0, 0);
-    loop {
-        let key = match (counted.get(a), marked.get(b)) {
-            (Some(&x), Some(&(y, _))) => x.min(y),
-            (Some(&x), None) => x,
-            (None, Some(&(y, _))) => y,
-            (None, None) => break,
-        };
-        let mut weight = 0u8;
-        while counted.get(a) == Some(&key) {
-            if weight < TF_MASK {
-                weight += 1;
-            }
-            a += 1;
-        }
-        while let Some(&(_, bit)) = marked.get(b).filter(|m| m.0 == key) {
-            weight |= bit;
-            b += 1;
-        }
-        terms.push(key);
-        weights.push(weight);
-    }
+    tokenize::index_keys(p.summary(), counted, &mut word);
+    tokenize::index_keys(text, counted, &mut word);
+    let (terms, weights) = tally.weigh(counted, marked);
     let school = p.school.as_ref().map(|s| s.name.as_str()).unwrap_or("");
-    let start = match text.char_indices().nth(FRAGMENT_CHARS) {
-        Some((end, _)) => &text[..end],
-        None => &text[..],
-    };
+    let start = char_prefix(text, FRAGMENT_CHARS);
     let mut fragment = String::with_capacity(start.len() + 512);
     let kind = if p.kind == Kind::Page {
         ""
@@ -1195,6 +1292,61 @@ mod tests {
                 html.push_str(pool[(seed % pool.len() as u64) as usize]);
             }
             assert_eq!(text_of(&html), reference(&html), "{html:?}");
+        }
+    }
+
+    #[test]
+    fn a_char_prefix_is_what_char_indices_gives() {
+        for s in ["", "abc", "党建品牌", "a党b建c", "€x😀y", "é\u{301}中"] {
+            for n in 0..8 {
+                let want = s.char_indices().nth(n).map_or(s, |(end, _)| &s[..end]);
+                assert_eq!(char_prefix(s, n), want, "{s:?} {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_tally_weighs_terms_as_sorting_every_occurrence_does() {
+        // The definition: sort every occurrence, count each run (at most
+        // TF_MASK), OR in the bits of the marked ones.
+        fn reference(counted: &[u64], marked: &[(u64, u8)]) -> (Vec<u64>, Vec<u8>) {
+            let mut all: BTreeMap<u64, u8> = BTreeMap::new();
+            for &k in counted {
+                let w = all.entry(k).or_default();
+                *w = (*w + 1).min(TF_MASK);
+            }
+            for &(k, bit) in marked {
+                *all.entry(k).or_default() |= bit;
+            }
+            all.into_iter().unzip()
+        }
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut tally = Tally::default();
+        for round in 0..2000 {
+            // Few distinct keys (long runs, the cap) or many (collisions
+            // in a full table), of every kind, big and small pages.
+            let distinct = 1 + next() % [3, 40, 5000][round % 3];
+            let key = |r: u64| ((1 + r % 3) << 62) | (r % distinct).wrapping_mul(0x1_0001);
+            let counted: Vec<u64> = (0..next() % 3000).map(|_| key(next())).collect();
+            let marked: Vec<(u64, u8)> = (0..next() % 40)
+                .map(|_| {
+                    (
+                        key(next()),
+                        [IN_TITLE, IN_NAME, IN_LABELS][(next() % 3) as usize],
+                    )
+                })
+                .collect();
+            assert_eq!(
+                tally.weigh(&counted, &marked),
+                reference(&counted, &marked),
+                "round {round}"
+            );
         }
     }
 

@@ -353,15 +353,27 @@ impl Staging {
         check_out_path(rel)
             .map_err(|why| std::io::Error::new(ErrorKind::InvalidInput, format!("{rel}: {why}")))?;
         let path = self.dir.join(rel);
-        let linked_already = ident
-            .is_some_and(|(dev, ino)| dev == self.dev && self.old_files.get(&path) == Some(&ino));
-        if !linked_already && !hard_link_at(&path, src)? {
+        let same_disk = ident.filter(|&(dev, _)| dev == self.dev);
+        let linked_already =
+            same_disk.is_some_and(|(_, ino)| self.old_files.get(&path) == Some(&ino));
+        // Where the walk of the folder found nothing (always, in a fresh
+        // one), link at once: no stat of either file. Anything unexpected
+        // (a folder not made yet, a file after all) takes the careful way.
+        let linked = linked_already
+            || (same_disk.is_some()
+                && !self.old_files.contains_key(&path)
+                && std::fs::hard_link(src, &path).is_ok())
+            || hard_link_at(&path, src)?;
+        if !linked {
             return self.put(rel, &std::fs::read(src)?);
         }
-        self.written
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(path);
+        if !self.fresh {
+            // Only a recycled folder is pruned of what was not written.
+            self.written
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(path);
+        }
         Ok(())
     }
 
