@@ -243,38 +243,46 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
         "生成 render",
         Some((site.jobs.len() + site.copies.len()) as u64),
     );
-    let render_errors: Vec<Diagnostic> = site
-        .jobs
-        .par_iter()
-        .inspect(|_| stage.inc())
-        .filter_map(|&job| match outputs::render(&ctx, &tera, job) {
-            Ok((out, text)) => staging.write(&out, &text).err().map(|e| {
-                Diagnostic::file(codes::WRITE, out, format!("写入失败 (write failed): {e}"))
-            }),
-            Err(d) => Some(d),
-        })
-        .collect();
-    let copy_errors: Vec<Diagnostic> = site
-        .copies
-        .par_iter()
-        .inspect(|_| stage.inc())
-        .filter_map(|c| {
-            let written = match (c.processed, &c.src) {
-                (true, crate::load::theme::Bytes::Disk(src)) => staging.link(&c.out, src, c.ident),
-                _ => match images::copy_bytes(c) {
-                    Ok(bytes) => staging.write(&c.out, &bytes),
-                    Err(e) => return Some(Diagnostic::file(codes::IMAGE, &c.from, e)),
-                },
-            };
-            written.err().map(|e| {
-                Diagnostic::file(
-                    codes::WRITE,
-                    &c.from,
-                    format!("复制失败 (copy failed): {e}"),
-                )
+    // Pages and copies side by side: linking many files into one folder
+    // is one thread's work at a time (the folder is locked for each), so
+    // done after the pages it left the other cores idle.
+    let render = || -> Vec<Diagnostic> {
+        site.jobs
+            .par_iter()
+            .inspect(|_| stage.inc())
+            .filter_map(|&job| match outputs::render(&ctx, &tera, job) {
+                Ok((out, text)) => staging.write(&out, &text).err().map(|e| {
+                    Diagnostic::file(codes::WRITE, out, format!("写入失败 (write failed): {e}"))
+                }),
+                Err(d) => Some(d),
             })
-        })
-        .collect();
+            .collect()
+    };
+    let copy = || -> Vec<Diagnostic> {
+        site.copies
+            .par_iter()
+            .inspect(|_| stage.inc())
+            .filter_map(|c| {
+                let written = match (c.processed, &c.src) {
+                    (true, crate::load::theme::Bytes::Disk(src)) => {
+                        staging.link(&c.out, src, c.ident)
+                    }
+                    _ => match images::copy_bytes(c) {
+                        Ok(bytes) => staging.write(&c.out, &bytes),
+                        Err(e) => return Some(Diagnostic::file(codes::IMAGE, &c.from, e)),
+                    },
+                };
+                written.err().map(|e| {
+                    Diagnostic::file(
+                        codes::WRITE,
+                        &c.from,
+                        format!("复制失败 (copy failed): {e}"),
+                    )
+                })
+            })
+            .collect()
+    };
+    let (render_errors, copy_errors) = rayon::join(render, copy);
     let mut all: Vec<Diagnostic> = render_errors;
     all.extend(copy_errors);
     if !all.is_empty() {
