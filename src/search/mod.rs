@@ -53,15 +53,9 @@ fn shard_count(bytes: usize) -> usize {
     (bytes / 6000).next_power_of_two().clamp(8, 16384)
 }
 
-/// The text of sanitised HTML: tags dropped, entities decoded, block ends
-/// as spaces; every run of white space one space, none at either end.
-pub fn text_of(html: &str) -> String {
-    let mut out = String::with_capacity(html.len() / 2);
-    text_into(html, &mut out);
-    out
-}
-
-/// `text_of`, appended to `out` (a buffer kept between pages).
+/// The text of sanitised HTML, appended to `out` (a buffer kept between
+/// pages): tags dropped, entities decoded, block ends as spaces; every run
+/// of white space one space, none at either end.
 fn text_into(html: &str, out: &mut String) {
     out.reserve(html.len() / 2);
     // A space is owed before the next character, if one follows.
@@ -1078,14 +1072,15 @@ impl Tally {
         counted: &[tokenize::Key],
         marked: &[(tokenize::Key, u8)],
     ) -> (Vec<tokenize::Key>, Vec<u8>) {
-        let bits = (2 * (counted.len() + marked.len()))
+        // At most half full: probes stay short.
+        let size = (2 * (counted.len() + marked.len()))
             .next_power_of_two()
             .max(64);
         self.slots.clear();
-        self.slots.resize(bits, 0);
+        self.slots.resize(size, 0);
         self.weights.clear();
-        self.weights.resize(bits, 0);
-        let shift = 64 - bits.trailing_zeros();
+        self.weights.resize(size, 0);
+        let shift = 64 - size.trailing_zeros();
         let mut terms = Vec::new();
         let (slots, weights) = (&mut self.slots, &mut self.weights);
         let mut slot = |k: tokenize::Key, terms: &mut Vec<tokenize::Key>| {
@@ -1099,7 +1094,7 @@ impl Tally {
                     terms.push(k);
                     return i;
                 }
-                i = (i + 1) & (bits - 1);
+                i = (i + 1) & (size - 1);
             }
         };
         for &k in counted {
@@ -1148,8 +1143,8 @@ fn entry_with(site: &Resolved, i: usize, html: &str, scratch: &mut Scratch) -> E
         words.entry(k).or_insert_with(|| w.to_string());
     };
     // The terms of the title, names and labels with their bit; those of
-    // the summary and the text once for each time they occur. Sorted and
-    // merged below: a sort of every term is cheaper than a map of counts.
+    // the summary and the text once for each time they occur; weighed
+    // together by the tally.
     let mut mark = |s: &str, bit: u8, word: &mut dyn FnMut(tokenize::Key, &str)| {
         keys.clear();
         tokenize::index_keys(s, keys, word);
@@ -1223,6 +1218,12 @@ fn entry_with(site: &Resolved, i: usize, html: &str, scratch: &mut Scratch) -> E
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn text_of(html: &str) -> String {
+        let mut out = String::new();
+        text_into(html, &mut out);
+        out
+    }
 
     #[test]
     fn text_of_html_keeps_words_apart_and_decodes_entities() {

@@ -312,7 +312,9 @@ impl Staging {
         // loses what the build did not write again.
         for p in self.old_files.keys().filter(|p| !written.contains(*p)) {
             match std::fs::remove_file(p) {
-                Err(e) if e.kind() != ErrorKind::NotFound => {
+                // Gone already, also with its folder (a file of this build
+                // stands where the folder was).
+                Err(e) if !matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
                     return Err(Failure::io(p.display(), e))
                 }
                 _ => {}
@@ -613,6 +615,61 @@ mod tests {
             tree(&out),
             vec![("a/index.html".to_string(), b"2".to_vec())]
         );
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+
+    /// Links go straight in where the recycled folder held nothing, and
+    /// replace whatever it held: another file, a file where a folder must
+    /// be, a folder where the file goes; a link to the same cache file is
+    /// kept.
+    #[cfg(unix)]
+    #[test]
+    fn links_replace_whatever_a_recycled_folder_holds_at_their_place() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = std::env::temp_dir().join(format!("exemplar-write-l-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        let (cache, out) = (tmp.join("cache"), tmp.join("public"));
+        std::fs::create_dir_all(&cache).unwrap();
+        // A cache file per text, never rewritten (as the caches are).
+        let cached = |text: &str| {
+            let p = cache.join(text);
+            if !p.exists() {
+                std::fs::write(&p, text).unwrap();
+            }
+            let m = std::fs::metadata(&p).unwrap();
+            (p, Some((m.dev(), m.ino())))
+        };
+        // Each build recycles the output of the one two before it.
+        for (i, files) in [
+            vec![("f/1.js", "a"), ("c", "c file"), ("d/index.html", "d page")],
+            vec![("f/1.js", "b"), ("c/index.js", "c dir")],
+            vec![("f/1.js", "b"), ("d", "d file"), ("c", "c file")],
+            vec![("f/1.js", "b"), ("c/index.js", "c dir")],
+        ]
+        .iter()
+        .enumerate()
+        {
+            let s = Staging::new(&out).unwrap();
+            for (rel, text) in files {
+                let (src, ident) = cached(text);
+                s.link(rel, &src, ident).unwrap();
+            }
+            s.commit().unwrap();
+            let mut want: Vec<(String, Vec<u8>)> = files
+                .iter()
+                .map(|(r, t)| (r.to_string(), t.as_bytes().to_vec()))
+                .collect();
+            want.sort();
+            assert_eq!(tree(&out), want, "build {i}");
+            for (rel, text) in files {
+                let ino = |p: &Path| std::fs::metadata(p).unwrap().ino();
+                assert_eq!(
+                    ino(&out.join(rel)),
+                    ino(&cache.join(text)),
+                    "build {i}: {rel} is a link"
+                );
+            }
+        }
         let _ = std::fs::remove_dir_all(&tmp);
     }
 
