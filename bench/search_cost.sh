@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # What the search index adds to a build (issue 12: at most 15% at 10k pages).
 #
-#   bash bench/search_cost.sh OLD_EXEMPLAR [PAGES] [ROUNDS]
+#   bash bench/search_cost.sh [PAGES] [ROUNDS]
 #
-# OLD_EXEMPLAR is a build of the last commit without search (ff5f0b4).
-# Both binaries build their own copy of the synthetic corpus, interleaved
-# round by round (the disk here drifts; interleaving shares the drift):
+# One binary builds two copies of the synthetic corpus, one of them with
+# `search: false` in site.yaml (no index, no search page, no box), taking
+# turns round by round (the disk here drifts; taking turns shares it):
 #   rebuild  - nothing changed
 #   1 edit   - one page's body edited since the last build
 #   fresh    - output moved aside, caches kept
@@ -13,31 +13,31 @@
 # and the medians of each are printed with the ratio new/old.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OLD=$1 PAGES=${2:-10000} ROUNDS=${3:-5}
+PAGES=${1:-10000} ROUNDS=${2:-5}
 cargo build --release --quiet
-NEW=$PWD/target/release/exemplar
+BIN=$PWD/target/release/exemplar
 OUT=${OUT:-bench/out}  # /dev/shm/… takes the disk out of the figures
 src="$OUT/corpus-exemplar-$PAGES"
-[ -f "$src/.complete" ] || python3 ../shared/bench/gen_corpus.py --pages "$PAGES" --flavor exemplar --out "$src" >/dev/null
+[ -f "$src/.complete" ] || { python3 ../shared/bench/gen_corpus.py --pages "$PAGES" --flavor exemplar --out "$src" --force >/dev/null && touch "$src/.complete"; }
 for v in old new; do
   d="$OUT/cost-$v-$PAGES"
   if [ ! -d "$d/content" ]; then mkdir -p "$d"; cp -a "$src/content" "$src/site.yaml" "$d/"; fi
 done
+grep -q '^search: false' "$OUT/cost-old-$PAGES/site.yaml" || printf '\nsearch: false\n' >>"$OUT/cost-old-$PAGES/site.yaml"
 TRASH="$OUT/trash"; mkdir -p "$TRASH"
 aside() { for x in "$@"; do [ -e "$x" ] && mv "$x" "$TRASH/$(basename "$x")-$RANDOM$RANDOM"; done; true; }
 declare -A T
 run() { # version mode → seconds
-  local v=$1 mode=$2 d="$OUT/cost-$1-$PAGES" bin
-  bin=$([ "$v" = old ] && echo "$OLD" || echo "$NEW")
+  local v=$1 mode=$2 d="$OUT/cost-$1-$PAGES"
   case $mode in
     edit) echo "编辑：新增的一段文字。" >>"$d/content/deeds/deed-00042.md" ;;
     fresh) aside "$d/public" "$d/.public.prev" "$d/.public.staging"; sync ;;
     cold) aside "$d/public" "$d/.public.prev" "$d/.public.staging" "$d/.exemplar-cache"; sync ;;
   esac
-  /usr/bin/time -f "%e" -o /tmp/search_cost.t "$bin" build -q --root "$d" >/dev/null 2>&1
+  /usr/bin/time -f "%e" -o /tmp/search_cost.t "$BIN" build -q --root "$d" >/dev/null 2>&1
   T[$v-$mode]+="$(cat /tmp/search_cost.t) "
 }
-for v in old new; do "$([ $v = old ] && echo "$OLD" || echo "$NEW")" build -q --root "$OUT/cost-$v-$PAGES" >/dev/null 2>&1; done
+for v in old new; do "$BIN" build -q --root "$OUT/cost-$v-$PAGES" >/dev/null 2>&1; done
 for _ in $(seq "$ROUNDS"); do
   for mode in rebuild edit fresh cold; do
     run old $mode; run new $mode

@@ -55,6 +55,10 @@ pub struct Config {
     /// targets of data/targets.yaml; false shows achievements only.
     #[serde(default = "yes")]
     pub show_targets: bool,
+    /// Build the search index, the search page and the header's search
+    /// box; false leaves all three out (like Zola's `build_search_index`).
+    #[serde(default = "yes")]
+    pub search: bool,
     /// Raw HTML in Markdown is sanitised unless the site trusts it.
     #[serde(default)]
     pub trust_html: bool,
@@ -148,6 +152,7 @@ const KEYS: &[&str] = &[
     "trust_html",
     "reading_time",
     "show_targets",
+    "search",
     "check",
 ];
 

@@ -204,10 +204,14 @@ pub fn run(opts: &BuildOptions) -> Result<Report, Failure> {
     // Links are resolved; the resolver's sets of every path are not read again.
     site.links = Default::default();
     let stage = progress.stage("搜索索引 search", None);
-    let index = search::cached(&site, &root.join(".exemplar-cache"), &|i| {
-        bodies.packed[i].unpack()
-    })
-    .map_err(|e| Failure::io(".exemplar-cache/search", e))?;
+    let index = if cfg.search {
+        search::cached(&site, &root.join(".exemplar-cache"), &|i| {
+            bodies.packed[i].unpack()
+        })
+        .map_err(|e| Failure::io(".exemplar-cache/search", e))?
+    } else {
+        vec![]
+    };
     site.copies
         .extend(index.into_iter().map(|f| crate::resolve::plan::Copy {
             from: format!(".exemplar-cache/search ({})", f.out),

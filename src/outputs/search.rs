@@ -13,7 +13,10 @@ pub struct Search;
 pub const PATH: &str = "/search/";
 
 impl Family for Search {
-    fn jobs(&self, _: &Resolved, _: &Config) -> Vec<Key> {
+    fn jobs(&self, _: &Resolved, cfg: &Config) -> Vec<Key> {
+        if !cfg.search {
+            return vec![];
+        }
         vec![Key::item(0)]
     }
 

@@ -66,7 +66,8 @@ struct SiteValue<'a> {
     favicon: String,
     feed: String,
     search_tags: String,
-    /// The search page (the header's search box goes there).
+    /// The search page (the header's search box goes there); empty when
+    /// the site has none.
     search: String,
 }
 
@@ -145,7 +146,12 @@ pub fn setup(cfg: &Config, theme: &Theme, nav: &Navigation) -> Result<Tera, Vec<
         favicon: urls.href("/favicon.svg"),
         feed: urls.href("/atom.xml"),
         search_tags: urls.href("/tags/"),
-        search: urls.href("/search/"),
+        // Empty when the site has no search: the header leaves its box out.
+        search: if cfg.search {
+            urls.href("/search/")
+        } else {
+            String::new()
+        },
     };
     tera.global_context().insert("site", &site);
     tera.global_context().insert("t", &theme.strings);

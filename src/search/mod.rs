@@ -603,6 +603,17 @@ pub struct Update<'a> {
     pub touched: Option<&'a [String]>,
 }
 
+impl Update<'static> {
+    /// No index: the site turned search off.
+    pub fn none() -> Self {
+        static NONE: BTreeMap<String, Bytes> = BTreeMap::new();
+        Update {
+            files: &NONE,
+            touched: None,
+        }
+    }
+}
+
 /// The index as last put together, kept for the next edit.
 struct Assembled {
     /// Page paths by page number.

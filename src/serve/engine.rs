@@ -529,9 +529,13 @@ impl Engine {
         // The search index: only changed pages are read and cut again,
         // and only the files they touch are put in a new store.
         let t1 = std::time::Instant::now();
-        let update = self
-            .search
-            .update(site, &|i| site.pages[i].rendered.html.clone());
+        let update = if self.cfg.search {
+            self.search
+                .update(site, &|i| site.pages[i].rendered.html.clone())
+        } else {
+            self.search = Default::default();
+            crate::search::Update::none()
+        };
         let old = &self.store;
         let index = match update.touched {
             Some([]) => old.index.clone(),

@@ -259,3 +259,33 @@ fn a_build_after_an_edit_patches_the_index_and_equals_a_whole_build() {
     assert!(overlay_sizes[0] > 0, "{overlay_sizes:?}");
     assert!(overlay_sizes[1..5].contains(&0), "{overlay_sizes:?}");
 }
+
+/// `search: false` in site.yaml leaves out the index, the search page and
+/// the header's box, in a build and in the preview; turned on again, all
+/// three are back.
+#[test]
+fn a_site_can_turn_search_off() {
+    use crate::random_edits::{engine, files};
+    let s = good();
+    let on = s.read("site.yaml");
+    s.write("site.yaml", format!("{on}\nsearch: false\n"));
+    assert_ok(&s.build(&[]));
+    assert!(!s.exists("public/search"), "no search page, no index");
+    let home = s.read("public/index.html");
+    assert!(!home.contains("header-search"), "no box in the header");
+    assert!(s.exists("public/deeds/index.html"), "the rest is built");
+    let mut e = engine(&s.dir);
+    assert!(e.errors.is_empty(), "{:?}", e.errors);
+    let served = files(&e);
+    assert!(
+        !served.keys().any(|k| k.starts_with("search/")),
+        "the preview has no search either"
+    );
+    // On again: the preview and the build have the index back.
+    s.write("site.yaml", &on);
+    e.update(&[std::path::PathBuf::from("site.yaml")]);
+    assert!(files(&e).contains_key("search/index/meta.js"));
+    assert_ok(&s.build(&[]));
+    assert!(s.exists("public/search/index/meta.js"));
+    assert!(s.read("public/index.html").contains("header-search"));
+}
