@@ -26,7 +26,7 @@ done
 grep -q '^search: false' "$OUT/cost-old-$PAGES/site.yaml" || printf '\nsearch: false\n' >>"$OUT/cost-old-$PAGES/site.yaml"
 TRASH="$OUT/trash"; mkdir -p "$TRASH"
 aside() { for x in "$@"; do [ -e "$x" ] && mv "$x" "$TRASH/$(basename "$x")-$RANDOM$RANDOM"; done; true; }
-declare -A T
+declare -A T C
 run() { # version mode → seconds
   local v=$1 mode=$2 d="$OUT/cost-$1-$PAGES"
   case $mode in
@@ -34,8 +34,10 @@ run() { # version mode → seconds
     fresh) aside "$d/public" "$d/.public.prev" "$d/.public.staging"; sync ;;
     cold) aside "$d/public" "$d/.public.prev" "$d/.public.staging" "$d/.exemplar-cache"; sync ;;
   esac
-  /usr/bin/time -f "%e" -o /tmp/search_cost.t "$BIN" build -q --root "$d" >/dev/null 2>&1
-  T[$v-$mode]+="$(cat /tmp/search_cost.t) "
+  /usr/bin/time -f "%e %U %S" -o /tmp/search_cost.t "$BIN" build -q --root "$d" >/dev/null 2>&1
+  read -r wall user sys </tmp/search_cost.t
+  T[$v-$mode]+="$wall "
+  C[$v-$mode]+="$(echo "$user + $sys" | bc -l) "
 }
 for v in old new; do "$BIN" build -q --root "$OUT/cost-$v-$PAGES" >/dev/null 2>&1; done
 for _ in $(seq "$ROUNDS"); do
@@ -46,9 +48,12 @@ for _ in $(seq "$ROUNDS"); do
   done
 done
 median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-echo "$PAGES pages, $ROUNDS rounds, $(nproc) cores (medians, wall seconds)"
+echo "$PAGES pages, $ROUNDS rounds, $(nproc) cores (medians; wall seconds, then CPU seconds: user + sys)"
+pct() { echo "($2 / $1 - 1) * 100" | bc -l; }
 for mode in rebuild edit fresh cold; do
   o=$(median "${T[old-$mode]}") n=$(median "${T[new-$mode]}")
-  printf '%-8s without search %5.2f   with search %5.2f   %+4.0f%%\n' "$mode" "$o" "$n" "$(echo "($n / $o - 1) * 100" | bc -l)"
+  co=$(median "${C[old-$mode]}") cn=$(median "${C[new-$mode]}")
+  printf '%-8s without search %5.2f   with search %5.2f   %+4.0f%%    CPU %5.2f  %5.2f  %+4.0f%%\n' \
+    "$mode" "$o" "$n" "$(pct "$o" "$n")" "$co" "$cn" "$(pct "$co" "$cn")"
 done
 rm -rf "$TRASH"
