@@ -260,6 +260,55 @@ fn a_build_after_an_edit_patches_the_index_and_equals_a_whole_build() {
     assert!(overlay_sizes[1..5].contains(&0), "{overlay_sizes:?}");
 }
 
+/// A build stopped in the middle of patching the index (power cut, kill)
+/// leaves the cached index renamed aside, unmarked as complete and half
+/// rewritten. The next build must not trust it: it makes the index again,
+/// byte for byte a build without a cache, and clears the leftover away.
+#[test]
+fn an_index_patch_cut_off_midway_is_not_trusted_by_the_next_build() {
+    let s = good();
+    assert_ok(&s.build(&[]));
+    let cache = s.dir.join(".exemplar-cache/search");
+    let index = std::fs::read_dir(&cache)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .expect("a cached index");
+    // What `patched` leaves when it stops after the rename.
+    let left = cache.join(".updating-99999");
+    std::fs::rename(&index, &left).unwrap();
+    std::fs::remove_file(left.join(".complete")).unwrap();
+    for shard in walk(&left.join("s")) {
+        std::fs::write(&shard, "EXS.s(0,{\"半\":\"\"});\n").unwrap();
+    }
+    s.write(
+        "content/deeds/中文名.md",
+        s.read("content/deeds/中文名.md")
+            .replace("事迹正文。", "事迹正文。送教上门十一年。"),
+    );
+    assert_ok(&s.build(&[]));
+    assert!(!left.exists(), "the leftover is cleared away");
+    assert!(shards(&s).contains("\"送教\""), "the edit is indexed");
+    let kept = s.dir.join("kept");
+    std::fs::rename(&cache, &kept).unwrap();
+    assert_ok(&s.build(&["-o", "whole"]));
+    let (got, want) = (
+        s.snapshot("public/search/index"),
+        s.snapshot("whole/search/index"),
+    );
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>()
+    );
+    for (f, bytes) in &got {
+        assert!(
+            *bytes == want[f],
+            "{f} differs from a build without a cache"
+        );
+    }
+}
+
 /// `search: false` in site.yaml leaves out the index, the search page and
 /// the header's box, in a build and in the preview; turned on again, all
 /// three are back.
