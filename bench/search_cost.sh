@@ -10,7 +10,7 @@
 #   1 edit   - one page's body edited since the last build
 #   fresh    - output moved aside, caches kept
 #   cold     - output and .exemplar-cache moved aside
-# and the medians of each are printed with the ratio new/old.
+# and the medians of each are printed with the ratio on/off.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PAGES=${1:-10000} ROUNDS=${2:-5}
@@ -19,15 +19,15 @@ BIN=$PWD/target/release/exemplar
 OUT=${OUT:-bench/out}  # /dev/shm/… takes the disk out of the figures
 src="$OUT/corpus-exemplar-$PAGES"
 [ -f "$src/.complete" ] || { python3 ../shared/bench/gen_corpus.py --pages "$PAGES" --flavor exemplar --out "$src" --force >/dev/null && touch "$src/.complete"; }
-for v in old new; do
+for v in off on; do
   d="$OUT/cost-$v-$PAGES"
   if [ ! -d "$d/content" ]; then mkdir -p "$d"; cp -a "$src/content" "$src/site.yaml" "$d/"; fi
 done
-grep -q '^search: false' "$OUT/cost-old-$PAGES/site.yaml" || printf '\nsearch: false\n' >>"$OUT/cost-old-$PAGES/site.yaml"
+grep -q '^search: false' "$OUT/cost-off-$PAGES/site.yaml" || printf '\nsearch: false\n' >>"$OUT/cost-off-$PAGES/site.yaml"
 TRASH="$OUT/trash"; mkdir -p "$TRASH"
 aside() { for x in "$@"; do [ -e "$x" ] && mv "$x" "$TRASH/$(basename "$x")-$RANDOM$RANDOM"; done; true; }
 declare -A T C
-run() { # version mode → seconds
+run() { # off|on mode → seconds
   local v=$1 mode=$2 d="$OUT/cost-$1-$PAGES"
   case $mode in
     edit) echo "编辑：新增的一段文字。" >>"$d/content/deeds/deed-00042.md" ;;
@@ -39,20 +39,20 @@ run() { # version mode → seconds
   T[$v-$mode]+="$wall "
   C[$v-$mode]+="$(echo "$user + $sys" | bc -l) "
 }
-for v in old new; do "$BIN" build -q --root "$OUT/cost-$v-$PAGES" >/dev/null 2>&1; done
+for v in off on; do "$BIN" build -q --root "$OUT/cost-$v-$PAGES" >/dev/null 2>&1; done
 for _ in $(seq "$ROUNDS"); do
   for mode in rebuild edit fresh cold; do
-    run old $mode; run new $mode
+    run off $mode; run on $mode
     # Each round ends as it began: a complete cache and output.
-    [ $mode = cold ] && { run old rebuild >/dev/null; run new rebuild >/dev/null; } || true
+    [ $mode = cold ] && { run off rebuild >/dev/null; run on rebuild >/dev/null; } || true
   done
 done
 median() { printf '%s\n' $1 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "$PAGES pages, $ROUNDS rounds, $(nproc) cores (medians; wall seconds, then CPU seconds: user + sys)"
 pct() { echo "($2 / $1 - 1) * 100" | bc -l; }
 for mode in rebuild edit fresh cold; do
-  o=$(median "${T[old-$mode]}") n=$(median "${T[new-$mode]}")
-  co=$(median "${C[old-$mode]}") cn=$(median "${C[new-$mode]}")
+  o=$(median "${T[off-$mode]}") n=$(median "${T[on-$mode]}")
+  co=$(median "${C[off-$mode]}") cn=$(median "${C[on-$mode]}")
   printf '%-8s without search %5.2f   with search %5.2f   %+4.0f%%    CPU %5.2f  %5.2f  %+4.0f%%\n' \
     "$mode" "$o" "$n" "$(pct "$o" "$n")" "$co" "$cn" "$(pct "$co" "$cn")"
 done

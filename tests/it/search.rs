@@ -334,6 +334,14 @@ fn a_site_can_turn_search_off() {
     s.write("site.yaml", &on);
     e.update(&[std::path::PathBuf::from("site.yaml")]);
     assert!(files(&e).contains_key("search/index/meta.js"));
+    // Off again while the preview runs: its index and page are dropped.
+    s.write("site.yaml", format!("{on}\nsearch: false\n"));
+    e.update(&[std::path::PathBuf::from("site.yaml")]);
+    assert!(
+        !files(&e).keys().any(|k| k.starts_with("search/")),
+        "turned off in a running preview"
+    );
+    s.write("site.yaml", &on);
     assert_ok(&s.build(&[]));
     assert!(s.exists("public/search/index/meta.js"));
     assert!(s.read("public/index.html").contains("header-search"));
