@@ -55,33 +55,36 @@ fn shard_count(bytes: usize) -> usize {
 
 /// The text of sanitised HTML, appended to `out` (a buffer kept between
 /// pages): tags dropped, entities decoded, block ends as spaces; every run
-/// of white space one space, none at either end.
-fn text_into(html: &str, out: &mut String) {
+/// of white space one space, none at either end. Stops once `out` holds
+/// `limit` characters (what it holds is the start of the text).
+fn text_into(html: &str, out: &mut String, limit: usize) {
     out.reserve(html.len() / 2);
     // A space is owed before the next character, if one follows.
     let mut space = false;
     let mut rest = html;
+    // The characters of `out[..counted]`.
+    let (mut chars, mut counted) = (0, 0);
     while let Some(i) = memchr::memchr2(b'<', b'&', rest.as_bytes()) {
         push_squeezed(out, &mut space, &rest[..i]);
+        // A character is at least a byte: count only when there may be
+        // enough.
+        if out.len() >= limit {
+            chars += out.as_bytes()[counted..]
+                .iter()
+                .filter(|&&b| (b as i8) >= -0x40)
+                .count();
+            counted = out.len();
+            if chars >= limit {
+                return;
+            }
+        }
         rest = &rest[i..];
         if rest.starts_with('<') {
             let end = memchr::memchr(b'>', rest.as_bytes()).map_or(rest.len(), |e| e + 1);
             space = true;
             rest = &rest[end..];
         } else {
-            let end = rest.as_bytes()[..rest.len().min(10)]
-                .iter()
-                .position(|&b| b == b';');
-            let (ch, len) = match end.map(|e| &rest[..=e]) {
-                Some("&amp;") => ("&", 5),
-                Some("&lt;") => ("<", 4),
-                Some("&gt;") => (">", 4),
-                Some("&quot;") => ("\"", 6),
-                Some("&#39;") => ("'", 5),
-                Some("&#x27;") => ("'", 6),
-                Some("&nbsp;") => (" ", 6),
-                _ => ("&", 1),
-            };
+            let (ch, len) = tokenize::entity(rest);
             push_squeezed(out, &mut space, ch);
             rest = &rest[len..];
         }
@@ -166,14 +169,33 @@ fn push_js_string(out: &mut String, s: &str) {
         t[0xE2] = true;
         t
     };
+    // Whether any of eight bytes may need one (bit tricks: a byte below
+    // 0x20, or equal to one of the four others).
+    fn any_special(x: u64) -> bool {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+        let is = |b: u8| zero(x ^ (ONES * u64::from(b)));
+        (x.wrapping_sub(ONES * 0x20) & !x & HIGH) | is(b'"') | is(b'\\') | is(b'/') | is(0xE2) != 0
+    }
     let bytes = s.as_bytes();
     out.reserve(s.len() + 2);
     out.push('"');
     let mut from = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(eight) = bytes.get(i..i + 8) {
+            if !any_special(u64::from_le_bytes(eight.try_into().expect("eight bytes"))) {
+                i += 8;
+                continue;
+            }
+        }
+        let b = bytes[i];
+        i += 1;
         if !SPECIAL[b as usize] {
             continue;
         }
+        let i = i - 1;
         let escape = match b {
             b'"' => "\\\"",
             b'\\' => "\\\\",
@@ -240,9 +262,9 @@ type Out<'a> = &'a mut dyn FnMut(&str, Bytes) -> std::io::Result<()>;
 
 /// One page as the index sees it.
 pub struct Entry {
-    /// Its terms, sorted, and the weight byte of each (two slices, not a
-    /// slice of pairs: 9 bytes a term instead of 16, for every page the
-    /// preview keeps).
+    /// Its terms, in the order the page first has them, and the weight
+    /// byte of each (two slices, not a slice of pairs: 9 bytes a term
+    /// instead of 16, for every page the preview keeps).
     keys: Box<[tokenize::Key]>,
     weights: Box<[u8]>,
     /// The words among them, with their text.
@@ -819,30 +841,38 @@ fn measures_key(site: &Resolved) -> u64 {
 }
 
 /// The terms whose weight differs between a page's old and new terms
-/// (both sorted): each with its new weight, `None` where it is gone.
+/// (each in any order): each with its new weight, `None` where it is
+/// gone; sorted by key.
 fn weight_changes(
     old_keys: &[tokenize::Key],
     old_weights: &[u8],
     new_keys: &[tokenize::Key],
     new_weights: &[u8],
 ) -> Vec<(tokenize::Key, Option<u8>)> {
+    let sorted = |keys: &[tokenize::Key], weights: &[u8]| {
+        let mut v: Vec<(tokenize::Key, u8)> =
+            keys.iter().copied().zip(weights.iter().copied()).collect();
+        v.sort_unstable();
+        v
+    };
+    let (old, new) = (sorted(old_keys, old_weights), sorted(new_keys, new_weights));
     let mut out = Vec::new();
     let (mut a, mut b) = (0, 0);
     loop {
-        match (old_keys.get(a), new_keys.get(b)) {
-            (Some(x), Some(y)) if x == y => {
-                if old_weights[a] != new_weights[b] {
-                    out.push((*y, Some(new_weights[b])));
+        match (old.get(a), new.get(b)) {
+            (Some(x), Some(y)) if x.0 == y.0 => {
+                if x.1 != y.1 {
+                    out.push((y.0, Some(y.1)));
                 }
                 a += 1;
                 b += 1;
             }
-            (Some(x), y) if y.is_none_or(|y| x < y) => {
-                out.push((*x, None));
+            (Some(x), y) if y.is_none_or(|y| x.0 < y.0) => {
+                out.push((x.0, None));
                 a += 1;
             }
             (_, Some(y)) => {
-                out.push((*y, Some(new_weights[b])));
+                out.push((y.0, Some(y.1)));
                 b += 1;
             }
             (_, None) => return out,
@@ -1059,71 +1089,107 @@ fn row(site: &Resolved, i: usize) -> (usize, i32, Option<String>) {
 #[derive(Default)]
 struct Scratch {
     text: String,
-    counted: Vec<tokenize::Key>,
-    marked: Vec<(tokenize::Key, u8)>,
+    word: String,
     keys: Vec<tokenize::Key>,
     tally: Tally,
 }
 
-/// A page's terms counted: an open-addressing table kept between pages
-/// (a sort of every occurrence, then a merge, cost twice as much).
+/// A page's terms counted as they are cut, in an open-addressing table
+/// kept between pages (a list of every occurrence, sorted and merged,
+/// cost twice as much).
 #[derive(Default)]
 struct Tally {
-    /// Keys (0: free; no key is 0, its top bits give its kind).
-    slots: Vec<tokenize::Key>,
+    /// By slot: the key (0: free; no key is 0, its top bits give its
+    /// kind) and its weight.
+    keys: Vec<tokenize::Key>,
     weights: Vec<u8>,
+    /// The slots taken, in the order their terms were first seen.
+    at: Vec<u32>,
 }
 
 impl Tally {
-    /// The distinct terms, sorted, and the weight of each: how often it
-    /// occurs in `counted` (at most `TF_MASK`), with the bits `marked`
-    /// gives it.
-    fn weigh(
-        &mut self,
-        counted: &[tokenize::Key],
-        marked: &[(tokenize::Key, u8)],
-    ) -> (Vec<tokenize::Key>, Vec<u8>) {
-        // At most half full: probes stay short.
-        let size = (2 * (counted.len() + marked.len()))
-            .next_power_of_two()
-            .max(64);
-        self.slots.clear();
-        self.slots.resize(size, 0);
-        self.weights.clear();
-        self.weights.resize(size, 0);
-        let shift = 64 - size.trailing_zeros();
-        let mut terms = Vec::new();
-        let (slots, weights) = (&mut self.slots, &mut self.weights);
-        let mut slot = |k: tokenize::Key, terms: &mut Vec<tokenize::Key>| {
-            let mut i = (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize;
-            loop {
-                if slots[i] == k {
-                    return i;
-                }
-                if slots[i] == 0 {
-                    slots[i] = k;
-                    terms.push(k);
-                    return i;
-                }
-                i = (i + 1) & (size - 1);
+    /// Empty, for a page of about `terms` terms: sized for it (a table
+    /// sized for the largest page so far would be mostly cache misses
+    /// for the rest), or only the slots used freed.
+    fn clear(&mut self, terms: usize) {
+        let size = (2 * terms).next_power_of_two().clamp(256, 1 << 16);
+        if size == self.keys.len() {
+            for &s in &self.at {
+                self.keys[s as usize] = 0;
+                self.weights[s as usize] = 0;
             }
-        };
-        for &k in counted {
-            let i = slot(k, &mut terms);
-            if weights[i] < TF_MASK {
-                weights[i] += 1;
+        } else {
+            self.keys = vec![0; size];
+            self.weights = vec![0; size];
+        }
+        self.at.clear();
+    }
+
+    /// The slot of term `k`, and whether it is new to the page.
+    #[inline(always)]
+    fn find(&mut self, k: tokenize::Key) -> (usize, bool) {
+        let mask = self.keys.len() - 1;
+        let mut i = Self::home(k, self.keys.len());
+        loop {
+            let key = self.keys[i];
+            if key == k {
+                return (i, false);
             }
+            if key == 0 {
+                self.keys[i] = k;
+                self.at.push(i as u32);
+                // At most half full: probes stay short.
+                if 2 * self.at.len() > self.keys.len() {
+                    self.grow();
+                    return (self.find(k).0, true);
+                }
+                return (i, true);
+            }
+            i = (i + 1) & mask;
         }
-        for &(k, bit) in marked {
-            let i = slot(k, &mut terms);
-            weights[i] |= bit;
+    }
+
+    #[inline(always)]
+    fn home(k: tokenize::Key, size: usize) -> usize {
+        (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - size.trailing_zeros())) as usize
+    }
+
+    /// Twice the slots, every term placed again in its order.
+    #[cold]
+    fn grow(&mut self) {
+        let terms: Vec<(tokenize::Key, u8)> = self.terms().collect();
+        let size = 2 * self.keys.len();
+        self.keys = vec![0; size];
+        self.weights = vec![0; size];
+        self.at.clear();
+        for (k, w) in terms {
+            let (i, _) = self.find(k);
+            self.weights[i] = w;
         }
-        terms.sort_unstable();
-        let weights = terms
+    }
+
+    /// One more occurrence of `k` (counted up to `TF_MASK`); true when it
+    /// is the first.
+    #[inline(always)]
+    fn count(&mut self, k: tokenize::Key) -> bool {
+        let (i, new) = self.find(k);
+        let w = self.weights[i];
+        self.weights[i] = w + u8::from(w & TF_MASK < TF_MASK);
+        new
+    }
+
+    /// `k` in a title, a name or a label (`bit`).
+    fn mark(&mut self, k: tokenize::Key, bit: u8) -> bool {
+        let (i, new) = self.find(k);
+        self.weights[i] |= bit;
+        new
+    }
+
+    /// The terms in the order first seen, with their weights.
+    fn terms(&self) -> impl Iterator<Item = (tokenize::Key, u8)> + '_ {
+        self.at
             .iter()
-            .map(|&k| weights[slot(k, &mut Vec::new())])
-            .collect();
-        (terms, weights)
+            .map(|&s| (self.keys[s as usize], self.weights[s as usize]))
     }
 }
 
@@ -1139,27 +1205,46 @@ fn entry_with(site: &Resolved, i: usize, html: &str, scratch: &mut Scratch) -> E
     let h = &p.doc.header;
     let Scratch {
         text,
-        counted,
-        marked,
+        word,
         keys,
         tally,
     } = scratch;
+    // Pages are mostly Chinese, three bytes a character, and have about
+    // a term for every three characters (more, and the table grows).
+    let guess = html.len() / 9;
+    tally.clear(guess);
     text.clear();
-    counted.clear();
-    marked.clear();
-    text_into(html, text);
-    let text: &str = text;
     let mut words: rustc_hash::FxHashMap<tokenize::Key, String> = Default::default();
+    // The body first, cut as it is read (with the start of its text, for
+    // the fragment): when it needs normalising, what the one pass counted
+    // is all there is to drop.
+    let fast = tokenize::html_keys(html, word, text, FRAGMENT_CHARS, &mut |k, w| {
+        if tally.count(k) {
+            if let Some(w) = w {
+                words.insert(k, w.to_string());
+            }
+        }
+    });
     let mut word = |k: tokenize::Key, w: &str| {
         words.entry(k).or_insert_with(|| w.to_string());
     };
-    // The terms of the title, names and labels with their bit; those of
-    // the summary and the text once for each time they occur; weighed
-    // together by the tally.
+    if !fast {
+        tally.clear(guess);
+        text.clear();
+        text_into(html, text, usize::MAX);
+        keys.clear();
+        tokenize::index_keys(text, keys, &mut word);
+        keys.iter().for_each(|&k| _ = tally.count(k));
+    }
+    let text: &str = text;
+    keys.clear();
+    tokenize::index_keys(p.summary(), keys, &mut word);
+    keys.iter().for_each(|&k| _ = tally.count(k));
+    // The terms of the title, names and labels with their bit.
     let mut mark = |s: &str, bit: u8, word: &mut dyn FnMut(tokenize::Key, &str)| {
         keys.clear();
         tokenize::index_keys(s, keys, word);
-        marked.extend(keys.iter().map(|k| (*k, bit)));
+        keys.iter().for_each(|&k| _ = tally.mark(k, bit));
     };
     mark(p.title(), IN_TITLE, &mut word);
     for s in [
@@ -1183,9 +1268,6 @@ fn entry_with(site: &Resolved, i: usize, html: &str, scratch: &mut Scratch) -> E
         }
     }
     mark(p.kind.label(), IN_LABELS, &mut word);
-    tokenize::index_keys(p.summary(), counted, &mut word);
-    tokenize::index_keys(text, counted, &mut word);
-    let (terms, weights) = tally.weigh(counted, marked);
     let school = p.school.as_ref().map(|s| s.name.as_str()).unwrap_or("");
     let start = char_prefix(text, FRAGMENT_CHARS);
     let mut fragment = String::with_capacity(start.len() + 512);
@@ -1215,8 +1297,9 @@ fn entry_with(site: &Resolved, i: usize, html: &str, scratch: &mut Scratch) -> E
         push_js_string(&mut fragment, value);
     }
     fragment.push_str("});\n");
+    let (keys, weights): (Vec<tokenize::Key>, Vec<u8>) = tally.terms().unzip();
     Entry {
-        keys: terms.into(),
+        keys: keys.into(),
         weights: weights.into(),
         words: words.into_iter().collect(),
         fragment: fragment.into_bytes().into(),
@@ -1232,7 +1315,7 @@ mod tests {
 
     fn text_of(html: &str) -> String {
         let mut out = String::new();
-        text_into(html, &mut out);
+        text_into(html, &mut out, usize::MAX);
         out
     }
 
@@ -1318,6 +1401,130 @@ mod tests {
     }
 
     #[test]
+    fn the_html_is_cut_as_its_text_is() {
+        /// Keys, each with a word's text.
+        type Cut = Vec<(u64, Option<String>)>;
+        // Keys and words of the one pass over the HTML, when it takes it,
+        // against the text taken out and cut.
+        fn both(html: &str) -> (Option<Cut>, Cut) {
+            let mut fast = Vec::new();
+            let mut text = String::new();
+            let took = tokenize::html_keys(
+                html,
+                &mut String::new(),
+                &mut text,
+                usize::MAX,
+                &mut |k, w| fast.push((k, w.map(str::to_string))),
+            );
+            if took {
+                assert_eq!(text, text_of(html), "{html:?}");
+                // Cut short: the start of the text, at least as long as asked.
+                for limit in [0, 1, 2, 3, 5, 8] {
+                    let mut start = String::new();
+                    tokenize::html_keys(
+                        html,
+                        &mut String::new(),
+                        &mut start,
+                        limit,
+                        &mut |_, _| {},
+                    );
+                    assert!(text.starts_with(&start), "{html:?} {limit}");
+                    assert!(
+                        start.chars().count() >= limit.min(text.chars().count()),
+                        "{html:?} {limit}"
+                    );
+                }
+            }
+            let (mut keys, mut words) = (Vec::new(), std::collections::HashMap::new());
+            tokenize::index_keys(&text_of(html), &mut keys, &mut |k, w| {
+                words.insert(k, w.to_string());
+            });
+            let slow = keys
+                .into_iter()
+                .map(|k| (k, words.get(&k).cloned()))
+                .collect();
+            (took.then_some(fast), slow)
+        }
+        let page = "<h2 id=\"t\">党建<em>引领</em></h2>\n<p>“双减”落地&amp;ＧｉｔＨｕｂ&nbsp;Pages\u{3000}部署，\u{a0}志愿服务&lt;2023年&gt;</p><img alt=\"图\" src=\"a.png\">";
+        let (fast, slow) = both(page);
+        assert_eq!(fast.as_ref(), Some(&slow), "{page}");
+        let pool = [
+            "<p>",
+            "</p>",
+            "<a href=\"x&amp;y\">",
+            "<br>",
+            "&amp;",
+            "&lt;",
+            "&gt;",
+            "&quot;",
+            "&#39;",
+            "&#x27;",
+            "&nbsp;",
+            "&foo;",
+            "&",
+            ";",
+            "<",
+            ">",
+            "党",
+            "建",
+            "双减",
+            "Ab",
+            "9",
+            "-",
+            " ",
+            "\n",
+            "\u{a0}",
+            "\u{3000}",
+            "\u{2003}",
+            "\u{2028}",
+            "ＧＨ",
+            "，",
+            "。",
+            "「",
+            "é",
+            "É",
+            "e\u{301}",
+            "か",
+            "한",
+            "①",
+            "豈",
+            "𠀀",
+            "\u{4dc0}",
+            "ß",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut declined = 0;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let html: String = (0..(seed % 10) as usize)
+                .map(|k| pool[((seed >> (5 * k + 6)) % pool.len() as u64) as usize])
+                .collect();
+            match both(&html) {
+                (Some(fast), slow) => assert_eq!(fast, slow, "{html:?}"),
+                (None, _) => declined += 1,
+            }
+        }
+        assert!((500..15_000).contains(&declined), "{declined}");
+    }
+
+    #[test]
+    fn a_limited_text_is_the_start_of_the_text() {
+        let html = "<p>党建引领&amp;红烛先锋</p>\n<p>志愿 服务</p>".repeat(50);
+        let full = text_of(&html);
+        for limit in [0, 1, 10, 100, 1000, 10_000] {
+            let mut out = String::new();
+            text_into(&html, &mut out, limit);
+            assert!(
+                out.chars().count() >= limit.min(full.chars().count()),
+                "{limit}"
+            );
+            assert!(full.starts_with(&out), "{limit}");
+        }
+    }
+
+    #[test]
     fn the_tally_weighs_terms_as_sorting_every_occurrence_does() {
         // The definition: sort every occurrence, count each run (at most
         // TF_MASK), OR in the bits of the marked ones.
@@ -1354,9 +1561,38 @@ mod tests {
                     )
                 })
                 .collect();
+            tally.clear([0, 100, 10_000][round % 3]);
+            let mut new = Vec::new();
+            for &k in &counted {
+                if tally.count(k) {
+                    new.push(k);
+                }
+            }
+            for &(k, bit) in &marked {
+                if tally.mark(k, bit) {
+                    new.push(k);
+                }
+            }
+            // Each term once, in the order first seen, each said new once.
+            let mut seen = std::collections::HashSet::new();
+            let first_seen: Vec<u64> = counted
+                .iter()
+                .chain(marked.iter().map(|m| &m.0))
+                .copied()
+                .filter(|k| seen.insert(*k))
+                .collect();
+            let mut got: Vec<(u64, u8)> = tally.terms().collect();
             assert_eq!(
-                tally.weigh(&counted, &marked),
-                reference(&counted, &marked),
+                got.iter().map(|t| t.0).collect::<Vec<_>>(),
+                first_seen,
+                "round {round}"
+            );
+            assert_eq!(new, first_seen, "round {round}");
+            got.sort_unstable();
+            let (keys, weights) = reference(&counted, &marked);
+            assert_eq!(
+                got,
+                keys.into_iter().zip(weights).collect::<Vec<_>>(),
                 "round {round}"
             );
         }
@@ -1364,12 +1600,46 @@ mod tests {
 
     #[test]
     fn js_strings_are_json_with_script_ends_broken() {
+        // Long mixes too: eight bytes at a time are passed over when none
+        // needs an escape.
+        let pool = [
+            "甲",
+            "a",
+            "\"",
+            "\\",
+            "\n",
+            "\u{1f}",
+            "\u{7f}",
+            "/",
+            "<",
+            "</",
+            "\u{2028}",
+            "\u{2029}",
+            "“",
+            "”",
+            " ",
+            "党建引领",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mixes: Vec<String> = (0..3000)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                (0..(seed % 24) as usize)
+                    .map(|k| pool[((seed >> (2 * k + 8)) % pool.len() as u64) as usize])
+                    .collect()
+            })
+            .collect();
         for s in [
             "",
             "甲\"乙\\丙\n\r\t\u{8}\u{c}\u{1}\u{1f}\u{7f}",
             "</script><!-- </",
             "a\u{2028}b\u{2029}c\u{2027}\u{202a}“”",
-        ] {
+        ]
+        .into_iter()
+        .chain(mixes.iter().map(String::as_str))
+        {
             let json = serde_json::to_string(s)
                 .unwrap()
                 .replace("</", "<\\/")

@@ -4,7 +4,7 @@
 //! files.
 //!
 //! - `parts/pages.bin`: per page, in page order, its path, what its part
-//!   depends on (`page_key`) and its terms (keys as deltas, weights);
+//!   depends on (`page_key`) and its terms (keys, weights);
 //! - `parts/newer.bin`: the records of pages patched since, with their
 //!   numbers (folded into `pages.bin` when it grows past an eighth of it,
 //!   so an edit does not rewrite every page's record);
@@ -29,7 +29,7 @@ pub const DIR: &str = "parts";
 pub const PAGES: &str = "parts/pages.bin";
 pub const STATE: &str = "parts/state.bin";
 const NEWER: &str = "parts/newer.bin";
-const MAGIC: &[u8] = b"exemplar search parts 1\n";
+const MAGIC: &[u8] = b"exemplar search parts 2\n";
 
 /// A reader over our own bytes; any inconsistency is `None`.
 struct Cursor<'a>(&'a [u8]);
@@ -71,19 +71,23 @@ fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
     out.extend_from_slice(b);
 }
 
+/// Keys are recorded as the page has them, unsorted, eight bytes each:
+/// sorting every page's terms and packing the keys cost a tenth of the
+/// index, and only a patch (a few pages) needs them sorted.
+const KEY_BYTES: usize = 8;
+
 /// One page's record of `pages.bin`.
 pub fn page_record(path: &str, page_key: u64, e: &Entry) -> Vec<u8> {
-    let mut out = Vec::with_capacity(e.keys.len() * 4 + path.len() + 24);
-    put_bytes(&mut out, path.as_bytes());
-    out.extend_from_slice(&page_key.to_le_bytes());
-    let mut terms = Vec::with_capacity(e.keys.len() * 4);
-    push_varint(&mut terms, e.keys.len() as u64);
-    let mut last = 0;
+    let n = e.keys.len();
+    let mut terms = Vec::with_capacity(n * (KEY_BYTES + 1) + 10);
+    push_varint(&mut terms, n as u64);
     for &k in e.keys.iter() {
-        push_varint(&mut terms, k - last);
-        last = k;
+        terms.extend_from_slice(&k.to_le_bytes());
     }
     terms.extend_from_slice(&e.weights);
+    let mut out = Vec::with_capacity(terms.len() + path.len() + 28);
+    put_bytes(&mut out, path.as_bytes());
+    out.extend_from_slice(&page_key.to_le_bytes());
     put_bytes(&mut out, &terms);
     out
 }
@@ -109,7 +113,7 @@ pub fn state(program: &str, shards: usize, size: usize, words: &FxHashMap<Key, S
 struct OldPage<'a> {
     path: &'a str,
     key: u64,
-    /// Its terms as recorded (count, key deltas, weights).
+    /// Its terms as recorded (count, keys, weights).
     terms: &'a [u8],
 }
 
@@ -117,12 +121,11 @@ impl OldPage<'_> {
     fn terms(&self) -> Option<(Vec<Key>, &[u8])> {
         let mut c = Cursor(self.terms);
         let n = usize::try_from(c.varint()?).ok()?;
-        let mut keys = Vec::with_capacity(n);
-        let mut last = 0u64;
-        for _ in 0..n {
-            last = last.checked_add(c.varint()?)?;
-            keys.push(last);
-        }
+        let keys = c.take(n.checked_mul(KEY_BYTES)?)?;
+        let keys = keys
+            .chunks_exact(KEY_BYTES)
+            .map(|b| Key::from_le_bytes(b.try_into().expect("eight bytes")))
+            .collect();
         Some((keys, c.take(n)?))
     }
 }

@@ -125,19 +125,115 @@ fn word_key(w: &str) -> Key {
 /// `index_terms`, without a string for each: a build indexes millions.
 ///
 /// Most text takes one pass that normalises each character as it cuts
-/// (`keys_fast`); a text with a character whose NFKC form depends on its
+/// (`cut_fast`); a text with a character whose NFKC form depends on its
 /// neighbours, or that has case, is cut after `normalise_fast`.
 pub fn index_keys(text: &str, out: &mut Vec<Key>, word: &mut dyn FnMut(Key, &str)) {
     let start = out.len();
-    let mut words = String::new();
-    let mut found = Vec::new();
-    if keys_fast(text, out, &mut words, &mut found) {
-        for (k, r) in found {
-            word(k, &words[r]);
+    let mut buf = String::new();
+    let mut words = Vec::new();
+    let fast = cut_fast::<false>(
+        text,
+        &mut buf,
+        &mut Capture::new(&mut String::new(), 0),
+        &mut |k, w| {
+            out.push(k);
+            if let Some(w) = w {
+                words.push((k, w.to_string()));
+            }
+        },
+    );
+    if fast {
+        for (k, w) in words {
+            word(k, &w);
         }
     } else {
         out.truncate(start);
         keys_normalised(text, out, word);
+    }
+}
+
+/// The terms of a page's sanitised HTML, as `index_keys` cuts the text
+/// `text_of` takes out of it (tags, entities and white space are where
+/// terms end), each handed to `emit` with a word's text, and the start
+/// of that text, at least `limit` characters of it, appended to `text`:
+/// one pass over the bytes. False, with some terms handed over, when the
+/// text needs normalising first (the caller then cuts the text with
+/// `index_keys`).
+pub fn html_keys(
+    html: &str,
+    word: &mut String,
+    text: &mut String,
+    limit: usize,
+    emit: &mut impl FnMut(Key, Option<&str>),
+) -> bool {
+    cut_fast::<true>(html, word, &mut Capture::new(text, limit), emit)
+}
+
+/// The text of the HTML as the cut passes it: raw text from `from` on is
+/// appended when a tag, an entity or white space ends it; each run of
+/// those is one space, owed in `space` until text follows (as `text_of`
+/// makes it). Stops once `left` characters are in.
+struct Capture<'t> {
+    out: &'t mut String,
+    left: usize,
+    space: bool,
+    from: usize,
+}
+
+impl<'t> Capture<'t> {
+    fn new(out: &'t mut String, left: usize) -> Self {
+        Capture {
+            out,
+            left,
+            space: false,
+            from: 0,
+        }
+    }
+
+    /// The raw text up to `to`, and what follows it in `html[to..next]`:
+    /// a gap that is a space in the text, or an entity's character.
+    #[inline]
+    fn gap(&mut self, html: &str, to: usize, next: usize, ch: Option<&str>) {
+        if self.left == 0 {
+            return;
+        }
+        self.push(&html[self.from..to]);
+        match ch {
+            Some(c) if c != " " => self.push(c),
+            _ => self.space = true,
+        }
+        self.from = next;
+    }
+
+    fn push(&mut self, s: &str) {
+        if s.is_empty() {
+            return;
+        }
+        if self.space && !self.out.is_empty() {
+            self.out.push(' ');
+        }
+        self.space = false;
+        self.out.push_str(s);
+        let chars = s.bytes().filter(|&b| (b as i8) >= -0x40).count();
+        self.left = self.left.saturating_sub(chars);
+    }
+}
+
+/// An entity at the start of `s` (which starts with `&`): the character
+/// it stands for and its length; a lone `&` when it is none of these.
+pub fn entity(s: &str) -> (&'static str, usize) {
+    let end = s.as_bytes()[..s.len().min(10)]
+        .iter()
+        .position(|&b| b == b';');
+    match end.map(|e| &s[..=e]) {
+        Some("&amp;") => ("&", 5),
+        Some("&lt;") => ("<", 4),
+        Some("&gt;") => (">", 4),
+        Some("&quot;") => ("\"", 6),
+        Some("&#39;") => ("'", 5),
+        Some("&#x27;") => ("'", 6),
+        Some("&nbsp;") => (" ", 6),
+        _ => ("&", 1),
     }
 }
 
@@ -166,36 +262,151 @@ fn is_mark(c: char) -> bool {
     )
 }
 
-/// `index_keys` in one pass, normalising each character on its own: the
-/// full-width forms and the ideographic space as NFKC maps them, ASCII
-/// lowered. False (with `out` partly written) at a character for which
-/// that is not NFKC and lower case of the text: one that has case, that
-/// combines, or whose NFKC form is not itself.
-fn keys_fast(
+/// What a character is to the cut.
+enum Class {
+    /// Part of a word: the character as the word has it.
+    Word(char),
+    Cjk(u32),
+    /// Ends a word and a run.
+    Gap,
+    /// A gap that is white space.
+    Space,
+}
+
+/// `index_keys` in one pass over the bytes, normalising each character
+/// on its own: the full-width forms and the ideographic space as NFKC
+/// maps them, ASCII lowered, white space a gap. False (with some terms
+/// handed over) at a character for which that is not NFKC and lower case
+/// of the text: one that has case, that combines, or whose NFKC form is
+/// not itself. `HTML`: tags and entities are gaps (every entity stands
+/// for a character that is one), and the text goes to `capture`.
+fn cut_fast<const HTML: bool>(
     text: &str,
-    out: &mut Vec<Key>,
-    words: &mut String,
-    found: &mut Vec<(Key, std::ops::Range<usize>)>,
+    word: &mut String,
+    capture: &mut Capture,
+    emit: &mut impl FnMut(Key, Option<&str>),
 ) -> bool {
-    use unicode_normalization::{char::canonical_combining_class, is_nfkc_quick, IsNormalized};
-    // A CJK run ends with its first character alone, and its last when
-    // another.
-    let end_run = |(first, last): (char, char), out: &mut Vec<Key>| {
-        out.push(LONE | first as u64);
-        if first != last {
-            out.push(LONE | last as u64);
+    let b = text.as_bytes();
+    // The CJK run: its first character and the one before this.
+    let (mut first, mut prev) = (0u32, 0u32);
+    word.clear();
+    let mut i = 0;
+    while i < b.len() {
+        let (x, at) = (b[i], i);
+        let class = if x < 0x80 {
+            i += 1;
+            if x.is_ascii_alphanumeric() {
+                Class::Word(char::from(x.to_ascii_lowercase()))
+            } else if HTML && x == b'<' {
+                let end = memchr::memchr(b'>', &b[i..]).map_or(b.len(), |e| i + e + 1);
+                capture.gap(text, i - 1, end, None);
+                i = end;
+                Class::Gap
+            } else if HTML && x == b'&' {
+                let (ch, len) = entity(&text[i - 1..]);
+                capture.gap(text, i - 1, i - 1 + len, Some(ch));
+                i += len - 1;
+                Class::Gap
+            } else if matches!(x, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r') {
+                Class::Space
+            } else {
+                Class::Gap
+            }
+        } else if (0xE3..=0xE9).contains(&x) {
+            // Three bytes, U+3000 to U+9FFF: the unified ideographs are
+            // most of the text.
+            let c = (u32::from(x) & 0x0F) << 12
+                | (u32::from(b[i + 1]) & 0x3F) << 6
+                | (u32::from(b[i + 2]) & 0x3F);
+            if matches!(c, 0x3400..=0x4DBF | 0x4E00..=0x9FFF) {
+                i += 3;
+                Class::Cjk(c)
+            } else {
+                match slow_class(text, &mut i) {
+                    Some(c) => c,
+                    None => return false,
+                }
+            }
+        } else {
+            match slow_class(text, &mut i) {
+                Some(c) => c,
+                None => return false,
+            }
+        };
+        match class {
+            Class::Word(c) => {
+                if first != 0 {
+                    end_run(first, prev, emit);
+                    first = 0;
+                }
+                word.push(c);
+            }
+            Class::Cjk(c) => {
+                if !word.is_empty() {
+                    emit(word_key(word), Some(word));
+                    word.clear();
+                }
+                if first == 0 {
+                    first = c;
+                } else {
+                    emit(PAIR | u64::from(prev) << 21 | u64::from(c), None);
+                }
+                prev = c;
+            }
+            Class::Gap | Class::Space => {
+                if HTML && matches!(class, Class::Space) {
+                    capture.gap(text, at, i, None);
+                }
+                if !word.is_empty() {
+                    emit(word_key(word), Some(word));
+                    word.clear();
+                }
+                if first != 0 {
+                    end_run(first, prev, emit);
+                    first = 0;
+                }
+            }
         }
-    };
-    let mut run: Option<(char, char)> = None; // CJK run: first, previous
-    let mut word_start: Option<usize> = None; // in `words`
-    for c in text.chars() {
+    }
+    if !word.is_empty() {
+        emit(word_key(word), Some(word));
+        word.clear();
+    }
+    if first != 0 {
+        end_run(first, prev, emit);
+    }
+    if HTML {
+        capture.gap(text, b.len(), b.len(), Some(""));
+    }
+    return true;
+
+    /// A CJK run ends with its first character alone, and its last when
+    /// another.
+    fn end_run(first: u32, last: u32, emit: &mut impl FnMut(Key, Option<&str>)) {
+        emit(LONE | u64::from(first), None);
+        if first != last {
+            emit(LONE | u64::from(last), None);
+        }
+    }
+
+    /// The class of the character at `i` (moved past it), normalised on
+    /// its own; `None` when that is not its NFKC form in lower case.
+    fn slow_class(text: &str, i: &mut usize) -> Option<Class> {
+        use unicode_normalization::{char::canonical_combining_class, is_nfkc_quick, IsNormalized};
+        let c = text[*i..].chars().next().expect("a character");
+        *i += c.len_utf8();
+        if c.is_whitespace() {
+            return Some(Class::Space);
+        }
         let c = narrow_lower(c);
-        let (is_w, cjk) = if c.is_ascii() {
-            (c.is_ascii_alphanumeric(), false)
-        } else if matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}') {
-            (false, true)
+        Some(if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                Class::Word(c)
+            } else {
+                Class::Gap
+            }
         } else if is_mark(c) {
-            (false, false)
+            Class::Gap
         } else {
             let mut lower = c.to_lowercase();
             let plain = lower.next() == Some(c)
@@ -203,44 +414,17 @@ fn keys_fast(
                 && canonical_combining_class(c) == 0
                 && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes;
             if !plain {
-                return false;
+                return None;
             }
-            (is_word(c), is_cjk(c))
-        };
-        if is_w {
-            if let Some(r) = run.take() {
-                end_run(r, out);
+            if is_word(c) {
+                Class::Word(c)
+            } else if is_cjk(c) {
+                Class::Cjk(c as u32)
+            } else {
+                Class::Gap
             }
-            word_start.get_or_insert(words.len());
-            words.push(c);
-            continue;
-        }
-        if let Some(ws) = word_start.take() {
-            let k = word_key(&words[ws..]);
-            out.push(k);
-            found.push((k, ws..words.len()));
-        }
-        if cjk {
-            match run {
-                Some((first, p)) => {
-                    out.push(PAIR | (p as u64) << 21 | c as u64);
-                    run = Some((first, c));
-                }
-                None => run = Some((c, c)),
-            }
-        } else if let Some(r) = run.take() {
-            end_run(r, out);
-        }
+        })
     }
-    if let Some(ws) = word_start {
-        let k = word_key(&words[ws..]);
-        out.push(k);
-        found.push((k, ws..words.len()));
-    }
-    if let Some(r) = run {
-        end_run(r, out);
-    }
-    true
 }
 
 /// `index_keys` on the text normalised first.
@@ -415,11 +599,19 @@ mod tests {
     /// A text cut by the one pass (`None` when it declines) and after
     /// normalising.
     fn both_cuts(text: &str) -> (Option<Cut>, Cut) {
-        let (mut keys, mut words, mut found) = (Vec::new(), String::new(), Vec::new());
-        let fast = keys_fast(text, &mut keys, &mut words, &mut found).then(|| {
-            let found = found.into_iter().map(|(k, r)| (k, words[r].to_string()));
-            (keys, found.collect())
-        });
+        let (mut keys, mut found) = (Vec::new(), Vec::new());
+        let fast = cut_fast::<false>(
+            text,
+            &mut String::new(),
+            &mut Capture::new(&mut String::new(), 0),
+            &mut |k, w| {
+                keys.push(k);
+                if let Some(w) = w {
+                    found.push((k, w.to_string()));
+                }
+            },
+        )
+        .then_some((keys, found));
         let (mut keys, mut found) = (Vec::new(), Vec::new());
         keys_normalised(text, &mut keys, &mut |k, w| found.push((k, w.to_string())));
         (fast, (keys, found))
