@@ -235,9 +235,15 @@ fn push_varint(out: &mut Vec<u8>, n: impl Into<u64>) {
     out.push(n as u8);
 }
 
+#[cfg(test)]
 fn base64(bytes: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    push_base64(&mut out, bytes);
+    out
+}
+
+fn push_base64(out: &mut String, bytes: &[u8]) {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     for c in bytes.chunks(3) {
         let n = (u32::from(c[0]) << 16)
             | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
@@ -250,7 +256,6 @@ fn base64(bytes: &[u8]) -> String {
             }
         }
     }
-    out
 }
 
 /// A file's bytes, shared between the preview's store and its index.
@@ -902,10 +907,10 @@ fn page_key(site: &Resolved, i: usize, measures: u64) -> u64 {
 /// The hash of a term (which shard it goes to), its text from the key or
 /// from the words seen.
 fn key_hash(key: tokenize::Key, words: &rustc_hash::FxHashMap<tokenize::Key, String>) -> u32 {
-    tokenize::key_text(key)
-        .as_deref()
-        .or_else(|| words.get(&key).map(String::as_str))
-        .map_or(0, term_hash)
+    match tokenize::cjk_text(key) {
+        Some(t) => term_hash(t.as_str()),
+        None => words.get(&key).map_or(0, |w| term_hash(w)),
+    }
 }
 
 /// Puts the index's files together from the pages' parts, in page order.
@@ -983,8 +988,23 @@ impl Assembler {
     }
 
     fn shard_js(&self, s: usize, keys: &[tokenize::Key]) -> String {
-        let text_of_key = |k: tokenize::Key| {
-            tokenize::key_text(k).unwrap_or_else(|| self.words.get(&k).cloned().unwrap_or_default())
+        // A CJK term's text inline, a word's borrowed: no string made for
+        // each of a million terms.
+        enum Text<'a> {
+            Cjk(tokenize::CjkText),
+            Word(&'a str),
+        }
+        impl AsRef<str> for Text<'_> {
+            fn as_ref(&self) -> &str {
+                match self {
+                    Text::Cjk(t) => t.as_str(),
+                    Text::Word(w) => w,
+                }
+            }
+        }
+        let text_of_key = |k: tokenize::Key| match tokenize::cjk_text(k) {
+            Some(t) => Text::Cjk(t),
+            None => Text::Word(self.words.get(&k).map_or("", String::as_str)),
         };
         shard_file(
             s,
@@ -1042,14 +1062,22 @@ impl Assembler {
 }
 
 /// A shard's file: its terms sorted, each with its postings.
-fn shard_file(s: usize, mut terms: Vec<(String, &[u8])>) -> String {
-    terms.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut js = format!("EXS.s({s},{{");
+fn shard_file<T: AsRef<str>>(s: usize, mut terms: Vec<(T, &[u8])>) -> String {
+    terms.sort_unstable_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
+    let size: usize = terms
+        .iter()
+        .map(|(t, b)| t.as_ref().len() + b.len() * 4 / 3 + 8)
+        .sum();
+    let mut js = String::with_capacity(size + 16);
+    let _ = write!(js, "EXS.s({s},{{");
     for (t, (term, bytes)) in terms.iter().enumerate() {
         if t > 0 {
             js.push(',');
         }
-        let _ = write!(js, "{}:\"{}\"", js_string(term), base64(bytes));
+        push_js_string(&mut js, term.as_ref());
+        js.push_str(":\"");
+        push_base64(&mut js, bytes);
+        js.push('"');
     }
     js.push_str("});\n");
     js
@@ -1061,14 +1089,22 @@ fn char_prefix(s: &str, n: usize) -> &str {
     if s.len() <= n {
         return s;
     }
+    // Continuation bytes are 0b10xx_xxxx; whole blocks are counted at once.
+    let starts_in = |b: &[u8]| b.iter().filter(|&&b| (b as i8) >= -0x40).count();
     let mut starts = 0;
-    for (i, &b) in s.as_bytes().iter().enumerate() {
-        // Continuation bytes are 0b10xx_xxxx.
-        if (b as i8) >= -0x40 {
-            if starts == n {
-                return &s[..i];
+    for (k, block) in s.as_bytes().chunks(64).enumerate() {
+        let here = starts_in(block);
+        if starts + here <= n {
+            starts += here;
+            continue;
+        }
+        for (i, &b) in block.iter().enumerate() {
+            if (b as i8) >= -0x40 {
+                if starts == n {
+                    return &s[..64 * k + i];
+                }
+                starts += 1;
             }
-            starts += 1;
         }
     }
     s
@@ -1128,34 +1164,35 @@ impl Tally {
     /// The slot of term `k`, and whether it is new to the page.
     #[inline(always)]
     fn find(&mut self, k: tokenize::Key) -> (usize, bool) {
-        let mask = self.keys.len() - 1;
-        let mut i = Self::home(k, self.keys.len());
-        loop {
-            let key = self.keys[i];
-            if key == k {
-                return (i, false);
-            }
-            if key == 0 {
-                self.keys[i] = k;
-                self.at.push(i as u32);
-                // At most half full: probes stay short.
-                if 2 * self.at.len() > self.keys.len() {
-                    self.grow();
-                    return (self.find(k).0, true);
-                }
-                return (i, true);
-            }
-            i = (i + 1) & mask;
+        let i = self.probe(k);
+        if self.keys[i] == k {
+            return (i, false);
         }
+        self.keys[i] = k;
+        self.at.push(i as u32);
+        // At most half full: probes stay short.
+        if 2 * self.at.len() > self.keys.len() {
+            self.grow();
+            return (self.probe(k), true);
+        }
+        (i, true)
     }
 
+    /// The slot that holds `k`, or the free one where it would go.
     #[inline(always)]
-    fn home(k: tokenize::Key, size: usize) -> usize {
-        (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - size.trailing_zeros())) as usize
+    fn probe(&self, k: tokenize::Key) -> usize {
+        let mask = self.keys.len() - 1;
+        let mut i = (k.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            >> (64 - self.keys.len().trailing_zeros())) as usize;
+        while self.keys[i] != k && self.keys[i] != 0 {
+            i = (i + 1) & mask;
+        }
+        i
     }
 
     /// Twice the slots, every term placed again in its order.
     #[cold]
+    #[inline(never)]
     fn grow(&mut self) {
         let terms: Vec<(tokenize::Key, u8)> = self.terms().collect();
         let size = 2 * self.keys.len();
@@ -1163,8 +1200,10 @@ impl Tally {
         self.weights = vec![0; size];
         self.at.clear();
         for (k, w) in terms {
-            let (i, _) = self.find(k);
+            let i = self.probe(k);
+            self.keys[i] = k;
             self.weights[i] = w;
+            self.at.push(i as u32);
         }
     }
 
@@ -1193,6 +1232,25 @@ impl Tally {
     }
 }
 
+/// The tally as a cut's sink: each term counted, a word's text kept
+/// the first time (a method, so that it is inlined into the cut: it runs
+/// for every term of every page).
+struct Counting<'a> {
+    tally: &'a mut Tally,
+    words: &'a mut rustc_hash::FxHashMap<tokenize::Key, String>,
+}
+
+impl tokenize::Sink for Counting<'_> {
+    #[inline(always)]
+    fn term(&mut self, key: tokenize::Key, word: Option<&str>) {
+        if self.tally.count(key) {
+            if let Some(w) = word {
+                self.words.insert(key, w.to_string());
+            }
+        }
+    }
+}
+
 /// Page `i` as the index sees it.
 fn entry(site: &Resolved, i: usize, html: &str) -> Entry {
     entry_with(site, i, html, &mut Scratch::default())
@@ -1218,13 +1276,16 @@ fn entry_with(site: &Resolved, i: usize, html: &str, scratch: &mut Scratch) -> E
     // The body first, cut as it is read (with the start of its text, for
     // the fragment): when it needs normalising, what the one pass counted
     // is all there is to drop.
-    let fast = tokenize::html_keys(html, word, text, FRAGMENT_CHARS, &mut |k, w| {
-        if tally.count(k) {
-            if let Some(w) = w {
-                words.insert(k, w.to_string());
-            }
-        }
-    });
+    let fast = tokenize::html_keys(
+        html,
+        word,
+        text,
+        FRAGMENT_CHARS,
+        &mut Counting {
+            tally,
+            words: &mut words,
+        },
+    );
     let mut word = |k: tokenize::Key, w: &str| {
         words.entry(k).or_insert_with(|| w.to_string());
     };
@@ -1414,7 +1475,7 @@ mod tests {
                 &mut String::new(),
                 &mut text,
                 usize::MAX,
-                &mut |k, w| fast.push((k, w.map(str::to_string))),
+                &mut |k, w: Option<&str>| fast.push((k, w.map(str::to_string))),
             );
             if took {
                 assert_eq!(text, text_of(html), "{html:?}");
@@ -1426,7 +1487,7 @@ mod tests {
                         &mut String::new(),
                         &mut start,
                         limit,
-                        &mut |_, _| {},
+                        &mut |_, _: Option<&str>| {},
                     );
                     assert!(text.starts_with(&start), "{html:?} {limit}");
                     assert!(

@@ -93,16 +93,37 @@ const WORD: u64 = 3 << 62;
 
 /// The term a CJK key stands for; `None` for a word's.
 pub fn key_text(k: Key) -> Option<String> {
-    let ch = |n: u64| char::from_u32(n as u32);
-    match k & (3 << 62) {
-        PAIR => Some(
-            [ch((k >> 21) & 0x1F_FFFF)?, ch(k & 0x1F_FFFF)?]
-                .iter()
-                .collect(),
-        ),
-        LONE => ch(k & 0x1F_FFFF).map(String::from),
-        _ => None,
+    cjk_text(k).map(|t| t.as_str().to_string())
+}
+
+/// The text of a CJK key, held inline (a build asks for a million).
+pub struct CjkText {
+    bytes: [u8; 8],
+    len: usize,
+}
+
+impl CjkText {
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len]).expect("encoded characters")
     }
+}
+
+/// `key_text` without a `String`.
+pub fn cjk_text(k: Key) -> Option<CjkText> {
+    let ch = |n: u64| char::from_u32((n & 0x1F_FFFF) as u32);
+    let chars = match k & (3 << 62) {
+        PAIR => [Some(ch(k >> 21)?), Some(ch(k)?)],
+        LONE => [Some(ch(k)?), None],
+        _ => return None,
+    };
+    let mut t = CjkText {
+        bytes: [0; 8],
+        len: 0,
+    };
+    for c in chars.into_iter().flatten() {
+        t.len += c.encode_utf8(&mut t.bytes[t.len..]).len();
+    }
+    Some(t)
 }
 
 /// The key of a term's text, as `index_keys` makes it: a pair or a lone
@@ -135,7 +156,7 @@ pub fn index_keys(text: &str, out: &mut Vec<Key>, word: &mut dyn FnMut(Key, &str
         text,
         &mut buf,
         &mut Capture::new(&mut String::new(), 0),
-        &mut |k, w| {
+        &mut |k, w: Option<&str>| {
             out.push(k);
             if let Some(w) = w {
                 words.push((k, w.to_string()));
@@ -164,7 +185,7 @@ pub fn html_keys(
     word: &mut String,
     text: &mut String,
     limit: usize,
-    emit: &mut impl FnMut(Key, Option<&str>),
+    emit: &mut impl Sink,
 ) -> bool {
     cut_fast::<true>(html, word, &mut Capture::new(text, limit), emit)
 }
@@ -216,6 +237,17 @@ impl<'t> Capture<'t> {
         self.out.push_str(s);
         let chars = s.bytes().filter(|&b| (b as i8) >= -0x40).count();
         self.left = self.left.saturating_sub(chars);
+    }
+}
+
+/// Where a cut hands its terms: each key, with a word's text.
+pub trait Sink {
+    fn term(&mut self, key: Key, word: Option<&str>);
+}
+
+impl<F: FnMut(Key, Option<&str>)> Sink for F {
+    fn term(&mut self, key: Key, word: Option<&str>) {
+        self(key, word)
     }
 }
 
@@ -284,7 +316,7 @@ fn cut_fast<const HTML: bool>(
     text: &str,
     word: &mut String,
     capture: &mut Capture,
-    emit: &mut impl FnMut(Key, Option<&str>),
+    emit: &mut impl Sink,
 ) -> bool {
     let b = text.as_bytes();
     // The CJK run: its first character and the one before this.
@@ -343,13 +375,13 @@ fn cut_fast<const HTML: bool>(
             }
             Class::Cjk(c) => {
                 if !word.is_empty() {
-                    emit(word_key(word), Some(word));
+                    emit.term(word_key(word), Some(word));
                     word.clear();
                 }
                 if first == 0 {
                     first = c;
                 } else {
-                    emit(PAIR | u64::from(prev) << 21 | u64::from(c), None);
+                    emit.term(PAIR | u64::from(prev) << 21 | u64::from(c), None);
                 }
                 prev = c;
             }
@@ -358,7 +390,7 @@ fn cut_fast<const HTML: bool>(
                     capture.gap(text, at, i, None);
                 }
                 if !word.is_empty() {
-                    emit(word_key(word), Some(word));
+                    emit.term(word_key(word), Some(word));
                     word.clear();
                 }
                 if first != 0 {
@@ -369,7 +401,7 @@ fn cut_fast<const HTML: bool>(
         }
     }
     if !word.is_empty() {
-        emit(word_key(word), Some(word));
+        emit.term(word_key(word), Some(word));
         word.clear();
     }
     if first != 0 {
@@ -382,10 +414,10 @@ fn cut_fast<const HTML: bool>(
 
     /// A CJK run ends with its first character alone, and its last when
     /// another.
-    fn end_run(first: u32, last: u32, emit: &mut impl FnMut(Key, Option<&str>)) {
-        emit(LONE | u64::from(first), None);
+    fn end_run(first: u32, last: u32, emit: &mut impl Sink) {
+        emit.term(LONE | u64::from(first), None);
         if first != last {
-            emit(LONE | u64::from(last), None);
+            emit.term(LONE | u64::from(last), None);
         }
     }
 
@@ -604,7 +636,7 @@ mod tests {
             text,
             &mut String::new(),
             &mut Capture::new(&mut String::new(), 0),
-            &mut |k, w| {
+            &mut |k, w: Option<&str>| {
                 keys.push(k);
                 if let Some(w) = w {
                     found.push((k, w.to_string()));
