@@ -71,18 +71,18 @@ fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
     out.extend_from_slice(b);
 }
 
-/// Keys are recorded as the page has them, unsorted, eight bytes each:
-/// sorting every page's terms and packing the keys cost a tenth of the
-/// index, and only a patch (a few pages) needs them sorted.
-const KEY_BYTES: usize = 8;
+// Keys are recorded as the page has them, unsorted (`tokenize::put_key`:
+// four bytes for most): sorting every page's terms and packing them as
+// deltas cost a tenth of the index, and only a patch (a few pages) needs
+// them sorted.
 
 /// One page's record of `pages.bin`.
 pub fn page_record(path: &str, page_key: u64, e: &Entry) -> Vec<u8> {
     let n = e.keys.len();
-    let mut terms = Vec::with_capacity(n * (KEY_BYTES + 1) + 10);
+    let mut terms = Vec::with_capacity(n * 9 + 10);
     push_varint(&mut terms, n as u64);
     for &k in e.keys.iter() {
-        terms.extend_from_slice(&k.to_le_bytes());
+        tokenize::put_key(k, &mut terms);
     }
     terms.extend_from_slice(&e.weights);
     let mut out = Vec::with_capacity(terms.len() + path.len() + 28);
@@ -121,11 +121,12 @@ impl OldPage<'_> {
     fn terms(&self) -> Option<(Vec<Key>, &[u8])> {
         let mut c = Cursor(self.terms);
         let n = usize::try_from(c.varint()?).ok()?;
-        let keys = c.take(n.checked_mul(KEY_BYTES)?)?;
-        let keys = keys
-            .chunks_exact(KEY_BYTES)
-            .map(|b| Key::from_le_bytes(b.try_into().expect("eight bytes")))
-            .collect();
+        let mut keys = Vec::with_capacity(n);
+        for _ in 0..n {
+            let (k, len) = tokenize::get_key(c.0)?;
+            keys.push(k);
+            c.take(len)?;
+        }
         Some((keys, c.take(n)?))
     }
 }

@@ -126,6 +126,33 @@ pub fn cjk_text(k: Key) -> Option<CjkText> {
     Some(t)
 }
 
+/// A pair of unified ideographs (most terms) in four bytes, the first
+/// with its top two bits clear: no key's first byte (big-endian) has
+/// them, so a reader tells the two apart. Other keys take eight.
+pub fn put_key(k: Key, out: &mut Vec<u8>) {
+    let (a, b) = ((k >> 21) & 0x1F_FFFF, k & 0x1F_FFFF);
+    let near = |c: u64| c.wrapping_sub(0x4E00) < 0x8000;
+    if k & (3 << 62) == PAIR && near(a) && near(b) {
+        let x = ((a - 0x4E00) << 15 | (b - 0x4E00)) as u32;
+        out.extend_from_slice(&x.to_be_bytes());
+    } else {
+        out.extend_from_slice(&k.to_be_bytes());
+    }
+}
+
+/// A key `put_key` wrote at the start of `b`, and its length.
+pub fn get_key(b: &[u8]) -> Option<(Key, usize)> {
+    if b.first()? >> 6 == 0 {
+        let x = u64::from(u32::from_be_bytes(b.get(..4)?.try_into().ok()?));
+        Some((
+            PAIR | ((x >> 15) + 0x4E00) << 21 | ((x & 0x7FFF) + 0x4E00),
+            4,
+        ))
+    } else {
+        Some((u64::from_be_bytes(b.get(..8)?.try_into().ok()?), 8))
+    }
+}
+
 /// The key of a term's text, as `index_keys` makes it: a pair or a lone
 /// CJK character by its characters, anything else a word.
 pub fn key_of(term: &str) -> Key {
@@ -647,6 +674,51 @@ mod tests {
         let (mut keys, mut found) = (Vec::new(), Vec::new());
         keys_normalised(text, &mut keys, &mut |k, w| found.push((k, w.to_string())));
         (fast, (keys, found))
+    }
+
+    #[test]
+    fn keys_are_read_back_as_written() {
+        let mut keys: Vec<Key> = [
+            "党建",
+            "一丁",
+            "龥龥",
+            "\u{cdff}\u{4e00}",
+            "\u{ce00}党",
+            "𠀀建",
+            "a党",
+            "党",
+            "𠀀",
+            "v",
+            "model",
+            "2023",
+        ]
+        .iter()
+        .map(|t| key_of(t))
+        .collect();
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..1000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let c = |n: u64| 0x3400 + n % 0xA000;
+            keys.push(PAIR | c(seed) << 21 | c(seed >> 20));
+            keys.push(WORD | seed >> 2);
+        }
+        let mut bytes = Vec::new();
+        for &k in &keys {
+            put_key(k, &mut bytes);
+        }
+        let mut at = 0;
+        for &k in &keys {
+            let (got, len) = get_key(&bytes[at..]).expect("a key");
+            assert_eq!(got, k, "{:?}", key_text(k));
+            at += len;
+        }
+        assert_eq!(at, bytes.len());
+        // Pairs of common characters take four bytes.
+        let mut one = Vec::new();
+        put_key(key_of("党建"), &mut one);
+        assert_eq!(one.len(), 4);
     }
 
     #[test]
