@@ -1136,29 +1136,35 @@ struct Scratch {
 #[derive(Default)]
 struct Tally {
     /// By slot: the key (0: free; no key is 0, its top bits give its
-    /// kind) and its weight.
+    /// kind) and its weight. Every slot not taken is zero.
     keys: Vec<tokenize::Key>,
     weights: Vec<u8>,
+    /// The slots in use for this page (a power of two; the rest is kept
+    /// for larger pages).
+    size: usize,
     /// The slots taken, in the order their terms were first seen.
     at: Vec<u32>,
 }
 
 impl Tally {
-    /// Empty, for a page of about `terms` terms: sized for it (a table
-    /// sized for the largest page so far would be mostly cache misses
-    /// for the rest), or only the slots used freed.
+    /// Empty, for a page of about `terms` terms: as many slots as it
+    /// needs (a table sized for the largest page so far would be mostly
+    /// cache misses for the rest), only those taken freed.
     fn clear(&mut self, terms: usize) {
-        let size = (2 * terms).next_power_of_two().clamp(256, 1 << 16);
-        if size == self.keys.len() {
-            for &s in &self.at {
-                self.keys[s as usize] = 0;
-                self.weights[s as usize] = 0;
-            }
-        } else {
-            self.keys = vec![0; size];
-            self.weights = vec![0; size];
+        for &s in &self.at {
+            self.keys[s as usize] = 0;
+            self.weights[s as usize] = 0;
         }
         self.at.clear();
+        self.resize((2 * terms).next_power_of_two().clamp(256, 1 << 16));
+    }
+
+    fn resize(&mut self, size: usize) {
+        self.size = size;
+        if self.keys.len() < size {
+            self.keys.resize(size, 0);
+            self.weights.resize(size, 0);
+        }
     }
 
     /// The slot of term `k`, and whether it is new to the page.
@@ -1171,7 +1177,7 @@ impl Tally {
         self.keys[i] = k;
         self.at.push(i as u32);
         // At most half full: probes stay short.
-        if 2 * self.at.len() > self.keys.len() {
+        if 2 * self.at.len() > self.size {
             self.grow();
             return (self.probe(k), true);
         }
@@ -1181,9 +1187,9 @@ impl Tally {
     /// The slot that holds `k`, or the free one where it would go.
     #[inline(always)]
     fn probe(&self, k: tokenize::Key) -> usize {
-        let mask = self.keys.len() - 1;
-        let mut i = (k.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            >> (64 - self.keys.len().trailing_zeros())) as usize;
+        let mask = self.size - 1;
+        let mut i =
+            (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - self.size.trailing_zeros())) as usize;
         while self.keys[i] != k && self.keys[i] != 0 {
             i = (i + 1) & mask;
         }
@@ -1195,10 +1201,12 @@ impl Tally {
     #[inline(never)]
     fn grow(&mut self) {
         let terms: Vec<(tokenize::Key, u8)> = self.terms().collect();
-        let size = 2 * self.keys.len();
-        self.keys = vec![0; size];
-        self.weights = vec![0; size];
+        for &s in &self.at {
+            self.keys[s as usize] = 0;
+            self.weights[s as usize] = 0;
+        }
         self.at.clear();
+        self.resize(2 * self.size);
         for (k, w) in terms {
             let i = self.probe(k);
             self.keys[i] = k;
@@ -1267,9 +1275,9 @@ fn entry_with(site: &Resolved, i: usize, html: &str, scratch: &mut Scratch) -> E
         keys,
         tally,
     } = scratch;
-    // Pages are mostly Chinese, three bytes a character, and have about
-    // a term for every three characters (more, and the table grows).
-    let guess = html.len() / 9;
+    // A page has a distinct term for every 6 to 10 bytes of its HTML (on
+    // the 10k corpus); more, and the table grows.
+    let guess = html.len() / 6;
     tally.clear(guess);
     text.clear();
     let mut words: rustc_hash::FxHashMap<tokenize::Key, String> = Default::default();

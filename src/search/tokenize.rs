@@ -129,6 +129,7 @@ pub fn cjk_text(k: Key) -> Option<CjkText> {
 /// A pair of unified ideographs (most terms) in four bytes, the first
 /// with its top two bits clear: no key's first byte (big-endian) has
 /// them, so a reader tells the two apart. Other keys take eight.
+#[inline]
 pub fn put_key(k: Key, out: &mut Vec<u8>) {
     let (a, b) = ((k >> 21) & 0x1F_FFFF, k & 0x1F_FFFF);
     let near = |c: u64| c.wrapping_sub(0x4E00) < 0x8000;
@@ -141,6 +142,7 @@ pub fn put_key(k: Key, out: &mut Vec<u8>) {
 }
 
 /// A key `put_key` wrote at the start of `b`, and its length.
+#[inline]
 pub fn get_key(b: &[u8]) -> Option<(Key, usize)> {
     if b.first()? >> 6 == 0 {
         let x = u64::from(u32::from_be_bytes(b.get(..4)?.try_into().ok()?));
