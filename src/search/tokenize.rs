@@ -699,9 +699,7 @@ mod tests {
         .collect();
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         for _ in 0..1000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            crate::search::next_random(&mut seed);
             let c = |n: u64| 0x3400 + n % 0xA000;
             keys.push(PAIR | c(seed) << 21 | c(seed >> 20));
             keys.push(WORD | seed >> 2);
@@ -738,9 +736,7 @@ mod tests {
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut declined = 0;
         for _ in 0..20_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            crate::search::next_random(&mut seed);
             let len = (seed % 9) as usize;
             let text: String = (0..len)
                 .map(|k| pool[((seed >> (6 * k + 8)) % pool.len() as u64) as usize])
