@@ -121,7 +121,9 @@ impl OldPage<'_> {
     fn terms(&self) -> Option<(Vec<Key>, &[u8])> {
         let mut c = Cursor(self.terms);
         let n = usize::try_from(c.varint()?).ok()?;
-        let mut keys = Vec::with_capacity(n);
+        // A key takes at least four bytes: a count the bytes cannot hold
+        // reserves no more than they can.
+        let mut keys = Vec::with_capacity(n.min(c.0.len() / 4));
         for _ in 0..n {
             let (k, len) = tokenize::get_key(c.0)?;
             keys.push(k);
@@ -375,6 +377,22 @@ pub fn apply(dir: &Path, patch: &Patch) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_record_claiming_more_terms_than_it_holds_is_unreadable() {
+        for claimed in [3u64, 1 << 40, 1 << 60, u64::MAX >> 1] {
+            let mut terms = Vec::new();
+            push_varint(&mut terms, claimed);
+            tokenize::put_key(tokenize::key_of("党建"), &mut terms);
+            terms.push(1);
+            let page = OldPage {
+                path: "/a/",
+                key: 0,
+                terms: &terms,
+            };
+            assert!(page.terms().is_none(), "{claimed}");
+        }
+    }
 
     #[test]
     fn base64_round_trips() {
