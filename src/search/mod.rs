@@ -1147,12 +1147,17 @@ impl Tally {
     /// needs (a table sized for the largest page so far would be mostly
     /// cache misses for the rest), only those taken freed.
     fn clear(&mut self, terms: usize) {
+        self.free();
+        self.resize((2 * terms).next_power_of_two().clamp(256, 1 << 16));
+    }
+
+    /// Every slot taken made free again.
+    fn free(&mut self) {
         for &s in &self.at {
             self.keys[s as usize] = 0;
             self.weights[s as usize] = 0;
         }
         self.at.clear();
-        self.resize((2 * terms).next_power_of_two().clamp(256, 1 << 16));
     }
 
     fn resize(&mut self, size: usize) {
@@ -1197,11 +1202,7 @@ impl Tally {
     #[inline(never)]
     fn grow(&mut self) {
         let terms: Vec<(tokenize::Key, u8)> = self.terms().collect();
-        for &s in &self.at {
-            self.keys[s as usize] = 0;
-            self.weights[s as usize] = 0;
-        }
-        self.at.clear();
+        self.free();
         self.resize(2 * self.size);
         for (k, w) in terms {
             let i = self.probe(k);
@@ -1290,17 +1291,20 @@ fn entry_with(site: &Resolved, i: usize, html: &str, scratch: &mut Scratch) -> E
             words: &mut words,
         },
     );
-    let mut word = |k: tokenize::Key, w: &str| {
+    let keep = |words: &mut rustc_hash::FxHashMap<tokenize::Key, String>, k, w: &str| {
         words.entry(k).or_insert_with(|| w.to_string());
     };
     if !fast {
+        // Drop what the one pass found before it stopped.
         tally.clear(guess);
+        words.clear();
         text.clear();
         text_into(html, text);
         keys.clear();
-        tokenize::index_keys(text, keys, &mut word);
+        tokenize::index_keys(text, keys, &mut |k, w| keep(&mut words, k, w));
         keys.iter().for_each(|&k| _ = tally.count(k));
     }
+    let mut word = |k: tokenize::Key, w: &str| keep(&mut words, k, w);
     let text: &str = text;
     keys.clear();
     tokenize::index_keys(p.summary(), keys, &mut word);

@@ -255,6 +255,13 @@ impl<'t> Capture<'t> {
         self.from = next;
     }
 
+    /// The raw text after the last gap.
+    fn end(&mut self, html: &str) {
+        if self.left > 0 {
+            self.push(&html[self.from..]);
+        }
+    }
+
     fn push(&mut self, s: &str) {
         if s.is_empty() {
             return;
@@ -437,7 +444,7 @@ fn cut_fast<const HTML: bool>(
         end_run(first, prev, emit);
     }
     if HTML {
-        capture.gap(text, b.len(), b.len(), Some(""));
+        capture.end(text);
     }
     return true;
 

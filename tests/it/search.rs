@@ -346,3 +346,36 @@ fn a_site_can_turn_search_off() {
     assert!(s.exists("public/search/index/meta.js"));
     assert!(s.read("public/index.html").contains("header-search"));
 }
+
+#[test]
+fn a_body_that_needs_normalising_is_indexed_normalised() {
+    // Upper-case accented letters and a ligature are not their own NFKC
+    // lower case: the page's one-pass cut stops and its text is cut
+    // normalised instead, the terms before the stop included once.
+    let s = good();
+    s.write(
+        "content/deeds/中文名.md",
+        s.read("content/deeds/中文名.md").replace(
+            "事迹正文。",
+            // Past the summary's 120 characters, which are cut apart.
+            &format!(
+                "事迹正文。{}\n\n送教上门 ÉCOLE ﬁle 结对帮扶。",
+                "乡村教育。".repeat(40)
+            ),
+        ),
+    );
+    assert_ok(&s.build(&[]));
+    let index = shards(&s);
+    for term in ["\"送教\"", "\"école\"", "\"file\"", "\"帮扶\""] {
+        assert!(index.contains(term), "{term} not indexed");
+    }
+    for raw in ["ÉCOLE", "ﬁle"] {
+        assert!(!index.contains(raw), "{raw} indexed as written");
+    }
+    // The edit was patched into the index: the same as a whole build.
+    let built = s.snapshot("public/search/index");
+    std::fs::remove_dir_all(s.dir.join(".exemplar-cache")).unwrap();
+    std::fs::remove_dir_all(s.dir.join("public")).unwrap();
+    assert_ok(&s.build(&[]));
+    assert_eq!(s.snapshot("public/search/index"), built);
+}
