@@ -79,6 +79,10 @@ impl Progress {
             delay: self.delay,
             label,
             begun: Instant::now(),
+            cpu_begun: std::env::var_os("EXEMPLAR_TIMINGS")
+                .is_some()
+                .then(cpu_time)
+                .flatten(),
         };
         s.show_if_slow();
         if self.enabled && !s.shown.load(Ordering::Relaxed) {
@@ -110,6 +114,27 @@ pub struct Stage {
     delay: Duration,
     label: &'static str,
     begun: Instant,
+    /// The process's CPU time (all threads) when it began, with timings on.
+    cpu_begun: Option<Duration>,
+}
+
+/// The CPU time (user and system, every thread) the process has used.
+#[cfg(unix)]
+fn cpu_time() -> Option<Duration> {
+    // SAFETY: getrusage fills the struct it is given and reads nothing else.
+    let u = unsafe {
+        let mut u: libc::rusage = std::mem::zeroed();
+        (libc::getrusage(libc::RUSAGE_SELF, &mut u) == 0).then_some(u)?
+    };
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
+    Some(time(u.ru_utime) + time(u.ru_stime))
+}
+
+#[cfg(not(unix))]
+fn cpu_time() -> Option<Duration> {
+    None
 }
 
 impl Stage {
@@ -135,7 +160,11 @@ impl Stage {
 impl Drop for Stage {
     fn drop(&mut self) {
         if std::env::var_os("EXEMPLAR_TIMINGS").is_some() {
-            eprintln!("[timing] {}: {:?}", self.label, self.begun.elapsed());
+            let cpu = cpu_time()
+                .zip(self.cpu_begun)
+                .map(|(now, then)| format!(" (cpu {:?})", now.saturating_sub(then)))
+                .unwrap_or_default();
+            eprintln!("[timing] {}: {:?}{cpu}", self.label, self.begun.elapsed());
         }
         self.bar.finish_and_clear();
     }

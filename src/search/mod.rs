@@ -1132,15 +1132,19 @@ struct Scratch {
 #[derive(Default)]
 struct Tally {
     /// By slot: the key (0: free; no key is 0, its top bits give its
-    /// kind) and its weight. Every slot not taken is zero.
-    keys: Vec<tokenize::Key>,
-    weights: Vec<u8>,
+    /// kind) with its weight in the byte no key uses
+    /// (`tokenize::WEIGHT_SHIFT`): one load and one store a term. Every
+    /// slot not taken is zero.
+    slots: Vec<u64>,
     /// The slots in use for this page (a power of two; the rest is kept
     /// for larger pages).
     size: usize,
     /// The slots taken, in the order their terms were first seen.
     at: Vec<u32>,
 }
+
+/// A slot's key without its weight.
+const KEY_BITS: u64 = !(0xFF << tokenize::WEIGHT_SHIFT);
 
 impl Tally {
     /// Empty, for a page of about `terms` terms: as many slots as it
@@ -1154,17 +1158,15 @@ impl Tally {
     /// Every slot taken made free again.
     fn free(&mut self) {
         for &s in &self.at {
-            self.keys[s as usize] = 0;
-            self.weights[s as usize] = 0;
+            self.slots[s as usize] = 0;
         }
         self.at.clear();
     }
 
     fn resize(&mut self, size: usize) {
         self.size = size;
-        if self.keys.len() < size {
-            self.keys.resize(size, 0);
-            self.weights.resize(size, 0);
+        if self.slots.len() < size {
+            self.slots.resize(size, 0);
         }
     }
 
@@ -1172,10 +1174,10 @@ impl Tally {
     #[inline(always)]
     fn find(&mut self, k: tokenize::Key) -> (usize, bool) {
         let i = self.probe(k);
-        if self.keys[i] == k {
+        if self.slots[i] != 0 {
             return (i, false);
         }
-        self.keys[i] = k;
+        self.slots[i] = k;
         self.at.push(i as u32);
         // At most half full: probes stay short.
         if 2 * self.at.len() > self.size {
@@ -1188,26 +1190,29 @@ impl Tally {
     /// The slot that holds `k`, or the free one where it would go.
     #[inline(always)]
     fn probe(&self, k: tokenize::Key) -> usize {
-        let mask = self.size - 1;
+        let slots = &self.slots[..self.size];
+        let mask = slots.len() - 1;
         let mut i =
             (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - self.size.trailing_zeros())) as usize;
-        while self.keys[i] != k && self.keys[i] != 0 {
-            i = (i + 1) & mask;
+        loop {
+            let s = slots[i & mask];
+            if s & KEY_BITS == k || s == 0 {
+                return i & mask;
+            }
+            i += 1;
         }
-        i
     }
 
     /// Twice the slots, every term placed again in its order.
     #[cold]
     #[inline(never)]
     fn grow(&mut self) {
-        let terms: Vec<(tokenize::Key, u8)> = self.terms().collect();
+        let taken: Vec<u64> = self.at.iter().map(|&s| self.slots[s as usize]).collect();
         self.free();
         self.resize(2 * self.size);
-        for (k, w) in terms {
-            let i = self.probe(k);
-            self.keys[i] = k;
-            self.weights[i] = w;
+        for slot in taken {
+            let i = self.probe(slot & KEY_BITS);
+            self.slots[i] = slot;
             self.at.push(i as u32);
         }
     }
@@ -1217,23 +1222,25 @@ impl Tally {
     #[inline(always)]
     fn count(&mut self, k: tokenize::Key) -> bool {
         let (i, new) = self.find(k);
-        let w = self.weights[i];
-        self.weights[i] = w + u8::from(w & TF_MASK < TF_MASK);
+        let s = self.slots[i];
+        let tf = (s >> tokenize::WEIGHT_SHIFT) as u8 & TF_MASK;
+        self.slots[i] = s + (u64::from(tf < TF_MASK) << tokenize::WEIGHT_SHIFT);
         new
     }
 
     /// `k` in a title, a name or a label (`bit`).
     fn mark(&mut self, k: tokenize::Key, bit: u8) -> bool {
         let (i, new) = self.find(k);
-        self.weights[i] |= bit;
+        self.slots[i] |= u64::from(bit) << tokenize::WEIGHT_SHIFT;
         new
     }
 
     /// The terms in the order first seen, with their weights.
     fn terms(&self) -> impl Iterator<Item = (tokenize::Key, u8)> + '_ {
-        self.at
-            .iter()
-            .map(|&s| (self.keys[s as usize], self.weights[s as usize]))
+        self.at.iter().map(|&s| {
+            let s = self.slots[s as usize];
+            (s & KEY_BITS, (s >> tokenize::WEIGHT_SHIFT) as u8)
+        })
     }
 }
 
@@ -1366,7 +1373,14 @@ fn entry_with(site: &Resolved, i: usize, html: &str, scratch: &mut Scratch) -> E
         push_js_string(&mut fragment, value);
     }
     fragment.push_str("});\n");
-    let (keys, weights): (Vec<tokenize::Key>, Vec<u8>) = tally.terms().unzip();
+    let (mut keys, mut weights) = (
+        Vec::with_capacity(tally.at.len()),
+        Vec::with_capacity(tally.at.len()),
+    );
+    for (k, w) in tally.terms() {
+        keys.push(k);
+        weights.push(w);
+    }
     Entry {
         keys: keys.into(),
         weights: weights.into(),
@@ -1596,7 +1610,10 @@ mod tests {
             // Few distinct keys (long runs, the cap) or many (collisions
             // in a full table), of every kind, big and small pages.
             let distinct = 1 + next() % [3, 40, 5000][round % 3];
-            let key = |r: u64| ((1 + r % 3) << 62) | (r % distinct).wrapping_mul(0x1_0001);
+            // Keys as wide as a word's (54 bits below the kind).
+            let key = |r: u64| {
+                ((1 + r % 3) << 62) | ((r % distinct).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 10)
+            };
             let counted: Vec<u64> = (0..next() % 3000).map(|_| key(next())).collect();
             let marked: Vec<(u64, u8)> = (0..next() % 40)
                 .map(|_| {

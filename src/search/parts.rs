@@ -29,7 +29,7 @@ pub const DIR: &str = "parts";
 pub const PAGES: &str = "parts/pages.bin";
 pub const STATE: &str = "parts/state.bin";
 const NEWER: &str = "parts/newer.bin";
-const MAGIC: &[u8] = b"exemplar search parts 2\n";
+const MAGIC: &[u8] = b"exemplar search parts 3\n";
 
 /// A reader over our own bytes; any inconsistency is `None`.
 struct Cursor<'a>(&'a [u8]);

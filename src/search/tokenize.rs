@@ -90,6 +90,9 @@ pub type Key = u64;
 const PAIR: u64 = 1 << 62;
 const LONE: u64 = 2 << 62;
 const WORD: u64 = 3 << 62;
+/// Bits 54 to 61 of every key are clear (a word's hash has 54 bits):
+/// room for a weight beside a key.
+pub const WEIGHT_SHIFT: u32 = 54;
 
 /// The term a CJK key stands for; `None` for a word's.
 pub fn key_text(k: Key) -> Option<String> {
@@ -131,14 +134,16 @@ pub fn cjk_text(k: Key) -> Option<CjkText> {
 /// them, so a reader tells the two apart. Other keys take eight.
 #[inline]
 pub fn put_key(k: Key, out: &mut Vec<u8>) {
-    let (a, b) = ((k >> 21) & 0x1F_FFFF, k & 0x1F_FFFF);
-    let near = |c: u64| c.wrapping_sub(0x4E00) < 0x8000;
-    if k & (3 << 62) == PAIR && near(a) && near(b) {
-        let x = ((a - 0x4E00) << 15 | (b - 0x4E00)) as u32;
-        out.extend_from_slice(&x.to_be_bytes());
-    } else {
-        out.extend_from_slice(&k.to_be_bytes());
-    }
+    let (a, b) = (
+        ((k >> 21) & 0x1F_FFFF).wrapping_sub(0x4E00),
+        (k & 0x1F_FFFF).wrapping_sub(0x4E00),
+    );
+    let short = k & (3 << 62) == PAIR && a < 0x8000 && b < 0x8000;
+    // Eight bytes written either way and the short key's last four taken
+    // back: no branch a page's mix of keys would mispredict.
+    let v = if short { (a << 15 | b) << 32 } else { k };
+    out.extend_from_slice(&v.to_be_bytes());
+    out.truncate(out.len() - if short { 4 } else { 0 });
 }
 
 /// A key `put_key` wrote at the start of `b`, and its length.
@@ -167,7 +172,7 @@ pub fn key_of(term: &str) -> Key {
 }
 
 fn word_key(w: &str) -> Key {
-    WORD | (xxhash_rust::xxh3::xxh3_64(w.as_bytes()) >> 2)
+    WORD | (xxhash_rust::xxh3::xxh3_64(w.as_bytes()) >> (64 - WEIGHT_SHIFT))
 }
 
 /// Every term of an indexed text, as keys in text order (with repeats),
@@ -216,13 +221,16 @@ pub fn html_keys(
     limit: usize,
     emit: &mut impl Sink,
 ) -> bool {
-    cut_fast::<true>(html, word, &mut Capture::new(text, limit), emit)
+    // A character is at most four bytes: that many bytes hold `limit`
+    // characters (copying a few more costs less than counting them).
+    let bytes = limit.saturating_mul(4);
+    cut_fast::<true>(html, word, &mut Capture::new(text, bytes), emit)
 }
 
 /// The text of the HTML as the cut passes it: raw text from `from` on is
 /// appended when a tag, an entity or white space ends it; each run of
 /// those is one space, owed in `space` until text follows (as `text_of`
-/// makes it). Stops once `left` characters are in.
+/// makes it). Stops once `left` bytes are in.
 struct Capture<'t> {
     out: &'t mut String,
     left: usize,
@@ -271,8 +279,7 @@ impl<'t> Capture<'t> {
         }
         self.space = false;
         self.out.push_str(s);
-        let chars = s.bytes().filter(|&b| (b as i8) >= -0x40).count();
-        self.left = self.left.saturating_sub(chars);
+        self.left = self.left.saturating_sub(s.len());
     }
 }
 
@@ -380,15 +387,18 @@ fn cut_fast<const HTML: bool>(
             } else {
                 Class::Gap
             }
-        } else if (0xE3..=0xE9).contains(&x) {
-            // Three bytes, U+3000 to U+9FFF: the unified ideographs are
-            // most of the text.
+        } else if (0xE0..=0xEF).contains(&x) {
+            // Three bytes, U+0800 to U+FFFF: the unified ideographs are
+            // most of the text, and Chinese punctuation most of the rest.
             let c = (u32::from(x) & 0x0F) << 12
                 | (u32::from(b[i + 1]) & 0x3F) << 6
                 | (u32::from(b[i + 2]) & 0x3F);
             if matches!(c, 0x3400..=0x4DBF | 0x4E00..=0x9FFF) {
                 i += 3;
                 Class::Cjk(c)
+            } else if let Some(class) = punctuation(c) {
+                i += 3;
+                class
             } else {
                 match slow_class(text, &mut i) {
                     Some(c) => c,
@@ -420,6 +430,21 @@ fn cut_fast<const HTML: bool>(
                     emit.term(PAIR | u64::from(prev) << 21 | u64::from(c), None);
                 }
                 prev = c;
+                // The rest of the run (most of a page's text) in a loop of
+                // its own: one test a character, no class to dispatch on.
+                while let Some(&[x, y, z]) = b.get(i..i + 3) {
+                    let c = (u32::from(x) & 0x0F) << 12
+                        | (u32::from(y) & 0x3F) << 6
+                        | (u32::from(z) & 0x3F);
+                    if !(0xE3..=0xE9).contains(&x)
+                        || !matches!(c, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
+                    {
+                        break;
+                    }
+                    emit.term(PAIR | u64::from(prev) << 21 | u64::from(c), None);
+                    prev = c;
+                    i += 3;
+                }
             }
             Class::Gap | Class::Space => {
                 if HTML && matches!(class, Class::Space) {
@@ -454,6 +479,26 @@ fn cut_fast<const HTML: bool>(
         emit.term(LONE | u64::from(first), None);
         if first != last {
             emit.term(LONE | u64::from(last), None);
+        }
+    }
+
+    /// `slow_class` of the ideographic space, the full-width forms and
+    /// the common marks, without the tables.
+    #[inline]
+    fn punctuation(c: u32) -> Option<Class> {
+        match c {
+            0x3000 => Some(Class::Space),
+            0xFF01..=0xFF5E => {
+                let a = (c - 0xFEE0) as u8;
+                Some(if a.is_ascii_alphanumeric() {
+                    Class::Word(char::from(a.to_ascii_lowercase()))
+                } else {
+                    Class::Gap
+                })
+            }
+            _ => char::from_u32(c)
+                .filter(|&m| is_mark(m))
+                .map(|_| Class::Gap),
         }
     }
 
@@ -686,6 +731,23 @@ mod tests {
     }
 
     #[test]
+    fn no_key_uses_the_weight_bits() {
+        // The tally keeps a term's weight in them.
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        let mut terms = vec!["党建".to_string(), "党".to_string(), "𠀀𠀁".to_string()];
+        for _ in 0..5000 {
+            let n = crate::search::next_random(&mut seed);
+            terms.push(format!("w{n:x}"));
+            terms.push(
+                char::from_u32((n % 0x10FFFF) as u32).map_or(String::new(), |c| c.to_string()),
+            );
+        }
+        for t in terms {
+            assert_eq!(key_of(&t) >> WEIGHT_SHIFT & 0xFF, 0, "{t:?}");
+        }
+    }
+
+    #[test]
     fn keys_are_read_back_as_written() {
         let mut keys: Vec<Key> = [
             "党建",
@@ -755,6 +817,19 @@ mod tests {
             }
         }
         assert!((1000..19_000).contains(&declined), "{declined}");
+        // Every character of the blocks the punctuation shortcut reads,
+        // between words and ideographs.
+        for c in (0x2000..=0x206F)
+            .chain(0x3000..=0x303F)
+            .chain(0xFF00..=0xFF65)
+        {
+            let c = char::from_u32(c).expect("no surrogates here");
+            let text = format!("党{c}建 a{c}b {c}");
+            let (fast, slow) = both_cuts(&text);
+            if let Some(fast) = fast {
+                assert_eq!(fast, slow, "{text:?}");
+            }
+        }
     }
 
     #[test]
