@@ -25,6 +25,9 @@ for v in off on; do
 done
 grep -q '^search: false' "$OUT/cost-off-$PAGES/site.yaml" || printf '\nsearch: false\n' >>"$OUT/cost-off-$PAGES/site.yaml"
 TRASH="$OUT/trash"; mkdir -p "$TRASH"
+# Moved-aside outputs are thousands of files each: an interrupted run must
+# not leave them (a full tmpfs runs out of inodes before bytes).
+trap 'rm -rf "$TRASH"' EXIT
 aside() { for x in "$@"; do [ -e "$x" ] && mv "$x" "$TRASH/$(basename "$x")-$RANDOM$RANDOM"; done; true; }
 declare -A T C
 run() { # off|on mode → seconds
@@ -56,4 +59,3 @@ for mode in rebuild edit fresh cold; do
   printf '%-8s without search %5.2f   with search %5.2f   %+4.0f%%    CPU %5.2f  %5.2f  %+4.0f%%\n' \
     "$mode" "$o" "$n" "$(pct "$o" "$n")" "$co" "$cn" "$(pct "$co" "$cn")"
 done
-rm -rf "$TRASH"
