@@ -33,6 +33,7 @@ impl Family for Search {
         base(ctx, out, PATH, &ctx.string("search"));
         // The script finds the index beside itself (`../search/index/`),
         // also in an archive whose links were made relative.
-        out.value("script", &ctx.urls.href("/js/search.js"));
+        let script = format!("/{}", crate::resolve::plan::SEARCH_SCRIPT);
+        out.value("script", &ctx.urls.href(&script));
     }
 }

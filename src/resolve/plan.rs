@@ -194,6 +194,10 @@ pub const IMAGES_DIR: &str = "_img/";
 /// Where the search index is published (`search`).
 pub const SEARCH_DIR: &str = "search/index/";
 
+/// The theme's search script: left out with `search: false` (no page
+/// runs it), unless the site's own `static/` has a file there.
+pub const SEARCH_SCRIPT: &str = "js/search.js";
+
 /// Errors for outputs that leave the output folder, share a path, stand
 /// where another output needs a folder, or in a reserved folder.
 /// Deterministic: reported in the order of `plan`, which is fixed.

@@ -320,6 +320,10 @@ fn a_site_can_turn_search_off() {
     s.write("site.yaml", format!("{on}\nsearch: false\n"));
     assert_ok(&s.build(&[]));
     assert!(!s.exists("public/search"), "no search page, no index");
+    assert!(
+        !s.exists("public/js/search.js"),
+        "no script for a page not made"
+    );
     let home = s.read("public/index.html");
     assert!(!home.contains("header-search"), "no box in the header");
     assert!(s.exists("public/deeds/index.html"), "the rest is built");
@@ -341,9 +345,19 @@ fn a_site_can_turn_search_off() {
         !files(&e).keys().any(|k| k.starts_with("search/")),
         "turned off in a running preview"
     );
+    assert!(
+        !files(&e).contains_key("js/search.js"),
+        "nor its script in a running preview"
+    );
+    // A site's own file at that path is its own: kept.
+    s.write("static/js/search.js", "// the site's own\n");
+    assert_ok(&s.build(&[]));
+    assert_eq!(s.read("public/js/search.js"), "// the site's own\n");
+    std::fs::remove_file(s.dir.join("static/js/search.js")).unwrap();
     s.write("site.yaml", &on);
     assert_ok(&s.build(&[]));
     assert!(s.exists("public/search/index/meta.js"));
+    assert!(s.exists("public/js/search.js"));
     assert!(s.read("public/index.html").contains("header-search"));
 }
 
