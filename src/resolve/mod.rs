@@ -349,24 +349,14 @@ pub fn resolve(input: Input) -> (Resolved, Diagnostics) {
     let frozen_years = plan::frozen_years(&frozen);
     let other_years = left_out.iter().filter_map(|p| p.year).collect();
     let site_static = root.join("static");
-    let without_search: BTreeMap<String, Bytes>;
-    let statics = if cfg.search {
-        statics
-    } else {
-        without_search = statics
-            .iter()
-            .filter(|(rel, src)| {
-                rel.as_str() != plan::SEARCH_SCRIPT
-                    || matches!(src, Bytes::Disk(p) if p.starts_with(&site_static))
-            })
-            .map(|(rel, src)| (rel.clone(), src.clone()))
-            .collect();
-        &without_search
-    };
     let mut copies = plan::copies(
         root,
         &cfg.theme,
-        statics,
+        statics.iter().filter(|(rel, src)| {
+            cfg.search
+                || rel.as_str() != plan::SEARCH_SCRIPT
+                || matches!(src, Bytes::Disk(p) if p.starts_with(&site_static))
+        }),
         assets,
         &pages,
         &page_bundles,

@@ -344,17 +344,16 @@ pub fn alias_path(a: &str) -> Result<String, String> {
 /// beside their page and other files under content/ where they are.
 /// `bundles` holds every bundle folder, published or not (the files of an
 /// unpublished page's bundle are not copied).
-pub fn copies(
+pub fn copies<'s>(
     root: &Path,
     theme: &str,
-    statics: &BTreeMap<String, Bytes>,
+    statics: impl Iterator<Item = (&'s String, &'s Bytes)>,
     assets: Vec<Asset>,
     pages: &[Page],
     page_bundles: &[(Option<String>, usize)],
     bundles: &BTreeSet<String>,
 ) -> Vec<Copy> {
     let mut copies: Vec<Copy> = statics
-        .iter()
         .map(|(rel, src)| Copy {
             out: rel.clone(),
             from: match src {

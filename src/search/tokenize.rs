@@ -390,10 +390,8 @@ fn cut_fast<const HTML: bool>(
         } else if (0xE0..=0xEF).contains(&x) {
             // Three bytes, U+0800 to U+FFFF: the unified ideographs are
             // most of the text, and Chinese punctuation most of the rest.
-            let c = (u32::from(x) & 0x0F) << 12
-                | (u32::from(b[i + 1]) & 0x3F) << 6
-                | (u32::from(b[i + 2]) & 0x3F);
-            if matches!(c, 0x3400..=0x4DBF | 0x4E00..=0x9FFF) {
+            let c = three_bytes(b, i);
+            if ideograph(c) {
                 i += 3;
                 Class::Cjk(c)
             } else if let Some(class) = punctuation(c) {
@@ -432,13 +430,9 @@ fn cut_fast<const HTML: bool>(
                 prev = c;
                 // The rest of the run (most of a page's text) in a loop of
                 // its own: one test a character, no class to dispatch on.
-                while let Some(&[x, y, z]) = b.get(i..i + 3) {
-                    let c = (u32::from(x) & 0x0F) << 12
-                        | (u32::from(y) & 0x3F) << 6
-                        | (u32::from(z) & 0x3F);
-                    if !(0xE3..=0xE9).contains(&x)
-                        || !matches!(c, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
-                    {
+                while b.get(i).is_some_and(|x| (0xE3..=0xE9).contains(x)) {
+                    let c = three_bytes(b, i);
+                    if !ideograph(c) {
                         break;
                     }
                     emit.term(PAIR | u64::from(prev) << 21 | u64::from(c), None);
@@ -480,6 +474,20 @@ fn cut_fast<const HTML: bool>(
         if first != last {
             emit.term(LONE | u64::from(last), None);
         }
+    }
+
+    /// The character whose three-byte form starts at `b[i]`.
+    #[inline(always)]
+    fn three_bytes(b: &[u8], i: usize) -> u32 {
+        (u32::from(b[i]) & 0x0F) << 12
+            | (u32::from(b[i + 1]) & 0x3F) << 6
+            | (u32::from(b[i + 2]) & 0x3F)
+    }
+
+    /// A unified ideograph (extension A too): most of the text.
+    #[inline(always)]
+    fn ideograph(c: u32) -> bool {
+        matches!(c, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
     }
 
     /// `slow_class` of the ideographic space, the full-width forms and
