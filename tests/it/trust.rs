@@ -867,3 +867,130 @@ fn non_utf8_site_yaml_names_the_file_line_and_column() {
         "{err}"
     );
 }
+
+/// The fuzz target's own check (`fuzz/fuzz_targets/page_check.rs`).
+#[path = "../../fuzz/fuzz_targets/page_check.rs"]
+mod page_check;
+
+/// CI's fuzz smoke run: the libFuzzer target's check on every seed page
+/// `fuzz/run.sh` starts from (the sample site's and the fixtures'), then
+/// on thousands of deterministic mutations of them — bytes flipped, cut,
+/// doubled, spliced from another page, and tokens that start headers,
+/// YAML, links, raw HTML and script inserted. (Building the libFuzzer
+/// target needs every dependency compiled a third time, about 8 of CI's
+/// minutes; the 10-minute coverage-guided run is `bash fuzz/run.sh`.) An
+/// input that panics is kept in the temp folder and named.
+#[test]
+fn fuzz_check_survives_seed_pages_and_their_mutations() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut seeds: Vec<Vec<u8>> = [root.join("content"), root.join("tests/fixtures")]
+        .iter()
+        .flat_map(|d| walk(d))
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .map(|p| std::fs::read(p).unwrap())
+        .collect();
+    assert!(seeds.len() > 50, "seed pages not found: {}", seeds.len());
+    seeds.sort();
+    const TOKENS: &[&str] = &[
+        "---\n",
+        "\n---\n",
+        "title: ",
+        "kind: deed\n",
+        "date: 2024-13-40\n",
+        "tags: [",
+        "*a",
+        "&a ",
+        "<<: *a\n",
+        "\t",
+        "\u{feff}",
+        "\r\n",
+        "```\n",
+        "|---|---|\n",
+        "# ",
+        "> ",
+        "- ",
+        "1. ",
+        "[x](",
+        "](javascript:alert(1))",
+        "![a](",
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "<a href=\"jav&#x61;script:x\">",
+        "<!--",
+        "-->",
+        "<svg onload=alert(1)>",
+        "<style>",
+        "&#x3c;script&#x3e;",
+        "{{ x }}",
+        "{% if %}",
+        "\\",
+        "\u{3000}",
+        "ｔｉｔｌｅ：",
+        "../../",
+        "%2e%2e/",
+        "\0",
+        "🎓",
+        "\u{202e}",
+    ];
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let runs = if cfg!(debug_assertions) {
+        3_000
+    } else {
+        30_000
+    };
+    let mut inputs: Vec<Vec<u8>> = seeds.clone();
+    for _ in 0..runs {
+        let mut b = seeds[next() as usize % seeds.len()].clone();
+        for _ in 0..1 + next() % 4 {
+            let at = if b.is_empty() {
+                0
+            } else {
+                next() as usize % (b.len() + 1)
+            };
+            let len = (next() as usize % 64).min(b.len() - at);
+            match next() % 6 {
+                0 if !b.is_empty() => {
+                    let i = at.min(b.len() - 1);
+                    b[i] ^= 1 << (next() % 8);
+                }
+                1 => _ = b.drain(at..at + len),
+                2 => {
+                    let piece = b[at..at + len].to_vec();
+                    b.splice(at..at, piece);
+                }
+                3 => {
+                    let other = &seeds[next() as usize % seeds.len()];
+                    let from = next() as usize % (other.len() + 1);
+                    let piece = other[from..(from + 200).min(other.len())].to_vec();
+                    b.splice(at..at, piece);
+                }
+                _ => {
+                    let t = TOKENS[next() as usize % TOKENS.len()].as_bytes();
+                    b.splice(at..at, t.iter().copied());
+                }
+            }
+        }
+        // The check skips what is not UTF-8: most mutations should reach it.
+        if std::str::from_utf8(&b).is_err() {
+            b = String::from_utf8_lossy(&b).into_owned().into_bytes();
+        }
+        inputs.push(b);
+    }
+    for (n, input) in inputs.iter().enumerate() {
+        if std::panic::catch_unwind(|| page_check::check(input)).is_err() {
+            let kept = std::env::temp_dir().join(format!("exemplar-fuzz-smoke-{n}.md"));
+            std::fs::write(&kept, input).unwrap();
+            panic!(
+                "input {n} panicked; kept in {} (replay: cargo fuzz run page --sanitizer none {})",
+                kept.display(),
+                kept.display()
+            );
+        }
+    }
+}
