@@ -17,18 +17,8 @@ PAGES=${1:-10000} ROUNDS=${2:-5}
 cargo build --release --quiet
 BIN=$PWD/target/release/exemplar
 OUT=${OUT:-bench/out}  # /dev/shm/… takes the disk out of the figures
-src="$OUT/corpus-exemplar-$PAGES"
-[ -f "$src/.complete" ] || { python3 ../shared/bench/gen_corpus.py --pages "$PAGES" --flavor exemplar --out "$src" --force >/dev/null && touch "$src/.complete"; }
-for v in off on; do
-  d="$OUT/cost-$v-$PAGES"
-  if [ ! -d "$d/content" ]; then mkdir -p "$d"; cp -a "$src/content" "$src/site.yaml" "$d/"; fi
-done
-grep -q '^search: false' "$OUT/cost-off-$PAGES/site.yaml" || printf '\nsearch: false\n' >>"$OUT/cost-off-$PAGES/site.yaml"
-TRASH="$OUT/trash"; mkdir -p "$TRASH"
-# Moved-aside outputs are thousands of files each: an interrupted run must
-# not leave them (a full tmpfs runs out of inodes before bytes).
-trap 'rm -rf "$TRASH"' EXIT
-aside() { for x in "$@"; do [ -e "$x" ] && mv "$x" "$TRASH/$(basename "$x")-$RANDOM$RANDOM"; done; true; }
+. bench/on_off.sh
+on_off_copies cost
 declare -A T C
 run() { # off|on mode → seconds
   local v=$1 mode=$2 d="$OUT/cost-$1-$PAGES"

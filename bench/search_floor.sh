@@ -31,23 +31,14 @@ git -C "$TREE" apply "$PWD/bench/search_floor.patch" ||
 CARGO_TARGET_DIR="$OUT/floor-target" cargo build --release --quiet --manifest-path "$TREE/Cargo.toml"
 git worktree remove --force "$TREE"
 BIN="$OUT/floor-target/release/exemplar"
-src="$OUT/corpus-exemplar-$PAGES"
-[ -f "$src/.complete" ] || { python3 ../shared/bench/gen_corpus.py --pages "$PAGES" --flavor exemplar --out "$src" --force >/dev/null && touch "$src/.complete"; }
-for v in off on; do
-  d="$OUT/floor-$v-$PAGES"
-  if [ ! -d "$d/content" ]; then mkdir -p "$d"; cp -a "$src/content" "$src/site.yaml" "$d/"; fi
-done
-grep -q '^search: false' "$OUT/floor-off-$PAGES/site.yaml" || printf '\nsearch: false\n' >>"$OUT/floor-off-$PAGES/site.yaml"
-TRASH="$OUT/trash"; mkdir -p "$TRASH"
-trap 'rm -rf "$TRASH"' EXIT
+. bench/on_off.sh
+on_off_copies floor
 declare -A T C
 for _ in $(seq "$ROUNDS"); do
   for v in off cut lean full; do
     d="$OUT/floor-on-$PAGES"; [ $v = off ] && d="$OUT/floor-off-$PAGES"
-    for x in "$d/public" "$d/.public.prev" "$d/.public.staging" "$d/.exemplar-cache"; do
-      [ -e "$x" ] && mv "$x" "$TRASH/$(basename "$x")-$RANDOM$RANDOM"
-    done
-    rm -rf "$TRASH"/*; sync
+    aside "$d/public" "$d/.public.prev" "$d/.public.staging" "$d/.exemplar-cache"
+    rm -rf "${TRASH:?}"/*; sync
     EXEMPLAR_FLOOR=$v /usr/bin/time -f "%e %U %S" -o "$OUT/floor.t" "$BIN" build -q --root "$d" >/dev/null 2>&1
     read -r wall user sys <"$OUT/floor.t"
     T[$v]+="$wall "
