@@ -37,8 +37,7 @@ declare -A T C
 for _ in $(seq "$ROUNDS"); do
   for v in off cut lean full; do
     d="$OUT/floor-on-$PAGES"; [ $v = off ] && d="$OUT/floor-off-$PAGES"
-    aside "$d/public" "$d/.public.prev" "$d/.public.staging" "$d/.exemplar-cache"
-    rm -rf "${TRASH:?}"/*; sync
+    rm -rf "$d/public" "$d/.public.prev" "$d/.public.staging" "$d/.exemplar-cache"; sync
     EXEMPLAR_FLOOR=$v /usr/bin/time -f "%e %U %S" -o "$OUT/floor.t" "$BIN" build -q --root "$d" >/dev/null 2>&1
     read -r wall user sys <"$OUT/floor.t"
     T[$v]+="$wall "

@@ -12,27 +12,6 @@ use exemplar::serve::engine::{Engine, Options};
 
 use crate::common::*;
 
-/// xorshift64*: small, deterministic, enough for choosing edits.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len())]
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-}
-
 const SECTIONS: &[&str] = &["brands", "deeds", "clean", "news"];
 const TAGS: &[&str] = &["党建品牌", "师德师风", "志愿服务", "清廉", "双减"];
 const SCHOOLS: &[&str] = &["alpha", "beta", "gamma"];

@@ -932,32 +932,23 @@ fn fuzz_check_survives_seed_pages_and_their_mutations() {
         "🎓",
         "\u{202e}",
     ];
-    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let runs = if cfg!(debug_assertions) {
         3_000
     } else {
         30_000
     };
-    let mut inputs: Vec<Vec<u8>> = seeds.clone();
-    for _ in 0..runs {
-        let mut b = seeds[next() as usize % seeds.len()].clone();
-        for _ in 0..1 + next() % 4 {
-            let at = if b.is_empty() {
-                0
-            } else {
-                next() as usize % (b.len() + 1)
-            };
-            let len = (next() as usize % 64).min(b.len() - at);
-            match next() % 6 {
+    // Each input is checked as it is made (30,000 held at once would be
+    // about 100 MB); the seeds themselves first.
+    let mutations = (0..runs).map(|_| {
+        let mut b = rng.pick(&seeds).clone();
+        for _ in 0..1 + rng.below(4) {
+            let at = rng.below(b.len() + 1);
+            let len = rng.below(64).min(b.len() - at);
+            match rng.below(6) {
                 0 if !b.is_empty() => {
                     let i = at.min(b.len() - 1);
-                    b[i] ^= 1 << (next() % 8);
+                    b[i] ^= 1 << rng.below(8);
                 }
                 1 => _ = b.drain(at..at + len),
                 2 => {
@@ -965,13 +956,13 @@ fn fuzz_check_survives_seed_pages_and_their_mutations() {
                     b.splice(at..at, piece);
                 }
                 3 => {
-                    let other = &seeds[next() as usize % seeds.len()];
-                    let from = next() as usize % (other.len() + 1);
+                    let other = rng.pick(&seeds);
+                    let from = rng.below(other.len() + 1);
                     let piece = other[from..(from + 200).min(other.len())].to_vec();
                     b.splice(at..at, piece);
                 }
                 _ => {
-                    let t = TOKENS[next() as usize % TOKENS.len()].as_bytes();
+                    let t = rng.pick(TOKENS).as_bytes();
                     b.splice(at..at, t.iter().copied());
                 }
             }
@@ -980,10 +971,10 @@ fn fuzz_check_survives_seed_pages_and_their_mutations() {
         if std::str::from_utf8(&b).is_err() {
             b = String::from_utf8_lossy(&b).into_owned().into_bytes();
         }
-        inputs.push(b);
-    }
-    for (n, input) in inputs.iter().enumerate() {
-        if std::panic::catch_unwind(|| page_check::check(input)).is_err() {
+        b
+    });
+    for (n, input) in seeds.iter().cloned().chain(mutations).enumerate() {
+        if std::panic::catch_unwind(|| page_check::check(&input)).is_err() {
             let kept = std::env::temp_dir().join(format!("exemplar-fuzz-smoke-{n}.md"));
             std::fs::write(&kept, input).unwrap();
             panic!(
