@@ -82,6 +82,9 @@ pub fn navigation(
     if cfg.has_taxonomy("tags") {
         nav.push((s("taxonomy_tags"), "/tags/".into()));
     }
+    if cfg.search {
+        nav.push((s("search"), crate::outputs::search::PATH.into()));
+    }
     let mut footer: Vec<(String, String)> = site
         .standalone_pages()
         .map(|p| (p.title().to_string(), p.path.clone()))

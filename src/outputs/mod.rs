@@ -29,7 +29,7 @@ mod json_feed;
 mod measures;
 pub mod progress;
 mod schools;
-mod search;
+pub mod search;
 mod sections;
 mod site_map;
 mod sitemap;

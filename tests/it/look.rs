@@ -121,7 +121,7 @@ fn breadcrumbs_start_at_home_on_articles_sections_and_indexes() {
         ),
         ("public/brands/sub/index.html", "首页 › 品牌案例 › 子栏目"),
         ("public/brands/index.html", "首页 › 品牌案例"),
-        ("public/years/index.html", "首页 › 年度"),
+        ("public/years/index.html", "首页 › 年度汇编"),
         ("public/schools/index.html", "首页 › 学校"),
         ("public/measures/index.html", "首页 › 十五项举措"),
     ] {

@@ -326,6 +326,10 @@ fn a_site_can_turn_search_off() {
     );
     let home = s.read("public/index.html");
     assert!(!home.contains("header-search"), "no box in the header");
+    assert!(
+        !home.contains("search/\""),
+        "nothing links to the page not made: no 搜索 in the navigation"
+    );
     assert!(s.exists("public/deeds/index.html"), "the rest is built");
     let mut e = engine(&s.dir);
     assert!(e.errors.is_empty(), "{:?}", e.errors);
@@ -349,6 +353,11 @@ fn a_site_can_turn_search_off() {
         !files(&e).contains_key("js/search.js"),
         "nor its script in a running preview"
     );
+    let home = String::from_utf8_lossy(&files(&e)["index.html"]).into_owned();
+    assert!(
+        !home.contains("search/\""),
+        "nor a 搜索 link in a running preview's navigation"
+    );
     // A site's own file at that path is its own: kept.
     s.write("static/js/search.js", "// the site's own\n");
     assert_ok(&s.build(&[]));
@@ -359,6 +368,11 @@ fn a_site_can_turn_search_off() {
     assert!(s.exists("public/search/index/meta.js"));
     assert!(s.exists("public/js/search.js"));
     assert!(s.read("public/index.html").contains("header-search"));
+    assert!(
+        s.read("public/index.html")
+            .contains("<li><a href=\"/jyj/ddjs/search/\">搜索</a></li>"),
+        "搜索 is in the navigation again"
+    );
 }
 
 #[test]
