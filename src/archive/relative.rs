@@ -55,38 +55,19 @@ impl Site<'_> {
     /// links rewritten: `href`, `src`, `poster`, `action`, every `srcset`
     /// candidate, and the target of a `<meta http-equiv="refresh">`.
     pub fn html(&self, from: &str, html: &str) -> String {
-        attrs::rewrite(html, |tag, attr, v| match attr {
-            "href" | "src" | "poster" | "action" => self.link(from, v),
-            "srcset" => {
-                let mut changed = false;
-                let list: Vec<String> = v
-                    .split(',')
-                    .map(|cand| {
-                        let cand = cand.trim();
-                        let (u, w) = cand.split_once(' ').unwrap_or((cand, ""));
-                        match self.link(from, u) {
-                            Some(n) => {
-                                changed = true;
-                                if w.is_empty() {
-                                    n
-                                } else {
-                                    format!("{n} {w}")
-                                }
-                            }
-                            None => cand.to_string(),
-                        }
-                    })
-                    .collect();
-                changed.then(|| list.join(", "))
-            }
-            "content" if tag == "meta" => {
-                let (delay, u) = v.split_once(";")?;
-                let u = u.trim_start();
-                let u = u.strip_prefix("url=").or_else(|| u.strip_prefix("URL="))?;
-                self.link(from, u).map(|n| format!("{delay}; url={n}"))
-            }
-            _ => None,
-        })
+        attrs::rewrite_links(
+            html,
+            |u| self.link(from, u),
+            |tag, attr, v| match attr {
+                "content" if tag == "meta" => {
+                    let (delay, u) = v.split_once(";")?;
+                    let u = u.trim_start();
+                    let u = u.strip_prefix("url=").or_else(|| u.strip_prefix("URL="))?;
+                    self.link(from, u).map(|n| format!("{delay}; url={n}"))
+                }
+                _ => None,
+            },
+        )
     }
 
     /// A stylesheet with its `url(…)`s rewritten.

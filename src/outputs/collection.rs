@@ -130,6 +130,6 @@ impl Family for Collection {
         let all: Vec<usize> = (0..ctx.site.pages.len()).collect();
         let (groups, order) = by_kind_then_school(ctx, &all);
         out.value("groups", &groups);
-        out.entries("entries", &order, true);
+        out.entries("entries", &order, crate::render::sink::Bodies::Anchored);
     }
 }

@@ -44,6 +44,6 @@ impl Family for JsonFeed {
             .copied()
             .filter(|&i| ctx.site.pages[i].kind != Kind::Page)
             .collect();
-        out.entries("entries", &articles, false);
+        out.entries("entries", &articles, crate::render::sink::Bodies::Absolute);
     }
 }

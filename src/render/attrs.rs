@@ -88,6 +88,67 @@ fn find_ascii_ci(hay: &str, from: usize, needle: &str) -> Option<usize> {
     (from..h.len().saturating_sub(n.len() - 1)).find(|&k| h[k..k + n.len()].eq_ignore_ascii_case(n))
 }
 
+/// `html` with each URL it links replaced where `f(tag, url)` returns a
+/// new one: `href`, `src`, `poster`, `action` and every `srcset`
+/// candidate (the new URL must be escaped for a double-quoted attribute,
+/// as the old one was). Other attributes go to `other(tag, attribute,
+/// value)`, as in `rewrite`.
+pub fn rewrite_links(
+    html: &str,
+    f: impl Fn(&str) -> Option<String>,
+    mut other: impl FnMut(&str, &str, &str) -> Option<String>,
+) -> String {
+    rewrite(html, |tag, attr, v| match attr {
+        "href" | "src" | "poster" | "action" => f(v),
+        "srcset" => {
+            let mut changed = false;
+            let list: Vec<String> = v
+                .split(',')
+                .map(|cand| {
+                    let cand = cand.trim();
+                    let (u, w) = cand.split_once(' ').unwrap_or((cand, ""));
+                    match f(u) {
+                        Some(n) => {
+                            changed = true;
+                            if w.is_empty() {
+                                n
+                            } else {
+                                format!("{n} {w}")
+                            }
+                        }
+                        None => cand.to_string(),
+                    }
+                })
+                .collect();
+            changed.then(|| list.join(", "))
+        }
+        _ => other(tag, attr, v),
+    })
+}
+
+/// `html`, a page's body, with every link a reader elsewhere can follow
+/// (a feed): each relative URL resolved against `page`, the page's
+/// absolute URL. `#anchors` in the body, other sites and `mailto:` stay as
+/// they are; so does everything when `page` has no host (a base_url
+/// without one).
+pub fn absolute_links(html: &str, page: &str) -> String {
+    let Ok(base) = url::Url::parse(page) else {
+        return html.to_string();
+    };
+    rewrite_links(
+        html,
+        |u| {
+            if u.is_empty() || u.starts_with('#') || url::Url::parse(u).is_ok() {
+                return None;
+            }
+            // The value is escaped for its attribute: `&amp;` is `&`.
+            let joined = base.join(&u.replace("&amp;", "&")).ok()?;
+            Some(joined.as_str().replace('&', "&amp;").replace('"', "&quot;"))
+        },
+        |_, _, _| None,
+    )
+}
+
 /// Every `id` in `html` and every link to one (`href="#…"`) prefixed
 /// with `prefix`, so that many bodies can share one page.
 pub fn prefix_ids(html: &str, prefix: &str) -> String {
@@ -118,6 +179,18 @@ mod tests {
             out,
             r##"<p class="a">href="/x" &lt;a href="/y"&gt;</p><a href="a:/z" title='t'>z</a><!-- <a href="/c"> --><script>var s = '<a href="/s">';</script><img src=img:/i.png alt="">"##
         );
+    }
+
+    #[test]
+    fn links_become_absolute_against_the_page() {
+        let page = "https://example.gov.cn/jyj/ddjs/deeds/a/";
+        let html = r##"<a href="/jyj/ddjs/brands/%E4%BA%91/">b</a><a href="../b/?x=1&amp;y=2">r</a><a href="#h">h</a><a href="https://other.example/">o</a><a href="mailto:x@example.cn">m</a><img src="/jyj/ddjs/_img/1.jpg" srcset="/jyj/ddjs/_img/1.jpg 480w, x.jpg 960w" alt="">"##;
+        assert_eq!(
+            absolute_links(html, page),
+            r##"<a href="https://example.gov.cn/jyj/ddjs/brands/%E4%BA%91/">b</a><a href="https://example.gov.cn/jyj/ddjs/deeds/b/?x=1&amp;y=2">r</a><a href="#h">h</a><a href="https://other.example/">o</a><a href="mailto:x@example.cn">m</a><img src="https://example.gov.cn/jyj/ddjs/_img/1.jpg" srcset="https://example.gov.cn/jyj/ddjs/_img/1.jpg 480w, https://example.gov.cn/jyj/ddjs/deeds/a/x.jpg 960w" alt="">"##
+        );
+        // No host to resolve against: the body as it is.
+        assert_eq!(absolute_links(html, "/jyj/ddjs/deeds/a/"), html);
     }
 
     #[test]

@@ -34,9 +34,19 @@ pub trait Sink {
     fn html(&mut self, key: &'static str, html: &str);
     /// Pages shown whole, many on one file (a yearly collection, the JSON
     /// Feed): a list of `{page, content}`, each page's full value and its
-    /// body. With `anchors`, the n-th body's ids (from 1) get the prefix
-    /// `e<n>-`, so that they stay unique on the one page.
-    fn entries(&mut self, key: &'static str, pages: &[usize], anchors: bool);
+    /// body, written as `bodies` says.
+    fn entries(&mut self, key: &'static str, pages: &[usize], bodies: Bodies);
+}
+
+/// How `Sink::entries` writes the bodies.
+#[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
+pub enum Bodies {
+    /// On one page of the site (a yearly collection): the n-th body's ids
+    /// (from 1) get the prefix `e<n>-`, so that they stay unique.
+    Anchored,
+    /// Read away from the site (a feed a portal imports): every link
+    /// absolute, resolved against the page's own URL.
+    Absolute,
 }
 
 /// Builds the Tera context of an output.
@@ -76,16 +86,19 @@ impl Sink for Context<'_, '_> {
     fn html(&mut self, key: &'static str, html: &str) {
         self.context.insert_value(key, Value::safe_string(html));
     }
-    fn entries(&mut self, key: &'static str, pages: &[usize], anchors: bool) {
+    fn entries(&mut self, key: &'static str, pages: &[usize], bodies: Bodies) {
+        use crate::render::attrs;
         let list: Vec<Value> = pages
             .iter()
             .enumerate()
             .map(|(n, &i)| {
                 let body = self.ctx.body(i);
-                let body = if anchors {
-                    crate::render::attrs::prefix_ids(&body, &format!("e{}-", n + 1))
-                } else {
-                    body.to_string()
+                let body = match bodies {
+                    Bodies::Anchored => attrs::prefix_ids(&body, &format!("e{}-", n + 1)),
+                    Bodies::Absolute => attrs::absolute_links(
+                        &body,
+                        &self.ctx.urls.permalink(&self.ctx.site.pages[i].path),
+                    ),
                 };
                 let mut m = std::collections::BTreeMap::new();
                 m.insert("page", page_value(self.ctx, i));
@@ -144,8 +157,8 @@ impl Sink for Signature<'_, '_> {
     fn html(&mut self, key: &'static str, html: &str) {
         ("html", key, html).hash(&mut self.h);
     }
-    fn entries(&mut self, key: &'static str, pages: &[usize], anchors: bool) {
-        ("entries", key, anchors, pages.len()).hash(&mut self.h);
+    fn entries(&mut self, key: &'static str, pages: &[usize], bodies: Bodies) {
+        ("entries", key, bodies, pages.len()).hash(&mut self.h);
         for &i in pages {
             let r: &Rendered = &self.ctx.site.pages[i].rendered;
             (self.ctx.page_hash(i), r.fingerprint).hash(&mut self.h);

@@ -434,6 +434,49 @@ fn a_package_is_the_same_zip_every_time_with_its_manifest_and_a_json_feed() {
     assert_eq!(entries, frozen);
 }
 
+/// A portal's CMS shows a feed item's HTML on its own pages: a link or a
+/// photo written root-relative (`/jyj/ddjs/…`) there pointed at the
+/// portal's own paths. Every link and photo is absolute; in-page anchors
+/// stay.
+#[test]
+fn a_json_feed_links_and_shows_photos_by_absolute_url() {
+    let s = Site::new(&["good"]);
+    assert_ok(&s.run(&["package", "-o", "a.zip"]));
+    let entries = unzip(&s.dir.join("a.zip"));
+    let (_, feed) = entries.iter().find(|(n, _)| n == "feed.json").unwrap();
+    let feed: serde_json::Value = serde_json::from_slice(feed).expect("feed.json is JSON");
+    let html = |url: &str| {
+        feed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["url"] == url)
+            .unwrap_or_else(|| panic!("no item {url}"))["content_html"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let a = html("https://example.gov.cn/jyj/ddjs/brands/a/");
+    for want in [
+        "href=\"https://example.gov.cn/jyj/ddjs/deeds/%E4%B8%AD%E6%96%87%E5%90%8D/#",
+        "href=\"https://example.gov.cn/jyj/ddjs/clean/x/\"",
+        "href=\"https://example.gov.cn/jyj/ddjs/images/logo.svg\"",
+    ] {
+        assert!(a.contains(want), "{want} in {a}");
+    }
+    let bundle = html("https://example.gov.cn/jyj/ddjs/brands/bundle/");
+    assert!(
+        bundle.contains("src=\"https://example.gov.cn/jyj/ddjs/brands/bundle/photo.svg\""),
+        "{bundle}"
+    );
+    for item in feed["items"].as_array().unwrap() {
+        let h = item["content_html"].as_str().unwrap();
+        for attr in ["href=\"/", "src=\"/", "srcset=\"/", ", /"] {
+            assert!(!h.contains(attr), "root-relative {attr} in {h}");
+        }
+    }
+}
+
 #[test]
 fn a_warc_of_a_frozen_year_is_read_back_by_warcio() {
     let s = frozen_2024();
