@@ -43,6 +43,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed!(
     "templates/search.html",
     "templates/progress.html",
     "templates/progress-schools.html",
+    "templates/partials/bars.html",
     "static/css/site.css",
     "static/js/site.js",
     "static/js/search.js",
