@@ -933,11 +933,16 @@ fn fuzz_check_survives_seed_pages_and_their_mutations() {
         "\u{202e}",
     ];
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let runs = if cfg!(debug_assertions) {
-        3_000
-    } else {
-        30_000
-    };
+    // Fewer in a debug build; `EXEMPLAR_FUZZ_RUNS` sets the count (CI's
+    // release build keeps debug assertions and asks for the full run).
+    let runs = std::env::var("EXEMPLAR_FUZZ_RUNS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(if cfg!(debug_assertions) {
+            3_000
+        } else {
+            30_000
+        });
     // Each input is checked as it is made (30,000 held at once would be
     // about 100 MB); the seeds themselves first.
     let mutations = (0..runs).map(|_| {
