@@ -1,9 +1,7 @@
 # Sourced by search_cost.sh and search_floor.sh: two copies of the
 # synthetic corpus, "$OUT/$1-on-$PAGES" and "$OUT/$1-off-$PAGES" (the
-# latter with `search: false`), and `aside` to move outputs and caches
-# into "$TRASH", which is removed however the script ends (moved-aside
-# outputs are thousands of files each; a full tmpfs runs out of inodes
-# before bytes). Needs OUT (absolute or relative to the repo) and PAGES.
+# latter with `search: false`). Needs OUT (absolute or relative to the
+# repo) and PAGES.
 on_off_copies() { # PREFIX
   local src="$OUT/corpus-exemplar-$PAGES" v d
   [ -f "$src/.complete" ] || { python3 ../shared/bench/gen_corpus.py --pages "$PAGES" --flavor exemplar --out "$src" --force >/dev/null && touch "$src/.complete"; }
@@ -13,6 +11,3 @@ on_off_copies() { # PREFIX
   done
   grep -q '^search: false' "$OUT/$1-off-$PAGES/site.yaml" || printf '\nsearch: false\n' >>"$OUT/$1-off-$PAGES/site.yaml"
 }
-TRASH="$OUT/trash"; mkdir -p "$TRASH"
-trap 'rm -rf "$TRASH"' EXIT
-aside() { for x in "$@"; do [ -e "$x" ] && mv "$x" "$TRASH/$(basename "$x")-$RANDOM$RANDOM"; done; true; }
