@@ -52,11 +52,19 @@ async function run(name, search) {
   for (const m of misses) console.log(`  miss: ${m}`);
 }
 
+// Of exemplar's first 10 results, how many show a matched word in their
+// snippet (the snippet comes from the start of the page's text, which its
+// fragment keeps: a word further on leaves the snippet unmarked).
+let shown = 0, marked = 0;
 await run('exemplar', async (page, q) => {
   await page.goto(new URL(`search/?q=${encodeURIComponent(q)}`, server.url).href, { waitUntil: 'load' });
   await page.waitForSelector('#search-app[data-ready]', { state: 'attached', timeout: 30000 });
+  const marks = await page.$$eval('#search-results li .snippet', (ps) => ps.slice(0, 10).map((p) => p.querySelector('mark') !== null));
+  shown += marks.length;
+  marked += marks.filter(Boolean).length;
   return page.$$eval('#search-results li h2 a', (as) => as.map((a) => a.href));
 });
+console.log(`  snippets with a matched word marked: ${(100 * marked / Math.max(shown, 1)).toFixed(1)}% of the first 10 results (${marked}/${shown})`);
 if (flags.includes('--pagefind')) {
   await run('pagefind', async (page, q) => {
     await page.goto(new URL('404.html', server.url).href, { waitUntil: 'load' });
