@@ -613,7 +613,7 @@ impl<'d> Fixer<'d, '_> {
 }
 
 /// The few character references a URL in an attribute may hold.
-fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.contains('&') {
         return s.into();
     }

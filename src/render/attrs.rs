@@ -141,8 +141,10 @@ pub fn absolute_links(html: &str, page: &str) -> String {
             if u.is_empty() || u.starts_with('#') || url::Url::parse(u).is_ok() {
                 return None;
             }
-            // The value is escaped for its attribute: `&amp;` is `&`.
-            let joined = base.join(&u.replace("&amp;", "&")).ok()?;
+            // The value is escaped for its attribute (`&amp;` is `&`).
+            let joined = base
+                .join(&crate::parse::markdown::decode_entities(u))
+                .ok()?;
             Some(joined.as_str().replace('&', "&amp;").replace('"', "&quot;"))
         },
         |_, _, _| None,
@@ -184,10 +186,10 @@ mod tests {
     #[test]
     fn links_become_absolute_against_the_page() {
         let page = "https://example.gov.cn/jyj/ddjs/deeds/a/";
-        let html = r##"<a href="/jyj/ddjs/brands/%E4%BA%91/">b</a><a href="../b/?x=1&amp;y=2">r</a><a href="#h">h</a><a href="https://other.example/">o</a><a href="mailto:x@example.cn">m</a><img src="/jyj/ddjs/_img/1.jpg" srcset="/jyj/ddjs/_img/1.jpg 480w, x.jpg 960w" alt="">"##;
+        let html = r##"<a href="/jyj/ddjs/brands/%E4%BA%91/">b</a><a href="../b/?x=1&amp;y=2&amp;t=&quot;a&quot;">r</a><a href="#h">h</a><a href="https://other.example/">o</a><a href="mailto:x@example.cn">m</a><img src="/jyj/ddjs/_img/1.jpg" srcset="/jyj/ddjs/_img/1.jpg 480w, x.jpg 960w" alt="">"##;
         assert_eq!(
             absolute_links(html, page),
-            r##"<a href="https://example.gov.cn/jyj/ddjs/brands/%E4%BA%91/">b</a><a href="https://example.gov.cn/jyj/ddjs/deeds/b/?x=1&amp;y=2">r</a><a href="#h">h</a><a href="https://other.example/">o</a><a href="mailto:x@example.cn">m</a><img src="https://example.gov.cn/jyj/ddjs/_img/1.jpg" srcset="https://example.gov.cn/jyj/ddjs/_img/1.jpg 480w, https://example.gov.cn/jyj/ddjs/deeds/a/x.jpg 960w" alt="">"##
+            r##"<a href="https://example.gov.cn/jyj/ddjs/brands/%E4%BA%91/">b</a><a href="https://example.gov.cn/jyj/ddjs/deeds/b/?x=1&amp;y=2&amp;t=%22a%22">r</a><a href="#h">h</a><a href="https://other.example/">o</a><a href="mailto:x@example.cn">m</a><img src="https://example.gov.cn/jyj/ddjs/_img/1.jpg" srcset="https://example.gov.cn/jyj/ddjs/_img/1.jpg 480w, https://example.gov.cn/jyj/ddjs/deeds/a/x.jpg 960w" alt="">"##
         );
         // No host to resolve against: the body as it is.
         assert_eq!(absolute_links(html, "/jyj/ddjs/deeds/a/"), html);
